@@ -1,0 +1,3 @@
+from logdesk.cli import main
+
+raise SystemExit(main())

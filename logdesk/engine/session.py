@@ -1,0 +1,120 @@
+"""The one SparkSession factory."""
+
+from __future__ import annotations
+
+import os
+import re
+import threading
+
+from pyspark.sql import SparkSession
+
+from logdesk.engine.java import JavaNotFound, find_java
+from logdesk.settings import SparkSettings
+
+_LOCAL = re.compile(r"^local(\[(\*|\d+)(,\s*\d+)?\])?$")
+_STANDALONE = re.compile(r"^spark://[^\s:/]+:\d+(,[^\s:/]+:\d+)*$")
+_CONNECT = re.compile(r"^sc://[^\s/]+(:\d+)?(/.*)?$")
+
+_lock = threading.Lock()
+
+
+class SparkStartError(RuntimeError):
+    """Spark could not start; the message is meant for the user."""
+
+
+def validate_master(master: str) -> str | None:
+    """None when `master` is a URL logdesk accepts, else why not."""
+    if _LOCAL.match(master) or _STANDALONE.match(master) or _CONNECT.match(master):
+        return None
+    return "expected local, local[N], local[*], spark://host:port or sc://host:port"
+
+
+def default_shuffle_partitions(master: str) -> int:
+    m = _LOCAL.match(master)
+    if m:
+        n = m.group(2)
+        cores = (os.cpu_count() or 2) if n in (None, "*") else int(n)
+        return max(2, cores * 2)
+    return 64  # a cluster: Spark's 200 is too many for aggregated log data, 64 is a fair middle
+
+
+def is_connect(master: str) -> bool:
+    return master.startswith("sc://")
+
+
+def create_session(settings: SparkSettings, time_zone: str, app_name: str = "logdesk") -> SparkSession:
+    """Start (or reuse) the SparkSession for these settings."""
+    problem = validate_master(settings.master)
+    if problem:
+        raise SparkStartError(f"spark.master {settings.master!r}: {problem}")
+    partitions = settings.shuffle_partitions or default_shuffle_partitions(settings.master)
+    with _lock:
+        if is_connect(settings.master):
+            try:
+                builder = SparkSession.builder.remote(settings.master)
+                spark = builder.appName(app_name).getOrCreate()
+            except Exception as exc:  # pyspark raises many kinds here
+                raise SparkStartError(
+                    f"Could not reach Spark Connect at {settings.master}: {_first_line(exc)}"
+                ) from exc
+            spark.conf.set("spark.sql.session.timeZone", time_zone)
+            spark.conf.set("spark.sql.shuffle.partitions", str(partitions))
+            return spark
+
+        java = find_java()  # raises JavaNotFound with an install hint
+        os.environ["JAVA_HOME"] = java.java_home
+        os.environ.setdefault("SPARK_LOCAL_IP", "127.0.0.1")
+        builder = (
+            SparkSession.builder.master(settings.master)
+            .appName(app_name)
+            .config("spark.driver.memory", settings.driver_memory)
+            .config("spark.driver.host", "127.0.0.1")
+            .config("spark.driver.bindAddress", "127.0.0.1")
+            .config("spark.ui.enabled", str(settings.ui_enabled).lower())
+            .config("spark.ui.showConsoleProgress", "false")
+            .config("spark.sql.session.timeZone", time_zone)
+            .config("spark.sql.shuffle.partitions", str(partitions))
+            .config("spark.sql.adaptive.enabled", "true")
+            .config("spark.sql.sources.ignoreCorruptFiles", "false")
+            # ISO dates in reports regardless of the user's JVM locale
+            .config("spark.driver.extraJavaOptions", "-Duser.language=en -Duser.country=US")
+            .config("spark.executor.extraJavaOptions", "-Duser.language=en -Duser.country=US")
+        )
+        try:
+            spark = builder.getOrCreate()
+        except Exception as exc:
+            raise SparkStartError(
+                f"Spark did not start with Java at {java.java_home} ({java.version}): "
+                f"{_first_line(exc)}"
+            ) from exc
+        spark.sparkContext.setLogLevel(settings.log_level)
+        # getOrCreate may hand back a session started with another zone or partition count
+        spark.conf.set("spark.sql.session.timeZone", time_zone)
+        spark.conf.set("spark.sql.shuffle.partitions", str(partitions))
+        return spark
+
+
+def stop_session(spark: SparkSession | None) -> None:
+    if spark is None:
+        return
+    with _lock:
+        try:
+            spark.stop()
+        except Exception:  # noqa: BLE001 - stopping a broken session must not fail shutdown
+            pass
+
+
+def _first_line(exc: BaseException) -> str:
+    text = str(exc).strip() or type(exc).__name__
+    return text.splitlines()[0][:300]
+
+
+__all__ = [
+    "JavaNotFound",
+    "SparkStartError",
+    "create_session",
+    "default_shuffle_partitions",
+    "is_connect",
+    "stop_session",
+    "validate_master",
+]

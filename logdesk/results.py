@@ -1,0 +1,209 @@
+"""Result objects: the contract between the engine, the analysis layer, reports, CLI and UI.
+
+Everything here is plain Python (plus numpy arrays for the cube), frozen, and free of Spark
+and Qt, so that exports and the window can work on results without knowing how they were made.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Mapping
+
+import numpy as np
+
+# Normalized levels, in severity order. UNKNOWN keeps rows whose level maps to nothing visible.
+LEVELS: tuple[str, ...] = ("DEBUG", "INFO", "WARN", "ERROR", "CRITICAL", "UNKNOWN")
+ERROR_LEVELS: frozenset[str] = frozenset({"ERROR", "CRITICAL"})
+LEVEL_INDEX: Mapping[str, int] = {name: i for i, name in enumerate(LEVELS)}
+
+# Dimensions kept in the cube, besides time and level.
+DIMENSIONS: tuple[str, ...] = ("error_type", "ip", "service", "endpoint")
+
+
+@dataclass(frozen=True)
+class RecordFilter:
+    """What the user asked to see. `start` inclusive, `end` exclusive; None = unbounded.
+
+    `levels` empty means all levels."""
+
+    start: datetime | None = None
+    end: datetime | None = None
+    levels: frozenset[str] = frozenset()
+
+    @property
+    def is_empty(self) -> bool:
+        return self.start is None and self.end is None and not self.levels
+
+    def describe(self) -> str:
+        parts = []
+        if self.start or self.end:
+            a = self.start.isoformat(sep=" ", timespec="minutes") if self.start else "…"
+            b = self.end.isoformat(sep=" ", timespec="minutes") if self.end else "…"
+            parts.append(f"{a} → {b}")
+        if self.levels:
+            parts.append(",".join(lv for lv in LEVELS if lv in self.levels))
+        return "; ".join(parts) if parts else "all records"
+
+
+@dataclass(frozen=True)
+class FileIngest:
+    """What ingest made of one input file. data_lines == parsed_rows + malformed_rows."""
+
+    path: str
+    format: str
+    data_lines: int
+    parsed_rows: int
+    malformed_rows: int
+    encoding: str = "utf-8"
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class IngestReport:
+    folder: str
+    files: tuple[FileIngest, ...]
+
+    @property
+    def data_lines(self) -> int:
+        return sum(f.data_lines for f in self.files)
+
+    @property
+    def parsed_rows(self) -> int:
+        return sum(f.parsed_rows for f in self.files)
+
+    @property
+    def malformed_rows(self) -> int:
+        return sum(f.malformed_rows for f in self.files)
+
+
+@dataclass(frozen=True, eq=False)
+class FactTable:
+    """Aggregated counts per (time bucket, level[, key]).
+
+    Parallel numpy arrays, one entry per group present in the data:
+    bucket  int64 — bucket start, epoch seconds
+    level   int8  — index into LEVELS
+    key     int32 — index into `keys` (all zeros for the level table)
+    count   int64 — rows in the group
+    first_ms/last_ms int64 — earliest/latest record time in the group, epoch milliseconds
+    """
+
+    keys: tuple[str, ...]
+    bucket: np.ndarray
+    level: np.ndarray
+    key: np.ndarray
+    count: np.ndarray
+    first_ms: np.ndarray
+    last_ms: np.ndarray
+
+    def __len__(self) -> int:
+        return int(self.count.shape[0])
+
+
+@dataclass(frozen=True, eq=False)
+class Cube:
+    """Everything the analysis layer needs to answer any date/level filter without Spark.
+
+    `levels` counts every parsed record; `dims[name]` counts records per key for the
+    dimensions in DIMENSIONS ("error_type" holds error records only, ERROR + CRITICAL).
+    Time buckets are `bucket_seconds` long, aligned in `time_zone`.
+    """
+
+    bucket_seconds: int
+    time_zone: str
+    levels: FactTable
+    dims: Mapping[str, FactTable]
+    # error type -> one example message (the smallest, so results are deterministic)
+    error_type_samples: Mapping[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class TimeCount:
+    start: datetime
+    total: int
+    errors: int
+
+
+@dataclass(frozen=True)
+class KeyStat:
+    key: str
+    total: int
+    errors: int
+
+    @property
+    def error_rate(self) -> float:
+        return self.errors / self.total if self.total else 0.0
+
+
+@dataclass(frozen=True)
+class ErrorTypeStat:
+    error_type: str
+    count: int
+    first_seen: datetime
+    last_seen: datetime
+    sample: str = ""
+
+
+@dataclass(frozen=True)
+class SeverityStat:
+    level: str
+    count: int
+    share: float
+
+
+@dataclass(frozen=True)
+class Analytics:
+    """Aggregates for one filter. Built from a Cube by logdesk.analysis.summarize."""
+
+    filter: RecordFilter
+    time_zone: str
+    bucket_seconds: int
+    trend_window_seconds: int
+    total: int
+    errors: int
+    by_level: Mapping[str, int]
+    first_seen: datetime | None
+    last_seen: datetime | None
+    errors_by_type: tuple[ErrorTypeStat, ...]  # all types, most frequent first
+    top_errors: tuple[ErrorTypeStat, ...]  # the top N of errors_by_type
+    errors_by_hour: tuple[TimeCount, ...]
+    errors_by_day: tuple[TimeCount, ...]
+    error_trend: tuple[TimeCount, ...]  # per trend window
+    errors_by_severity: tuple[SeverityStat, ...]
+    per_ip: tuple[KeyStat, ...]  # most errors first
+    per_service: tuple[KeyStat, ...]
+    per_endpoint: tuple[KeyStat, ...]
+
+    @property
+    def error_rate(self) -> float:
+        return self.errors / self.total if self.total else 0.0
+
+
+@dataclass(frozen=True)
+class Alert:
+    rule: str  # "high_error_rate" | "high_error_count" | "critical_errors"
+    severity: str  # "warning" | "critical"
+    value: float
+    threshold: float
+    message: str
+    evidence_start: datetime | None
+    evidence_end: datetime | None
+
+
+@dataclass(frozen=True)
+class RunResult:
+    """One engine run over one folder."""
+
+    input_folder: str
+    started_at: datetime
+    duration_seconds: float
+    stage_seconds: Mapping[str, float]
+    ingest: IngestReport
+    cube: Cube
+    # Persisted normalized records (Parquet folder) for the records view and record export.
+    records_path: str
+    # Malformed rows (CSV, already neutralized against formula injection), or "" when none.
+    malformed_csv_path: str
+    # The exact filter applied in Spark before aggregation (CLI --from/--to/--levels).
+    applied_filter: RecordFilter = RecordFilter()

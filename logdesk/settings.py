@@ -1,0 +1,81 @@
+"""Typed settings. Defaults live in config/default.yaml; see logdesk.config_loader for loading,
+merging a user file over them key by key, and validation."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Mapping
+
+
+@dataclass(frozen=True)
+class SparkSettings:
+    master: str = "local[*]"
+    driver_memory: str = "2g"
+    shuffle_partitions: int | None = None  # None = sized for the master
+    ui_enabled: bool = False
+    log_level: str = "ERROR"
+
+
+@dataclass(frozen=True)
+class PathSettings:
+    output_dir: str = "logdesk-reports"  # relative to the working directory
+    work_dir: str = ""  # "" = the user's cache folder (normalized copies of runs)
+
+
+@dataclass(frozen=True)
+class AlertSettings:
+    error_rate_threshold: float = 0.10
+    error_count_threshold: int = 100
+    critical_error_count: int = 5
+
+
+@dataclass(frozen=True)
+class AnalyticsSettings:
+    top_n: int = 10
+    trend_window: str = "1h"  # e.g. 5m, 15m, 1h, 6h, 1d
+
+    @property
+    def trend_window_seconds(self) -> int:
+        return parse_duration(self.trend_window)
+
+
+@dataclass(frozen=True)
+class DashboardSettings:
+    auto_refresh: bool = False
+    auto_refresh_seconds: int = 60
+
+
+DEFAULT_LEVEL_MAPPING: Mapping[str, str] = {
+    "TRACE": "DEBUG", "VERBOSE": "DEBUG", "V": "DEBUG", "D": "DEBUG", "DEBUG": "DEBUG",
+    "I": "INFO", "INFO": "INFO", "NOTICE": "INFO", "INFORMATION": "INFO",
+    "W": "WARN", "WARN": "WARN", "WARNING": "WARN",
+    "E": "ERROR", "ERR": "ERROR", "ERROR": "ERROR", "SEVERE": "ERROR",
+    "CRIT": "CRITICAL", "CRITICAL": "CRITICAL", "FATAL": "CRITICAL", "F": "CRITICAL",
+    "EMERG": "CRITICAL", "EMERGENCY": "CRITICAL", "ALERT": "CRITICAL", "PANIC": "CRITICAL",
+    # syslog numeric severities
+    "0": "CRITICAL", "1": "CRITICAL", "2": "CRITICAL", "3": "ERROR",
+    "4": "WARN", "5": "INFO", "6": "INFO", "7": "DEBUG",
+}
+
+
+@dataclass(frozen=True)
+class Settings:
+    spark: SparkSettings = field(default_factory=SparkSettings)
+    paths: PathSettings = field(default_factory=PathSettings)
+    alerts: AlertSettings = field(default_factory=AlertSettings)
+    analytics: AnalyticsSettings = field(default_factory=AnalyticsSettings)
+    dashboard: DashboardSettings = field(default_factory=DashboardSettings)
+    time_zone: str = "UTC"  # zone for naive timestamps and for hour/day buckets
+    # raw level (upper-cased) -> one of DEBUG, INFO, WARN, ERROR, CRITICAL
+    level_mapping: Mapping[str, str] = field(default_factory=lambda: dict(DEFAULT_LEVEL_MAPPING))
+
+
+_UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
+
+
+def parse_duration(text: str) -> int:
+    """'15m' -> 900. Raises ValueError for anything else."""
+    t = str(text).strip().lower()
+    if len(t) < 2 or t[-1] not in _UNITS or not t[:-1].isdigit() or int(t[:-1]) <= 0:
+        raise ValueError(f"not a duration like 30s, 15m, 1h or 1d: {text!r}")
+    return int(t[:-1]) * _UNITS[t[-1]]
