@@ -1,0 +1,49 @@
+"""The interface the desktop app uses to reach the engine, free of Spark and Qt.
+
+logdesk.engine.backend.SparkBackend implements it with a real SparkSession; tests may pass a
+fake with the same methods. All methods except `cancel` run on the worker thread.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Protocol, Sequence
+
+from logdesk.control import RunControl
+from logdesk.results import RecordFilter, RunResult
+from logdesk.settings import Settings
+
+RECORD_COLUMNS: tuple[str, ...] = ("ts", "level", "service", "ip", "endpoint", "message")
+
+
+@dataclass(frozen=True)
+class RecordPage:
+    offset: int
+    rows: tuple[tuple, ...]  # each row: values in RECORD_COLUMNS order (ts as datetime)
+
+
+class Backend(Protocol):
+    def start(self, settings: Settings) -> None:
+        """Start Spark (slow: seconds). Raises with a user-facing message on failure."""
+
+    def run(
+        self, folder: Path, settings: Settings, control: RunControl,
+        record_filter: RecordFilter = RecordFilter(),
+    ) -> RunResult:
+        """Process a folder. Raises control.Cancelled when cancelled."""
+
+    def count_records(self, result: RunResult, record_filter: RecordFilter, search: str) -> int:
+        ...
+
+    def fetch_records(
+        self, result: RunResult, record_filter: RecordFilter, search: str,
+        sort_column: str, descending: bool, offset: int, limit: int,
+    ) -> RecordPage:
+        ...
+
+    def malformed_rows(self, result: RunResult, limit: int) -> Sequence[tuple]:
+        """(file, line, reason, raw) for the first `limit` malformed rows."""
+
+    def stop(self) -> None:
+        """Stop Spark; safe to call twice and from shutdown paths."""
