@@ -20,6 +20,10 @@ LEVEL_INDEX: Mapping[str, int] = {name: i for i, name in enumerate(LEVELS)}
 # Dimensions kept in the cube, besides time and level.
 DIMENSIONS: tuple[str, ...] = ("error_type", "ip", "service", "endpoint")
 
+# The cube key for a record without a value in a dimension (null or blank), so that the
+# per-key counts of every dimension add up to the total.
+MISSING_KEY: str = "(none)"
+
 
 @dataclass(frozen=True)
 class RecordFilter:
@@ -174,6 +178,11 @@ class Analytics:
     per_ip: tuple[KeyStat, ...]  # most errors first
     per_service: tuple[KeyStat, ...]
     per_endpoint: tuple[KeyStat, ...]
+    # Earliest/latest ERROR-or-CRITICAL and CRITICAL record in the filtered data (alert evidence).
+    first_error: datetime | None = None
+    last_error: datetime | None = None
+    first_critical: datetime | None = None
+    last_critical: datetime | None = None
 
     @property
     def error_rate(self) -> float:

@@ -64,6 +64,9 @@ def _major_version(line: str) -> int | None:
 
 
 def _bundled_home() -> Path | None:
+    # Lets tests (and users debugging Java trouble) see how logdesk behaves without it.
+    if os.environ.get("LOGDESK_NO_BUNDLED_JAVA") == "1":
+        return None
     # A frozen app ships its runtime next to the executable (see build_scripts/).
     if getattr(sys, "frozen", False):
         home = Path(sys.executable).resolve().parent / "java-runtime"

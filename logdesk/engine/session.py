@@ -3,30 +3,21 @@
 from __future__ import annotations
 
 import os
-import re
 import threading
 
 from pyspark.sql import SparkSession
 
 from logdesk.engine.java import JavaNotFound, find_java
+from logdesk.paths import resources_dir
 from logdesk.settings import SparkSettings
-
-_LOCAL = re.compile(r"^local(\[(\*|\d+)(,\s*\d+)?\])?$")
-_STANDALONE = re.compile(r"^spark://[^\s:/]+:\d+(,[^\s:/]+:\d+)*$")
-_CONNECT = re.compile(r"^sc://[^\s/]+(:\d+)?(/.*)?$")
+from logdesk.spark_urls import LOCAL_MASTER as _LOCAL
+from logdesk.spark_urls import validate_master
 
 _lock = threading.Lock()
 
 
 class SparkStartError(RuntimeError):
     """Spark could not start; the message is meant for the user."""
-
-
-def validate_master(master: str) -> str | None:
-    """None when `master` is a URL logdesk accepts, else why not."""
-    if _LOCAL.match(master) or _STANDALONE.match(master) or _CONNECT.match(master):
-        return None
-    return "expected local, local[N], local[*], spark://host:port or sc://host:port"
 
 
 def default_shuffle_partitions(master: str) -> int:
@@ -77,7 +68,7 @@ def create_session(settings: SparkSettings, time_zone: str, app_name: str = "log
             .config("spark.sql.adaptive.enabled", "true")
             .config("spark.sql.sources.ignoreCorruptFiles", "false")
             # ISO dates in reports regardless of the user's JVM locale
-            .config("spark.driver.extraJavaOptions", "-Duser.language=en -Duser.country=US")
+            .config("spark.driver.extraJavaOptions", _driver_java_options())
             .config("spark.executor.extraJavaOptions", "-Duser.language=en -Duser.country=US")
         )
         try:
@@ -102,6 +93,16 @@ def stop_session(spark: SparkSession | None) -> None:
             spark.stop()
         except Exception:  # noqa: BLE001 - stopping a broken session must not fail shutdown
             pass
+
+
+def _driver_java_options() -> str:
+    options = "-Duser.language=en -Duser.country=US"
+    # Our log4j2 profile keeps Spark's startup chatter (default-profile notice, native-hadoop
+    # warning, "Setting default log level") off the user's terminal.
+    log_config = resources_dir() / "log4j2.properties"
+    if log_config.is_file():
+        options += f" -Dlog4j2.configurationFile={log_config.as_uri()}"  # a URI has no spaces
+    return options
 
 
 def _first_line(exc: BaseException) -> str:

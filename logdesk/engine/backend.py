@@ -1,0 +1,141 @@
+"""SparkBackend: the desktop app's way to the engine (implements logdesk.backend.Backend).
+
+All methods except RunControl.cancel run on the app's engine thread. A run executes in its own
+Spark job group (or, on Spark Connect, under its own tag) so that cancelling from the GUI
+thread stops the Spark jobs at once.
+"""
+
+from __future__ import annotations
+
+import threading
+import uuid
+from pathlib import Path
+from typing import Sequence
+
+from pyspark import SparkContext
+from pyspark.sql import SparkSession
+
+from logdesk.backend import RecordPage
+from logdesk.control import Cancelled, RunControl
+from logdesk.engine import records
+from logdesk.engine.session import create_session, is_connect, stop_session
+from logdesk.results import RecordFilter, RunResult
+from logdesk.settings import Settings
+
+
+class SparkBackend:
+    """Owns (or borrows) one SparkSession.
+
+    `stop()` stops the session only when this backend created it: a session that was already
+    running when `start()` was called (a test's shared session, an embedding program's) is
+    left alone. Pass `own_session=False` to never stop it.
+    """
+
+    def __init__(self, own_session: bool | None = None) -> None:
+        self._spark: SparkSession | None = None
+        self._settings: Settings | None = None
+        self._own_session_override = own_session
+        self._own_session = False
+        self._lock = threading.Lock()
+
+    @property
+    def spark(self) -> SparkSession | None:
+        return self._spark
+
+    @property
+    def owns_session(self) -> bool:
+        return self._own_session
+
+    def start(self, settings: Settings) -> None:
+        connect = is_connect(settings.spark.master)
+        already_running = (not connect) and SparkContext._active_spark_context is not None
+        spark = create_session(settings.spark, settings.time_zone)
+        with self._lock:
+            self._spark = spark
+            self._settings = settings
+            if self._own_session_override is not None:
+                self._own_session = self._own_session_override
+            else:
+                self._own_session = not already_running
+
+    def _session(self) -> SparkSession:
+        spark = self._spark
+        if spark is None:
+            raise RuntimeError("Spark is not running (it failed to start or was stopped).")
+        return spark
+
+    def run(
+        self, folder: Path, settings: Settings, control: RunControl,
+        record_filter: RecordFilter = RecordFilter(),
+    ) -> RunResult:
+        from logdesk.engine.pipeline import run_pipeline
+
+        spark = self._session()
+        tag = f"logdesk-run-{uuid.uuid4().hex}"
+        if is_connect(settings.spark.master):
+            spark.addTag(tag)
+            control.set_canceller(lambda: spark.interruptTag(tag))
+        else:
+            sc = spark.sparkContext
+            sc.setJobGroup(tag, "logdesk run", interruptOnCancel=True)
+            control.set_canceller(lambda: sc.cancelJobGroup(tag))
+        try:
+            control.check()
+            return run_pipeline(spark, Path(folder), settings, record_filter=record_filter, control=control)
+        except Cancelled:
+            raise
+        except Exception as exc:
+            # a cancelled job surfaces as whatever Spark raised; the caller asked for it
+            if control.is_cancelled:
+                raise Cancelled() from exc
+            raise
+        finally:
+            control.set_canceller(None)
+            self._leave_job_group(spark, tag, settings)
+
+    @staticmethod
+    def _leave_job_group(spark: SparkSession, tag: str, settings: Settings) -> None:
+        try:
+            if is_connect(settings.spark.master):
+                spark.removeTag(tag)
+            else:
+                sc = spark.sparkContext
+                for key in ("spark.jobGroup.id", "spark.job.description", "spark.job.interruptOnCancel"):
+                    sc.setLocalProperty(key, None)  # type: ignore[arg-type]
+        except Exception:  # noqa: BLE001 - a stopped session has nothing left to clear
+            pass
+
+    def _time_zone(self, result: RunResult) -> str:
+        return result.cube.time_zone or (self._settings.time_zone if self._settings else "UTC")
+
+    def _filtered(self, result: RunResult, record_filter: RecordFilter, search: str):
+        tz = self._time_zone(result)
+        df = records.load_records(self._session(), result.records_path)
+        df = records.apply_record_filter(df, result.applied_filter, tz)
+        df = records.apply_record_filter(df, record_filter, tz)
+        return records.apply_search(df, search)
+
+    def count_records(self, result: RunResult, record_filter: RecordFilter, search: str) -> int:
+        if not result.records_path:  # a run without a single parsed record
+            return 0
+        return int(self._filtered(result, record_filter, search).count())
+
+    def fetch_records(
+        self, result: RunResult, record_filter: RecordFilter, search: str,
+        sort_column: str, descending: bool, offset: int, limit: int,
+    ) -> RecordPage:
+        if not result.records_path:
+            return RecordPage(offset=offset, rows=())
+        df = self._filtered(result, record_filter, search)
+        rows = records.page_frame(df, sort_column, descending, offset, limit).collect()
+        return RecordPage(offset=offset, rows=records.rows_to_records(rows, self._time_zone(result)))
+
+    def malformed_rows(self, result: RunResult, limit: int) -> Sequence[tuple]:
+        return records.read_malformed(result.malformed_csv_path, limit)
+
+    def stop(self) -> None:
+        with self._lock:
+            spark, own = self._spark, self._own_session
+            self._spark = None
+        if spark is not None and own:
+            stop_session(spark)

@@ -1,0 +1,199 @@
+"""Find the log files in a folder and tell what each one is, from its head only.
+
+Runs on the driver before Spark reads anything: a directory walk and a small read per file
+(gzip-aware). Every candidate file is returned, including the ones no reader understands, so
+the run can account for every input line.
+"""
+
+from __future__ import annotations
+
+import csv
+import gzip
+import os
+import re
+import zlib
+from dataclasses import dataclass
+from pathlib import Path
+
+# InputFile.format values
+FORMAT_CSV = "csv"
+FORMAT_UNKNOWN = "unknown"  # read as plain lines, each counted as a malformed row
+FORMAT_UNREADABLE = "unreadable"  # cannot be opened or decoded: no lines, see the note
+FORMAT_EMPTY = "empty"  # no bytes (or no header line): no lines
+
+# Column-name aliases per staged column, in order of preference (matched trimmed, lower-case).
+COLUMN_ALIASES: dict[str, tuple[str, ...]] = {
+    "timestamp": ("timestamp", "time", "datetime", "@timestamp", "date", "ts"),
+    "level": ("log_level", "level", "severity", "loglevel", "lvl"),
+    "message": ("message", "msg", "content", "text"),
+    "ip": ("ip", "client_ip", "remote_addr", "clientip", "source_ip"),
+    "service": ("service", "component", "app", "logger", "application"),
+    "endpoint": ("endpoint", "path", "url", "uri", "route"),
+}
+
+# app.csv, app.csv.gz, app.log, app.log.1, app.log.2.gz, notes.txt
+_CANDIDATE = re.compile(r"\.(csv|log|txt)(\.\d+)?(\.gz)?$", re.IGNORECASE)
+_SNIFF_BYTES = 64 * 1024
+_GZIP_MAGIC = b"\x1f\x8b"
+_UTF8_BOM = b"\xef\xbb\xbf"
+_UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
+
+
+@dataclass(frozen=True)
+class InputFile:
+    path: str  # as found under the folder given (that folder's spelling + relative part)
+    format: str  # FORMAT_*
+    size: int  # bytes on disk
+    mtime: float  # modification time, epoch seconds
+    header: tuple[str, ...] | None  # CSV column names (trimmed, BOM removed); None if not CSV
+    encoding: str  # "utf-8" or "utf-8-sig" (with BOM); "" when not known
+    note: str  # why the format was chosen, for the user; "" when nothing to say
+
+
+def normalize_column_name(name: str) -> str:
+    return name.replace("\ufeff", "").strip().lower()
+
+
+def column_roles(header: tuple[str, ...]) -> dict[str, int]:
+    """Staged column -> index of the header column that feeds it (first alias that is present;
+    the first of duplicate names). Roles with no column are absent."""
+    positions: dict[str, int] = {}
+    for i, name in enumerate(header):
+        positions.setdefault(normalize_column_name(name), i)
+    roles: dict[str, int] = {}
+    for role, aliases in COLUMN_ALIASES.items():
+        for alias in aliases:
+            if alias in positions:
+                roles[role] = positions[alias]
+                break
+    return roles
+
+
+def timestamp_columns(header: tuple[str, ...]) -> tuple[int, ...]:
+    """Header indexes whose text makes the timestamp: one column, or a separate date and time
+    column (as in W3C-style logs) when no full timestamp column exists."""
+    positions: dict[str, int] = {}
+    for i, name in enumerate(header):
+        positions.setdefault(normalize_column_name(name), i)
+    full = [a for a in COLUMN_ALIASES["timestamp"] if a in positions and a not in ("date", "time")]
+    if not full and "date" in positions and "time" in positions:
+        return (positions["date"], positions["time"])
+    roles = column_roles(header)
+    return (roles["timestamp"],) if "timestamp" in roles else ()
+
+
+def is_log_header(header: tuple[str, ...]) -> bool:
+    """A header we can read as a log: a timestamp column and a message or level column."""
+    roles = column_roles(header)
+    return "timestamp" in roles and ("message" in roles or "level" in roles)
+
+
+def discover_inputs(folder: Path) -> list[InputFile]:
+    """Every candidate log file under `folder` (recursive; hidden files and folders skipped),
+    sorted by path. `folder` may also be a single file."""
+    folder = Path(folder)
+    if folder.is_file():
+        return [_describe(folder)]
+    if not folder.is_dir():
+        raise FileNotFoundError(f"not a folder: {folder}")
+    found: list[InputFile] = []
+
+    def unlistable(err: OSError) -> None:
+        # a subfolder we may not list: report it rather than silently missing its files
+        where = err.filename or str(folder)
+        found.append(
+            InputFile(str(where), FORMAT_UNREADABLE, 0, 0.0, None, "", f"cannot list folder: {_os_error_text(err)}")
+        )
+
+    for root, dirs, names in os.walk(folder, onerror=unlistable):
+        dirs[:] = [d for d in dirs if not d.startswith(".")]
+        for name in names:
+            if not name.startswith(".") and _CANDIDATE.search(name):
+                found.append(_describe(Path(root) / name))
+    return sorted(found, key=lambda f: f.path)
+
+
+def _describe(path: Path) -> InputFile:
+    try:
+        st = path.stat()
+        with open(path, "rb") as fh:
+            head = fh.read(_SNIFF_BYTES)
+            is_gzip = head.startswith(_GZIP_MAGIC)
+            if is_gzip:
+                fh.seek(0)
+                with gzip.GzipFile(fileobj=fh) as gz:
+                    head = gz.read(_SNIFF_BYTES)
+    except OSError as exc:
+        # gzip.BadGzipFile is an OSError too
+        size, mtime = _stat_or_zero(path)
+        return InputFile(str(path), FORMAT_UNREADABLE, size, mtime, None, "", f"cannot read: {_os_error_text(exc)}")
+    except (EOFError, zlib.error) as exc:
+        return InputFile(str(path), FORMAT_UNREADABLE, st.st_size, st.st_mtime, None, "", f"broken gzip data: {exc}")
+
+    def make(fmt: str, header: tuple[str, ...] | None, encoding: str, note: str) -> InputFile:
+        return InputFile(str(path), fmt, st.st_size, st.st_mtime, header, encoding, note)
+
+    # Spark picks the codec by file name, so name and content must agree
+    gz_named = path.name.lower().endswith(".gz")
+    if gz_named != is_gzip:
+        why = "gzip data without a .gz name" if is_gzip else "named .gz but not gzip data"
+        return make(FORMAT_UNREADABLE, None, "", f"{why}; rename it to match its content")
+    if not head.strip():
+        return make(FORMAT_EMPTY, None, "", "empty file")
+    if head.startswith(_UTF16_BOMS):
+        return make(FORMAT_UNKNOWN, None, "", "UTF-16 text; only UTF-8 is read (save the file as UTF-8)")
+    encoding = "utf-8-sig" if head.startswith(_UTF8_BOM) else "utf-8"
+    if b"\x00" in head:
+        return make(FORMAT_UNKNOWN, None, encoding, "binary content")
+    lines = head.decode("utf-8", errors="replace").lstrip("\ufeff").splitlines()
+    header = _parse_header(lines[0] if lines else "")
+    if header is None or not is_log_header(header):
+        return make(FORMAT_UNKNOWN, None, encoding, _why_not_csv(header))
+    return make(FORMAT_CSV, header, encoding, "")
+
+
+def _os_error_text(exc: OSError) -> str:
+    return f"{exc.strerror} ({exc.__class__.__name__})" if exc.strerror else str(exc)
+
+
+def _stat_or_zero(path: Path) -> tuple[int, float]:
+    try:
+        st = path.stat()
+        return st.st_size, st.st_mtime
+    except OSError:
+        return 0, 0.0
+
+
+def _parse_header(line: str) -> tuple[str, ...] | None:
+    if "," not in line:
+        return None
+    try:
+        fields = next(csv.reader([line]))
+    except (csv.Error, StopIteration):
+        return None
+    header = tuple(f.replace("\ufeff", "").strip() for f in fields)
+    return header if len(header) >= 2 else None
+
+
+def _why_not_csv(header: tuple[str, ...] | None) -> str:
+    if header is None:
+        return "first line is not a CSV header"
+    roles = column_roles(header)
+    if "timestamp" not in roles:
+        return "CSV header has no timestamp column (" + "/".join(COLUMN_ALIASES["timestamp"]) + ")"
+    return "CSV header has no message or level column"
+
+
+__all__ = [
+    "COLUMN_ALIASES",
+    "FORMAT_CSV",
+    "FORMAT_EMPTY",
+    "FORMAT_UNKNOWN",
+    "FORMAT_UNREADABLE",
+    "InputFile",
+    "column_roles",
+    "discover_inputs",
+    "is_log_header",
+    "timestamp_columns",
+    "normalize_column_name",
+]

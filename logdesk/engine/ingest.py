@@ -1,0 +1,58 @@
+"""Folder -> one STAGED DataFrame: discover the files, hand each format's files to its reader,
+union the results.
+
+Readers are looked up by InputFile.format in READERS, so another reader (JSON lines, plain-text
+patterns) is added by registering it here and teaching discover.py to recognize its files;
+nothing downstream changes, since every reader produces STAGED_SCHEMA. Formats without a reader
+("unreadable", "empty") contribute no rows; they stay in the returned file list for the report.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Callable, Mapping, Sequence
+
+from pyspark.sql import DataFrame, SparkSession
+
+from logdesk.engine.discover import FORMAT_CSV, FORMAT_UNKNOWN, InputFile, discover_inputs
+from logdesk.engine.readers.common import union_staged
+from logdesk.engine.readers.csv_reader import read_csv_inputs
+from logdesk.engine.readers.unknown_reader import UNRECOGNIZED_REASON, read_unrecognized
+from logdesk.settings import Settings
+
+# (spark, files of one format, settings) -> STAGED rows of those files
+Reader = Callable[[SparkSession, Sequence[InputFile], Settings], DataFrame]
+
+
+def _read_unknown(spark: SparkSession, files: Sequence[InputFile], settings: Settings) -> DataFrame:
+    return read_unrecognized(spark, files, UNRECOGNIZED_REASON)
+
+
+READERS: dict[str, Reader] = {
+    FORMAT_CSV: read_csv_inputs,
+    FORMAT_UNKNOWN: _read_unknown,
+}
+
+
+def read_inputs(
+    spark: SparkSession,
+    files: Sequence[InputFile],
+    settings: Settings,
+    readers: Mapping[str, Reader] | None = None,
+) -> DataFrame:
+    """STAGED rows of already discovered files (lazy: nothing runs until an action)."""
+    registry = READERS if readers is None else readers
+    by_format: dict[str, list[InputFile]] = {}
+    for f in files:
+        by_format.setdefault(f.format, []).append(f)
+    frames = [registry[fmt](spark, group, settings) for fmt, group in sorted(by_format.items()) if fmt in registry]
+    return union_staged(spark, frames)
+
+
+def read_folder(spark: SparkSession, folder: Path, settings: Settings) -> tuple[DataFrame, list[InputFile]]:
+    """(STAGED rows of every log file under `folder`, the files found, sorted by path)."""
+    files = discover_inputs(Path(folder))
+    return read_inputs(spark, files, settings), files
+
+
+__all__ = ["READERS", "Reader", "read_folder", "read_inputs"]

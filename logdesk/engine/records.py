@@ -1,0 +1,167 @@
+"""Queries over a run's persisted records (Parquet) for the records view.
+
+Every query filters exactly (ts >= start, ts < end, level in levels), searches with built-in
+functions only, sorts with a total order (so offset paging never repeats or skips a row) and
+collects at most one page.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Iterator, Sequence
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pyspark.sql import Column, DataFrame, SparkSession
+from pyspark.sql import functions as F
+
+from logdesk.backend import RECORD_COLUMNS
+from logdesk.results import RecordFilter
+
+SEARCH_COLUMNS: tuple[str, ...] = ("message", "service", "ip", "endpoint")
+# Columns that make a sort a total order, after the user's sort column.
+_TIEBREAKERS: tuple[str, ...] = ("ts", "source_file", "line", "level", "service", "ip", "endpoint", "message")
+
+
+def zone(name: str):
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        return timezone.utc
+
+
+def epoch_micros(moment: datetime, time_zone: str) -> int:
+    """A filter bound in epoch microseconds; naive datetimes are wall-clock in `time_zone`."""
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=zone(time_zone))
+    delta = moment - datetime(1970, 1, 1, tzinfo=timezone.utc)
+    return (delta.days * 86_400 + delta.seconds) * 1_000_000 + delta.microseconds
+
+
+def load_records(spark: SparkSession, records_path: str) -> DataFrame:
+    """The parsed records of a run (malformed rows, when the folder keeps them, left out)."""
+    df = spark.read.parquet(records_path)
+    if "malformed_reason" in df.columns:
+        df = df.where(F.col("malformed_reason").isNull())
+    return df
+
+
+def filter_condition(record_filter: RecordFilter, time_zone: str) -> Column | None:
+    conditions: list[Column] = []
+    ts_us = F.unix_micros(F.col("ts"))
+    if record_filter.start is not None:
+        conditions.append(ts_us >= F.lit(epoch_micros(record_filter.start, time_zone)))
+    if record_filter.end is not None:
+        conditions.append(ts_us < F.lit(epoch_micros(record_filter.end, time_zone)))
+    if record_filter.levels:
+        conditions.append(F.col("level").isin(sorted(record_filter.levels)))
+    if not conditions:
+        return None
+    combined = conditions[0]
+    for condition in conditions[1:]:
+        combined = combined & condition
+    return combined
+
+
+def apply_record_filter(df: DataFrame, record_filter: RecordFilter, time_zone: str) -> DataFrame:
+    condition = filter_condition(record_filter, time_zone)
+    return df if condition is None else df.where(condition)
+
+
+def apply_search(df: DataFrame, search: str) -> DataFrame:
+    """Case-insensitive substring search over message, service, ip and endpoint."""
+    text = search.strip()
+    if not text:
+        return df
+    needle = F.lower(F.lit(text))
+    matches = [
+        F.coalesce(F.contains(F.lower(F.col(name)), needle), F.lit(False))
+        for name in SEARCH_COLUMNS
+        if name in df.columns
+    ]
+    if not matches:
+        return df.limit(0)
+    combined = matches[0]
+    for match in matches[1:]:
+        combined = combined | match
+    return df.where(combined)
+
+
+def sort_columns(df: DataFrame, sort_column: str, descending: bool) -> list[Column]:
+    if sort_column not in RECORD_COLUMNS:
+        raise ValueError(f"cannot sort records by {sort_column!r}")
+    names = [sort_column] + [c for c in _TIEBREAKERS if c != sort_column and c in df.columns]
+    order = []
+    for i, name in enumerate(names):
+        column = F.col(name)
+        # ties are broken in ascending order so pages stay stable either way
+        if i == 0 and descending:
+            order.append(column.desc_nulls_last())
+        else:
+            order.append(column.asc_nulls_last())
+    return order
+
+
+def page_frame(
+    df: DataFrame, sort_column: str, descending: bool, offset: int, limit: int
+) -> DataFrame:
+    """RECORD_COLUMNS (ts as epoch microseconds `ts_us`) of one sorted page."""
+    ordered = df.orderBy(*sort_columns(df, sort_column, descending))
+    return ordered.select(
+        F.unix_micros(F.col("ts")).alias("ts_us"),
+        *[F.col(name) for name in RECORD_COLUMNS[1:]],
+    ).offset(max(0, offset)).limit(max(0, limit))
+
+
+def rows_to_records(rows: Sequence, time_zone: str) -> tuple[tuple, ...]:
+    """Collected page rows -> tuples in RECORD_COLUMNS order, ts as an aware datetime."""
+    tz = zone(time_zone)
+    out = []
+    for row in rows:
+        ts_us = row[0]
+        ts = None if ts_us is None else datetime.fromtimestamp(ts_us / 1_000_000, tz=timezone.utc).astimezone(tz)
+        out.append((ts, *tuple(row[1:])))
+    return tuple(out)
+
+
+def _csv_files(path: Path) -> list[Path]:
+    if path.is_dir():
+        return sorted(p for p in path.iterdir() if p.suffix == ".csv" and p.is_file())
+    return [path] if path.is_file() else []
+
+
+def read_malformed(path: str, limit: int) -> tuple[tuple, ...]:
+    """The first `limit` rows of the malformed-rows CSV (a file or a folder of part files)."""
+    if not path or limit <= 0:
+        return ()
+    out: list[tuple] = []
+    for rows in (_csv_rows(p) for p in _csv_files(Path(path))):
+        for row in rows:
+            out.append(row)
+            if len(out) >= limit:
+                return tuple(out)
+    return tuple(out)
+
+
+def _csv_rows(path: Path) -> Iterator[tuple]:
+    with io.open(path, "r", encoding="utf-8", errors="replace", newline="") as handle:
+        reader = csv.reader(handle)
+        header = next(reader, None)
+        if header is None:
+            return
+        if [h.strip().lower() for h in header[:2]] != ["file", "line"]:
+            yield _malformed_tuple(header)
+        for row in reader:
+            yield _malformed_tuple(row)
+
+
+def _malformed_tuple(row: list[str]) -> tuple:
+    padded = list(row[:4]) + [""] * (4 - min(4, len(row)))
+    file, line, reason, raw = padded
+    try:
+        line_value: int | str = int(line)
+    except ValueError:
+        line_value = line
+    return (file, line_value, reason, raw)

@@ -1,0 +1,82 @@
+"""Where one run keeps its normalized copy and malformed rows, and how it publishes a CSV."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+import time
+import uuid
+from dataclasses import dataclass
+from pathlib import Path
+
+from pyspark.sql import DataFrame
+
+from logdesk.paths import cache_dir
+
+
+@dataclass(frozen=True)
+class RunFiles:
+    folder_dir: Path  # all runs of one input folder
+    run_dir: Path  # this run
+
+    @property
+    def staged_dir(self) -> Path:
+        return self.run_dir / "staged"
+
+    @property
+    def staged_uri(self) -> str:
+        return str(self.staged_dir)
+
+    @property
+    def records_dir(self) -> Path:
+        return self.staged_dir / "part=records"
+
+    @property
+    def records_uri(self) -> str:
+        return str(self.records_dir)
+
+    @property
+    def malformed_uri(self) -> str:
+        return str(self.staged_dir / "part=malformed")
+
+    @property
+    def malformed_csv(self) -> Path:
+        return self.run_dir / "malformed_rows.csv"
+
+    def commit(self) -> None:
+        """Keep this run, drop the older runs of the same folder (their copies are stale)."""
+        for other in self.folder_dir.iterdir():
+            if other != self.run_dir and other.is_dir():
+                shutil.rmtree(other, ignore_errors=True)
+
+
+def prepare_run_files(folder: Path, work_dir: str) -> RunFiles:
+    base = Path(work_dir).expanduser() if work_dir else cache_dir() / "runs"
+    key = hashlib.sha1(str(folder).encode("utf-8")).hexdigest()[:16]
+    folder_dir = base / key
+    run_dir = folder_dir / f"{time.strftime('%Y%m%d-%H%M%S')}-{uuid.uuid4().hex[:8]}"
+    run_dir.mkdir(parents=True, exist_ok=False)
+    (folder_dir / "FOLDER.txt").write_text(str(folder) + "\n", encoding="utf-8")
+    return RunFiles(folder_dir=folder_dir, run_dir=run_dir)
+
+
+def publish_single_csv(frame: DataFrame, files: RunFiles, name: str) -> Path:
+    """Write `frame` as one CSV file (header, RFC 4180 quoting) at run_dir/name, atomically."""
+    tmp = files.run_dir / f".{name}.parts"
+    (
+        frame.coalesce(1)
+        .write.mode("overwrite")
+        .option("header", True)
+        .option("quote", '"')
+        .option("escape", '"')
+        .option("lineSep", "\n")
+        .csv(str(tmp))
+    )
+    parts = sorted(tmp.glob("part-*"))
+    if len(parts) != 1:
+        raise RuntimeError(f"expected one CSV part in {tmp}, found {len(parts)}")
+    target = files.run_dir / name
+    os.replace(parts[0], target)
+    shutil.rmtree(tmp, ignore_errors=True)
+    return target

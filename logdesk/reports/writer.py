@@ -1,0 +1,242 @@
+"""The report files for one run and filter: CSV tables, JSON documents and the alert history.
+
+All files are written together (logdesk.reports.atomic): after a failure the folder holds
+the previous reports, never a mix or a half-written file. Times are ISO 8601 with the offset
+of the analysis time zone; CSV is UTF-8 with a header row, LF line ends and formula-safe
+cells; JSON is UTF-8, indented by 2, keys sorted (list order is meaningful and kept).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import shutil
+from collections.abc import Callable, Iterable, Sequence
+from datetime import datetime
+from pathlib import Path
+from typing import BinaryIO
+from zoneinfo import ZoneInfo
+
+from logdesk.reports.alerts_log import ALERTS_LOG_NAME, data_fingerprint, new_history_content
+from logdesk.reports.atomic import PendingFile, ReportWriteError, commit_files, write_error
+from logdesk.reports.csv_safety import neutralize
+from logdesk.reports.formats import filter_dict, iso_ms, iso_time, rate
+from logdesk.results import Alert, Analytics, ErrorTypeStat, KeyStat, RunResult
+from logdesk.settings import Settings
+
+CSV_FILES: tuple[str, ...] = (
+    "csv/errors_by_type.csv",
+    "csv/errors_by_hour.csv",
+    "csv/top_errors.csv",
+    "csv/errors_per_ip.csv",
+    "csv/errors_per_service.csv",
+    "csv/errors_per_endpoint.csv",
+    "csv/malformed_rows.csv",
+)
+JSON_FILES: tuple[str, ...] = (
+    "json/error_trends.json",
+    "json/errors_by_day.json",
+    "json/errors_by_severity.json",
+    "json/summary.json",
+    "json/ingest_report.json",
+)
+# Every file write_reports writes, relative to the output folder, in the order it returns them.
+REPORT_FILES: tuple[str, ...] = (*CSV_FILES, *JSON_FILES, ALERTS_LOG_NAME)
+
+# Must equal logdesk.engine.schema.MALFORMED_COLUMNS (reports may not import the engine).
+MALFORMED_HEADER: tuple[str, ...] = ("file", "line", "reason", "raw")
+RATE_FORMAT = "{:.4f}"
+
+__all__ = ["REPORT_FILES", "ReportWriteError", "write_reports"]
+
+
+def _csv(header: Sequence[str], rows: Iterable[Sequence[object]]) -> bytes:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(header)
+    writer.writerows([neutralize(v) for v in row] for row in rows)
+    return buffer.getvalue().encode("utf-8")
+
+
+def _json(document: object) -> bytes:
+    return (json.dumps(document, indent=2, sort_keys=True, ensure_ascii=False) + "\n").encode("utf-8")
+
+
+def _error_type_rows(stats: Sequence[ErrorTypeStat], errors: int, tz: ZoneInfo, ranked: bool):
+    for rank, s in enumerate(stats, start=1):
+        row = [s.error_type, s.count, RATE_FORMAT.format(rate(s.count, errors)),
+               iso_ms(s.first_seen, tz), iso_ms(s.last_seen, tz), s.sample]
+        yield [rank, *row] if ranked else row
+
+
+def _key_csv(key_name: str, stats: Sequence[KeyStat]) -> bytes:
+    return _csv(
+        [key_name, "total", "errors", "error_rate"],
+        ([s.key, s.total, s.errors, RATE_FORMAT.format(s.error_rate)] for s in stats),
+    )
+
+
+def _csv_files(analytics: Analytics, tz: ZoneInfo) -> dict[str, bytes]:
+    type_header = ["error_type", "count", "share_of_errors", "first_seen", "last_seen", "sample"]
+    a = analytics
+    return {
+        "csv/errors_by_type.csv": _csv(type_header, _error_type_rows(a.errors_by_type, a.errors, tz, False)),
+        "csv/errors_by_hour.csv": _csv(
+            ["hour_start", "total", "errors", "error_rate"],
+            ([iso_time(h.start, tz), h.total, h.errors, RATE_FORMAT.format(rate(h.errors, h.total))]
+             for h in a.errors_by_hour),
+        ),
+        "csv/top_errors.csv": _csv(["rank", *type_header], _error_type_rows(a.top_errors, a.errors, tz, True)),
+        "csv/errors_per_ip.csv": _key_csv("ip", a.per_ip),
+        "csv/errors_per_service.csv": _key_csv("service", a.per_service),
+        "csv/errors_per_endpoint.csv": _key_csv("endpoint", a.per_endpoint),
+    }
+
+
+def _malformed_copy(source: str) -> Callable[[BinaryIO], None]:
+    """Writes the header, then the engine's malformed-rows CSV (a file, or a Spark output folder
+    of part files) without its own header line(s)."""
+    header = (",".join(MALFORMED_HEADER) + "\n").encode("utf-8")
+    if not source:
+        return lambda fh: fh.write(header)
+    path = Path(source)
+
+    def write(fh: BinaryIO) -> None:
+        parts = (
+            sorted(p for p in path.glob("part-*") if not p.name.endswith(".crc"))
+            if path.is_dir() else [path]
+        )
+        fh.write(header)
+        for part in parts:
+            with open(part, "rb") as src:
+                first = src.readline()
+                if first.rstrip(b"\r\n") != header.rstrip(b"\n"):
+                    fh.write(first)
+                shutil.copyfileobj(src, fh)
+
+    return write
+
+
+def _alert_dict(alert: Alert, tz: ZoneInfo) -> dict:
+    return {
+        "rule": alert.rule,
+        "severity": alert.severity,
+        "value": alert.value,
+        "threshold": alert.threshold,
+        "message": alert.message,
+        "evidence_start": iso_ms(alert.evidence_start, tz),
+        "evidence_end": iso_ms(alert.evidence_end, tz),
+    }
+
+
+def _time_points(points, tz: ZoneInfo) -> list[dict]:
+    return [
+        {"start": iso_time(p.start, tz), "total": p.total, "errors": p.errors,
+         "error_rate": rate(p.errors, p.total)}
+        for p in points
+    ]
+
+
+def _json_files(
+    run: RunResult, a: Analytics, alerts: Sequence[Alert], settings: Settings, now: datetime, tz: ZoneInfo
+) -> dict[str, bytes]:
+    ingest = run.ingest
+    days = _time_points(a.errors_by_day, tz)
+    for day, point in zip(days, a.errors_by_day):
+        day["date"] = point.start.astimezone(tz).date().isoformat()
+    summary = {
+        "generated_at": iso_time(now, tz),
+        "input_folder": run.input_folder,
+        "time_zone": a.time_zone,
+        "run": {
+            "started_at": iso_ms(run.started_at, tz),
+            "duration_seconds": round(run.duration_seconds, 3),
+            "stage_seconds": {k: round(v, 3) for k, v in run.stage_seconds.items()},
+        },
+        "filter": filter_dict(a.filter, tz),
+        "applied_filter": filter_dict(run.applied_filter, tz),
+        "totals": {
+            "records": a.total,
+            "errors": a.errors,
+            "error_rate": rate(a.errors, a.total),
+            "files": len(ingest.files),
+            "data_lines": ingest.data_lines,
+            "parsed_rows": ingest.parsed_rows,
+            "malformed_rows": ingest.malformed_rows,
+        },
+        "by_level": dict(a.by_level),
+        "time_span": {"first_seen": iso_ms(a.first_seen, tz), "last_seen": iso_ms(a.last_seen, tz)},
+        "bucket_seconds": a.bucket_seconds,
+        "trend_window_seconds": a.trend_window_seconds,
+        "alerts": [_alert_dict(alert, tz) for alert in alerts],
+        "alert_thresholds": {
+            "error_rate_threshold": settings.alerts.error_rate_threshold,
+            "error_count_threshold": settings.alerts.error_count_threshold,
+            "critical_error_count": settings.alerts.critical_error_count,
+        },
+    }
+    return {
+        "json/error_trends.json": _json({
+            "time_zone": a.time_zone,
+            "window_seconds": a.trend_window_seconds,
+            "filter": filter_dict(a.filter, tz),
+            "points": _time_points(a.error_trend, tz),
+        }),
+        "json/errors_by_day.json": _json({
+            "time_zone": a.time_zone, "filter": filter_dict(a.filter, tz), "days": days,
+        }),
+        "json/errors_by_severity.json": _json({
+            "total": a.total,
+            "filter": filter_dict(a.filter, tz),
+            "levels": [{"level": s.level, "count": s.count, "share": round(s.share, 6)}
+                       for s in a.errors_by_severity],
+        }),
+        "json/summary.json": _json(summary),
+        "json/ingest_report.json": _json({
+            "folder": ingest.folder,
+            "files": [
+                {"path": f.path, "format": f.format, "encoding": f.encoding, "data_lines": f.data_lines,
+                 "parsed_rows": f.parsed_rows, "malformed_rows": f.malformed_rows, "note": f.note}
+                for f in ingest.files
+            ],
+            "totals": {"files": len(ingest.files), "data_lines": ingest.data_lines,
+                       "parsed_rows": ingest.parsed_rows, "malformed_rows": ingest.malformed_rows},
+        }),
+    }
+
+
+def write_reports(
+    run: RunResult,
+    analytics: Analytics,
+    alerts: Sequence[Alert],
+    out_dir: Path,
+    settings: Settings,
+    now: datetime | None = None,
+) -> list[Path]:
+    """Write REPORT_FILES into `out_dir` (created if needed) and return their paths.
+
+    alerts.log keeps its earlier entries and gains the alerts it does not hold yet.
+    Raises ReportWriteError when the folder cannot take the files."""
+    out_dir = Path(out_dir).expanduser()
+    tz = ZoneInfo(analytics.time_zone)
+    now = now or datetime.now(tz)
+    contents = {**_csv_files(analytics, tz), **_json_files(run, analytics, alerts, settings, now, tz)}
+    try:
+        history, _ = new_history_content(
+            out_dir / ALERTS_LOG_NAME,
+            alerts,
+            run.started_at,
+            run.input_folder,
+            data_fingerprint(run, analytics),
+        )
+    except OSError as exc:
+        raise write_error(out_dir, exc) from exc
+    contents[ALERTS_LOG_NAME] = history
+    pending = []
+    for name in REPORT_FILES:
+        if name == "csv/malformed_rows.csv":
+            pending.append(PendingFile(out_dir / name, write=_malformed_copy(run.malformed_csv_path)))
+        else:
+            pending.append(PendingFile(out_dir / name, content=contents[name]))
+    return commit_files(pending, out_dir)

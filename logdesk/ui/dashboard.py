@@ -1,0 +1,157 @@
+"""The dashboard: filter bar, metric cards and the tabs of charts and tables.
+
+It only shows what it is given; the window decides when to compute it."""
+
+from __future__ import annotations
+
+from datetime import datetime, tzinfo
+from typing import Sequence
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QSplitter, QTabWidget, QVBoxLayout, QWidget
+
+from logdesk.results import Alert, Analytics, RunResult
+from logdesk.settings import Settings
+from logdesk.ui import table_models as tm
+from logdesk.ui.alerts_panel import AlertsPanel
+from logdesk.ui.cards import SEVERITY_COLOURS, CardsRow
+from logdesk.ui.charts import BarChart, ErrorsOverTimeChart
+from logdesk.ui.filter_bar import FilterBar
+from logdesk.ui.records_model import RecordsModel
+from logdesk.ui.records_view import RecordsView
+from logdesk.ui.table_panel import TablePanel
+
+
+def files_columns() -> list[tm.Column]:
+    return [
+        tm.Column("File", lambda f: f.path),
+        tm.Column("Format", lambda f: f.format),
+        tm.Column("Data lines", lambda f: f.data_lines, "int"),
+        tm.Column("Parsed", lambda f: f.parsed_rows, "int"),
+        tm.Column("Malformed", lambda f: f.malformed_rows, "int"),
+        tm.Column("Encoding", lambda f: f.encoding),
+        tm.Column("Note", lambda f: f.note),
+    ]
+
+
+class Dashboard(QWidget):
+    TAB_OVERVIEW, TAB_ERRORS, TAB_SOURCES, TAB_RECORDS, TAB_ALERTS, TAB_FILES = range(6)
+
+    def __init__(self, records_model: RecordsModel, parent=None) -> None:
+        super().__init__(parent)
+        self.filter_bar = FilterBar()
+        self.cards = CardsRow()
+
+        self.time_chart = ErrorsOverTimeChart()
+        self.types_chart = BarChart("Top error types", "errors")
+        self.types_chart.setObjectName("chartErrorTypes")
+        self.ip_chart = BarChart("Errors per IP", "errors")
+        self.ip_chart.setObjectName("chartErrorsPerIp")
+        self.service_chart = BarChart("Errors per service", "errors")
+        self.service_chart.setObjectName("chartErrorsPerService")
+        bars = QSplitter(Qt.Orientation.Horizontal)
+        for chart in (self.types_chart, self.ip_chart, self.service_chart):
+            bars.addWidget(chart)
+        overview = QSplitter(Qt.Orientation.Vertical)
+        overview.addWidget(self.time_chart)
+        overview.addWidget(bars)
+        overview.setStretchFactor(0, 1)
+        overview.setStretchFactor(1, 1)
+
+        self.top_errors = TablePanel("top_errors", "Top errors", tm.top_errors_columns())
+        self.trends = TablePanel("trends", "Error trend (per trend window)", tm.trend_columns())
+        self.severity = TablePanel("severity", "Severity breakdown", tm.severity_columns())
+        right = QSplitter(Qt.Orientation.Vertical)
+        right.addWidget(self.trends)
+        right.addWidget(self.severity)
+        errors = QSplitter(Qt.Orientation.Horizontal)
+        errors.addWidget(self.top_errors)
+        errors.addWidget(right)
+        errors.setStretchFactor(0, 3)
+        errors.setStretchFactor(1, 2)
+
+        self.per_ip = TablePanel("per_ip", "Per IP", tm.key_columns("IP"))
+        self.per_service = TablePanel("per_service", "Per service", tm.key_columns("Service"))
+        self.per_endpoint = TablePanel("per_endpoint", "Per endpoint", tm.key_columns("Endpoint"))
+        sources = QSplitter(Qt.Orientation.Horizontal)
+        for panel in (self.per_ip, self.per_service, self.per_endpoint):
+            sources.addWidget(panel)
+
+        self.records_view = RecordsView(records_model)
+        self.alerts_panel = AlertsPanel()
+        self.files = TablePanel("files", "Input files (every data line is parsed or malformed)", files_columns())
+
+        self.tabs = QTabWidget()
+        self.tabs.setObjectName("dashboardTabs")
+        self.tabs.setDocumentMode(True)
+        self.tabs.addTab(overview, "Overview")
+        self.tabs.addTab(errors, "Errors")
+        self.tabs.addTab(sources, "Sources")
+        self.tabs.addTab(self.records_view, "Records")
+        self.tabs.addTab(self.alerts_panel, "Alerts")
+        self.tabs.addTab(self.files, "Files")
+        for i, tip in enumerate((
+            "Charts of errors over time and by type, IP and service",
+            "Top error types, error trend and severity breakdown",
+            "Records and errors per IP, service and endpoint",
+            "Every record: search, sort, copy",
+            "Alerts for the current filter and the alert history",
+            "What was read from each input file",
+        )):
+            self.tabs.setTabToolTip(i, tip)
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.filter_bar)
+        layout.addWidget(self.cards)
+        layout.addWidget(self.tabs, 1)
+
+    def show_result_files(self, result: RunResult, tz: tzinfo) -> None:
+        self.files.set_rows(list(result.ingest.files), tz)
+
+    def show_analytics(
+        self, result: RunResult, analytics: Analytics, alerts: Sequence[Alert],
+        context: Analytics, settings: Settings, tz: tzinfo,
+        selection: tuple[datetime, datetime] | None,
+    ) -> None:
+        """Update every card, chart and table for one filter, together."""
+        self._show_cards(result, analytics, alerts, settings)
+        self.time_chart.set_data(context.error_trend, tz, analytics.trend_window_seconds, selection)
+        empty = "No errors for this filter"
+        self.types_chart.set_data([(s.error_type, s.count) for s in analytics.top_errors], empty)
+        top_n = max(1, settings.analytics.top_n)
+        self.ip_chart.set_data([(k.key, k.errors) for k in analytics.per_ip if k.errors][:top_n], empty)
+        self.service_chart.set_data([(k.key, k.errors) for k in analytics.per_service if k.errors][:top_n], empty)
+        self.top_errors.set_rows(list(analytics.top_errors), tz)
+        self.trends.set_rows(list(analytics.error_trend), tz)
+        self.severity.set_rows(list(analytics.errors_by_severity), tz)
+        self.per_ip.set_rows(list(analytics.per_ip), tz)
+        self.per_service.set_rows(list(analytics.per_service), tz)
+        self.per_endpoint.set_rows(list(analytics.per_endpoint), tz)
+        self.alerts_panel.set_alerts(list(alerts), tz)
+
+    def _show_cards(self, result: RunResult, analytics: Analytics, alerts: Sequence[Alert], settings: Settings) -> None:
+        cards = self.cards
+        filtered = not analytics.filter.is_empty
+        parsed = result.ingest.parsed_rows
+        files = len(result.ingest.files)
+        cards.card("total").set_value(
+            f"{analytics.total:,}",
+            f"of {parsed:,} parsed records" if filtered else f"from {files:,} file{'s' if files != 1 else ''}",
+        )
+        cards.card("errors").set_value(f"{analytics.errors:,}", "ERROR + CRITICAL")
+        threshold = settings.alerts.error_rate_threshold
+        over = analytics.total > 0 and analytics.error_rate > threshold
+        cards.card("error_rate").set_value(
+            f"{analytics.error_rate * 100:.1f}%", f"alert above {threshold * 100:.1f}%",
+            SEVERITY_COLOURS["warning"] if over else None,
+        )
+        critical = sum(1 for a in alerts if a.severity == "critical")
+        colour = SEVERITY_COLOURS["critical"] if critical else (SEVERITY_COLOURS["warning"] if alerts else None)
+        note = f"{critical} critical" if critical else ("warnings only" if alerts else "none firing")
+        cards.card("alerts").set_value(f"{len(alerts):,}", note, colour)
+        malformed = result.ingest.malformed_rows
+        cards.card("malformed").set_value(
+            f"{malformed:,}", f"of {result.ingest.data_lines:,} lines — click to see" if malformed else "all lines parsed",
+            SEVERITY_COLOURS["warning"] if malformed else None,
+        )

@@ -1,0 +1,40 @@
+"""Message boxes with plain text (file names and log text may hold markup) and details."""
+
+from __future__ import annotations
+
+import sys
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QMessageBox, QWidget
+
+
+class Messenger:
+    """Shows messages to the user: boxes when interactive, stderr when running headless
+    (--exit-when-done must never wait on a modal box)."""
+
+    def __init__(self, parent: QWidget | None, interactive: bool = True) -> None:
+        self.parent = parent
+        self.interactive = interactive
+
+    def error(self, title: str, message: str, details: str = "") -> None:
+        self._show(QMessageBox.Icon.Critical, title, message, details)
+
+    def warning(self, title: str, message: str, details: str = "") -> None:
+        self._show(QMessageBox.Icon.Warning, title, message, details)
+
+    def info(self, title: str, message: str, details: str = "") -> None:
+        self._show(QMessageBox.Icon.Information, title, message, details)
+
+    def _show(self, icon: QMessageBox.Icon, title: str, message: str, details: str) -> None:
+        if not self.interactive:
+            print(f"logdesk: {title}: {message}", file=sys.stderr)
+            return
+        box = QMessageBox(self.parent)
+        box.setIcon(icon)
+        box.setWindowTitle(title)
+        box.setTextFormat(Qt.TextFormat.PlainText)
+        box.setText(message)
+        if details:
+            box.setDetailedText(details)  # always plain text in Qt
+        box.setStandardButtons(QMessageBox.StandardButton.Ok)
+        box.exec()

@@ -1,0 +1,107 @@
+"""The Records tab: search box, lazily paged table, and the selected record in full."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtGui import QFontDatabase
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QHeaderView,
+    QLineEdit,
+    QPlainTextEdit,
+    QSplitter,
+    QVBoxLayout,
+    QWidget,
+)
+
+from logdesk.backend import RECORD_COLUMNS
+from logdesk.ui.plain_text import plain_label
+from logdesk.ui.records_model import HEADERS, RecordsModel
+from logdesk.ui.table_view import CopyTableView
+
+SEARCH_DELAY_MS = 300
+
+
+class RecordsView(QWidget):
+    def __init__(self, model: RecordsModel, parent=None) -> None:
+        super().__init__(parent)
+        self.model = model
+
+        self.search_box = QLineEdit()
+        self.search_box.setObjectName("recordsSearch")
+        self.search_box.setPlaceholderText("Search message, service, IP, endpoint…  (Ctrl+F)")
+        self.search_box.setClearButtonEnabled(True)
+        self.search_box.setToolTip("Case-insensitive text search; matching runs in Spark over all records")
+        self.count_label = plain_label("")
+        self.count_label.setObjectName("recordsCount")
+
+        self._search_timer = QTimer(self)
+        self._search_timer.setSingleShot(True)
+        self._search_timer.setInterval(SEARCH_DELAY_MS)
+        self._search_timer.timeout.connect(self.apply_search)
+        self.search_box.textChanged.connect(lambda _text: self._search_timer.start())
+        self.search_box.returnPressed.connect(self.apply_search)
+
+        self.table = CopyTableView()
+        self.table.setObjectName("recordsTable")
+        self.table.setModel(model)
+        header = self.table.horizontalHeader()
+        header.setSortIndicator(0, Qt.SortOrder.AscendingOrder)
+        self.table.setSortingEnabled(True)
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        em = self.fontMetrics().horizontalAdvance("M")
+        widths = {"ts": 14, "level": 7, "service": 10, "ip": 10, "endpoint": 12}
+        for i, name in enumerate(RECORD_COLUMNS):
+            if name in widths:
+                self.table.setColumnWidth(i, widths[name] * em)
+        self.table.setToolTip("")
+
+        self.detail = QPlainTextEdit()
+        self.detail.setObjectName("recordDetail")
+        self.detail.setReadOnly(True)
+        self.detail.setPlaceholderText("Select a record to see it in full.")
+        self.detail.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
+        self.table.selectionModel().currentRowChanged.connect(self._show_detail)
+        model.modelReset.connect(self._reattach_selection)
+
+        top = QHBoxLayout()
+        top.addWidget(self.search_box, 1)
+        top.addWidget(self.count_label)
+
+        splitter = QSplitter(Qt.Orientation.Vertical)
+        splitter.addWidget(self.table)
+        splitter.addWidget(self.detail)
+        splitter.setStretchFactor(0, 4)
+        splitter.setStretchFactor(1, 1)
+
+        layout = QVBoxLayout(self)
+        layout.addLayout(top)
+        layout.addWidget(splitter, 1)
+
+        model.count_changed.connect(self._show_count)
+        model.load_failed.connect(lambda message: self.count_label.setText(f"Could not load records: {message}"))
+
+    def apply_search(self) -> None:
+        self._search_timer.stop()
+        self.model.set_search(self.search_box.text())
+
+    def focus_search(self) -> None:
+        self.search_box.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        self.search_box.selectAll()
+
+    def _show_count(self, count) -> None:
+        if count is None:
+            self.count_label.setText("Counting…")
+        else:
+            self.count_label.setText(f"{count:,} records" if count != 1 else "1 record")
+
+    def _reattach_selection(self) -> None:
+        self.detail.clear()
+
+    def _show_detail(self, current, _previous) -> None:
+        if not current.isValid():
+            self.detail.clear()
+            return
+        row = current.row()
+        lines = [f"{HEADERS[name]}: {self.model.text(row, i)}" for i, name in enumerate(RECORD_COLUMNS)]
+        self.detail.setPlainText("\n".join(lines))

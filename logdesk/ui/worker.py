@@ -1,0 +1,222 @@
+"""The engine thread: one QObject worker moved to a QThread runs every backend call.
+
+One thread serializes Spark start, runs, record queries and shutdown, so a records page can
+never read a run's files while the next run rewrites them. The GUI thread only emits requests
+(queued signals) and cancels runs through RunControl, which is thread-safe.
+"""
+
+from __future__ import annotations
+
+import traceback
+from dataclasses import dataclass
+from pathlib import Path
+
+from PySide6.QtCore import QObject, QThread, Signal, Slot
+
+from logdesk.backend import Backend
+from logdesk.control import Cancelled, RunControl
+from logdesk.results import RecordFilter, RunResult
+from logdesk.settings import Settings
+
+
+@dataclass(frozen=True)
+class RunJob:
+    folder: Path
+    settings: Settings
+    control: RunControl
+    record_filter: RecordFilter = RecordFilter()
+
+
+@dataclass(frozen=True)
+class RecordsQuery:
+    generation: int
+    result: RunResult
+    record_filter: RecordFilter
+    search: str
+    sort_column: str = "ts"
+    descending: bool = False
+    offset: int = 0
+    limit: int = 0
+
+
+class _Generation:
+    """The newest records generation; the worker skips queries that are already stale."""
+
+    def __init__(self) -> None:
+        self.value = 0
+
+
+def _short(exc: BaseException) -> str:
+    text = str(exc).strip() or type(exc).__name__
+    return text.splitlines()[0][:500]
+
+
+class EngineWorker(QObject):
+    spark_ready = Signal()
+    spark_failed = Signal(str, str)
+    progress = Signal(str, float)
+    finished = Signal(object)  # RunResult
+    failed = Signal(str, str)  # short message, details
+    cancelled = Signal()
+    records_counted = Signal(int, int)  # generation, count
+    records_page = Signal(int, object)  # generation, RecordPage
+    records_failed = Signal(int, str)
+    malformed_ready = Signal(object)  # tuple of rows
+    malformed_failed = Signal(str)
+    stopped = Signal()
+
+    def __init__(self, backend: Backend, generation: _Generation) -> None:
+        super().__init__()
+        self._backend = backend
+        self._generation = generation
+
+    @Slot(object)
+    def start_spark(self, settings: Settings) -> None:
+        try:
+            self._backend.start(settings)
+        except Exception as exc:  # noqa: BLE001 - reported to the user
+            self.spark_failed.emit(_short(exc), traceback.format_exc())
+        else:
+            self.spark_ready.emit()
+
+    @Slot(object)
+    def restart_spark(self, settings: Settings) -> None:
+        self._backend.stop()
+        self.start_spark(settings)
+
+    @Slot(object)
+    def run(self, job: RunJob) -> None:
+        try:
+            job.control.check()
+            result = self._backend.run(job.folder, job.settings, job.control, job.record_filter)
+        except Cancelled:
+            self.cancelled.emit()
+        except Exception as exc:  # noqa: BLE001 - reported to the user
+            if job.control.is_cancelled:
+                self.cancelled.emit()
+            else:
+                self.failed.emit(_short(exc), traceback.format_exc())
+        else:
+            if job.control.is_cancelled:
+                self.cancelled.emit()
+            else:
+                self.finished.emit(result)
+
+    @Slot(object)
+    def count_records(self, query: RecordsQuery) -> None:
+        if query.generation != self._generation.value:
+            return
+        try:
+            count = self._backend.count_records(query.result, query.record_filter, query.search)
+        except Exception as exc:  # noqa: BLE001 - shown in the records view
+            self.records_failed.emit(query.generation, _short(exc))
+        else:
+            self.records_counted.emit(query.generation, int(count))
+
+    @Slot(object)
+    def fetch_records(self, query: RecordsQuery) -> None:
+        if query.generation != self._generation.value:
+            return
+        try:
+            page = self._backend.fetch_records(
+                query.result, query.record_filter, query.search, query.sort_column,
+                query.descending, query.offset, query.limit,
+            )
+        except Exception as exc:  # noqa: BLE001 - shown in the records view
+            self.records_failed.emit(query.generation, _short(exc))
+        else:
+            self.records_page.emit(query.generation, page)
+
+    @Slot(object, int)
+    def malformed_rows(self, result: RunResult, limit: int) -> None:
+        try:
+            rows = tuple(self._backend.malformed_rows(result, limit))
+        except Exception as exc:  # noqa: BLE001 - shown in the dialog
+            self.malformed_failed.emit(_short(exc))
+        else:
+            self.malformed_ready.emit(rows)
+
+    @Slot()
+    def stop(self) -> None:
+        try:
+            self._backend.stop()
+        finally:
+            self.stopped.emit()
+            thread = QThread.currentThread()
+            thread.quit()
+
+
+class EngineClient(QObject):
+    """GUI-side handle: owns the engine thread and forwards requests to the worker."""
+
+    _start_requested = Signal(object)
+    _restart_requested = Signal(object)
+    _run_requested = Signal(object)
+    _count_requested = Signal(object)
+    _fetch_requested = Signal(object)
+    _malformed_requested = Signal(object, int)
+    _stop_requested = Signal()
+
+    def __init__(self, backend: Backend, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.backend = backend
+        self._generation = _Generation()
+        self.thread = QThread()
+        self.thread.setObjectName("logdesk-engine")
+        self.worker = EngineWorker(backend, self._generation)
+        self.worker.moveToThread(self.thread)
+        self._start_requested.connect(self.worker.start_spark)
+        self._restart_requested.connect(self.worker.restart_spark)
+        self._run_requested.connect(self.worker.run)
+        self._count_requested.connect(self.worker.count_records)
+        self._fetch_requested.connect(self.worker.fetch_records)
+        self._malformed_requested.connect(self.worker.malformed_rows)
+        self._stop_requested.connect(self.worker.stop)
+        self.thread.start()
+        self._shut_down = False
+
+    # -- requests -------------------------------------------------------------------------
+    def start_spark(self, settings: Settings) -> None:
+        self._start_requested.emit(settings)
+
+    def restart_spark(self, settings: Settings) -> None:
+        self._restart_requested.emit(settings)
+
+    def run(self, folder: Path, settings: Settings, record_filter: RecordFilter = RecordFilter()) -> RunControl:
+        control = RunControl(progress=self.worker.progress.emit)
+        self._run_requested.emit(RunJob(Path(folder), settings, control, record_filter))
+        return control
+
+    def new_records_generation(self) -> int:
+        self._generation.value += 1
+        return self._generation.value
+
+    def count_records(self, query: RecordsQuery) -> None:
+        self._count_requested.emit(query)
+
+    def fetch_records(self, query: RecordsQuery) -> None:
+        self._fetch_requested.emit(query)
+
+    def malformed_rows(self, result: RunResult, limit: int) -> None:
+        self._malformed_requested.emit(result, limit)
+
+    # -- shutdown -------------------------------------------------------------------------
+    def shutdown(self, wait_ms: int = 20_000) -> bool:
+        """Stop Spark on the engine thread and end the thread; True when it ended in time.
+
+        The caller cancels any run first. If the thread is still busy after `wait_ms`, Spark
+        is stopped from here (which fails whatever the thread waits on) and we wait again.
+        """
+        if self._shut_down:
+            return not self.thread.isRunning()
+        self._shut_down = True
+        self._generation.value += 1  # drop queued record queries
+        self._stop_requested.emit()
+        if self.thread.wait(wait_ms):
+            return True
+        try:
+            self.backend.stop()
+        except Exception:  # noqa: BLE001 - best effort on the way out
+            pass
+        self.thread.quit()
+        return self.thread.wait(wait_ms)

@@ -1,0 +1,374 @@
+"""write_reports: exact files and contents, formula safety, all-or-nothing writes, alert history."""
+
+from __future__ import annotations
+
+import json
+import os
+from dataclasses import replace
+from datetime import datetime, timezone
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import numpy as np
+import pytest
+
+from logdesk.reports.alerts_log import (
+    append_alert_history,
+    data_fingerprint,
+    read_alert_history,
+)
+from logdesk.reports.csv_safety import FORMULA_PREFIXES, neutralize
+from logdesk.reports.writer import MALFORMED_HEADER, REPORT_FILES, ReportWriteError, write_reports
+from logdesk.results import (
+    Alert,
+    Analytics,
+    Cube,
+    ErrorTypeStat,
+    FactTable,
+    FileIngest,
+    IngestReport,
+    KeyStat,
+    RecordFilter,
+    RunResult,
+    SeverityStat,
+    TimeCount,
+)
+from logdesk.settings import Settings
+
+BERLIN = ZoneInfo("Europe/Berlin")
+NOW = datetime(2024, 1, 3, 13, 0, tzinfo=BERLIN)
+
+
+def at(text: str) -> datetime:
+    return datetime.fromisoformat(text).replace(tzinfo=BERLIN)
+
+
+def empty_cube() -> Cube:
+    e = np.zeros(0, dtype=np.int64)
+    table = FactTable((), e, e.astype(np.int8), e.astype(np.int32), e, e, e)
+    return Cube(3600, "Europe/Berlin", table, {})
+
+
+ANALYTICS = Analytics(
+    filter=RecordFilter(start=datetime(2024, 1, 1, 0, 0), levels=frozenset({"ERROR", "INFO"})),
+    time_zone="Europe/Berlin",
+    bucket_seconds=3600,
+    trend_window_seconds=3600,
+    total=20,
+    errors=6,
+    by_level={"DEBUG": 0, "INFO": 12, "WARN": 2, "ERROR": 4, "CRITICAL": 2, "UNKNOWN": 0},
+    first_seen=at("2024-01-01 22:01"),
+    last_seen=at("2024-01-02 00:30:00.250"),
+    errors_by_type=(
+        ErrorTypeStat("DbTimeout", 4, at("2024-01-01 22:10:00.5"), at("2024-01-02 00:40"), "db timeout, after 30s"),
+        ErrorTypeStat('=HYPERLINK("http://x")', 2, at("2024-01-01 23:00"), at("2024-01-01 23:05"), '-1+2 "quoted"'),
+    ),
+    top_errors=(
+        ErrorTypeStat("DbTimeout", 4, at("2024-01-01 22:10:00.5"), at("2024-01-02 00:40"), "db timeout, after 30s"),
+    ),
+    errors_by_hour=(TimeCount(at("2024-01-01 22:00"), 15, 4), TimeCount(at("2024-01-02 00:00"), 5, 2)),
+    errors_by_day=(TimeCount(at("2024-01-01 00:00"), 15, 4), TimeCount(at("2024-01-02 00:00"), 5, 2)),
+    error_trend=(TimeCount(at("2024-01-01 22:00"), 15, 4), TimeCount(at("2024-01-02 00:00"), 5, 2)),
+    errors_by_severity=(
+        SeverityStat("INFO", 12, 0.6), SeverityStat("WARN", 2, 0.1),
+        SeverityStat("ERROR", 4, 0.2), SeverityStat("CRITICAL", 2, 0.1),
+    ),
+    per_ip=(KeyStat("+10.0.0.1", 10, 4), KeyStat("10.0.0.2", 10, 2)),
+    per_service=(KeyStat("api", 20, 6),),
+    per_endpoint=(KeyStat("@home", 8, 5), KeyStat("(none)", 12, 1)),
+    first_error=at("2024-01-01 22:10:00.5"),
+    last_error=at("2024-01-02 00:40"),
+    first_critical=at("2024-01-01 23:00"),
+    last_critical=at("2024-01-01 23:05"),
+)
+ALERTS = (
+    Alert("high_error_rate", "critical", 0.3, 0.1, "Error rate 30.0% is above the 10.0% threshold",
+          at("2024-01-01 22:10:00.5"), at("2024-01-02 00:40")),
+)
+MALFORMED = "file,line,reason,raw\n/data/logs/app.log,7,no timestamp,'=cmd|calc\n"
+
+
+@pytest.fixture
+def run(tmp_path) -> RunResult:
+    malformed = tmp_path / "engine" / "malformed_rows.csv"
+    malformed.parent.mkdir()
+    malformed.write_text(MALFORMED, encoding="utf-8")
+    return RunResult(
+        input_folder="/data/logs",
+        started_at=datetime(2024, 1, 3, 12, 0, tzinfo=timezone.utc),
+        duration_seconds=12.34567,
+        stage_seconds={"discover": 0.1, "aggregate": 2.5},
+        ingest=IngestReport("/data/logs", (
+            FileIngest("/data/logs/app.log", "plain", 21, 20, 1, "utf-8", ""),
+            FileIngest("/data/logs/empty.log", "plain", 0, 0, 0, "utf-8", "no data lines"),
+        )),
+        cube=empty_cube(),
+        records_path="",
+        malformed_csv_path=str(malformed),
+        applied_filter=RecordFilter(),
+    )
+
+
+def write(run, out, analytics=ANALYTICS, alerts=ALERTS):
+    return write_reports(run, analytics, alerts, out, Settings(time_zone="Europe/Berlin"), now=NOW)
+
+
+def files_under(folder: Path) -> set[str]:
+    return {p.relative_to(folder).as_posix() for p in folder.rglob("*") if p.is_file()}
+
+
+def read(path: Path) -> str:
+    return path.read_bytes().decode("utf-8")
+
+
+def test_writes_exactly_the_report_files(run, tmp_path):
+    out = tmp_path / "reports"
+    written = write(run, out)
+    assert written == [out / name for name in REPORT_FILES]
+    assert files_under(out) == set(REPORT_FILES)
+    assert len(REPORT_FILES) == 13
+
+
+def test_csv_contents_are_exact_and_formula_safe(run, tmp_path):
+    out = tmp_path / "reports"
+    write(run, out)
+    assert read(out / "csv/errors_by_type.csv") == (
+        "error_type,count,share_of_errors,first_seen,last_seen,sample\n"
+        'DbTimeout,4,0.6667,2024-01-01T22:10:00.500+01:00,2024-01-02T00:40:00.000+01:00,"db timeout, after 30s"\n'
+        '"\'=HYPERLINK(""http://x"")",2,0.3333,2024-01-01T23:00:00.000+01:00,2024-01-01T23:05:00.000+01:00,'
+        '"\'-1+2 ""quoted"""\n'
+    )
+    assert read(out / "csv/top_errors.csv") == (
+        "rank,error_type,count,share_of_errors,first_seen,last_seen,sample\n"
+        '1,DbTimeout,4,0.6667,2024-01-01T22:10:00.500+01:00,2024-01-02T00:40:00.000+01:00,"db timeout, after 30s"\n'
+    )
+    assert read(out / "csv/errors_by_hour.csv") == (
+        "hour_start,total,errors,error_rate\n"
+        "2024-01-01T22:00:00+01:00,15,4,0.2667\n"
+        "2024-01-02T00:00:00+01:00,5,2,0.4000\n"
+    )
+    assert read(out / "csv/errors_per_ip.csv") == (
+        "ip,total,errors,error_rate\n'+10.0.0.1,10,4,0.4000\n10.0.0.2,10,2,0.2000\n"
+    )
+    assert read(out / "csv/errors_per_service.csv") == "service,total,errors,error_rate\napi,20,6,0.3000\n"
+    assert read(out / "csv/errors_per_endpoint.csv") == (
+        "endpoint,total,errors,error_rate\n'@home,8,5,0.6250\n(none),12,1,0.0833\n"
+    )
+    # copied as the engine wrote it (already neutralized there), header once
+    assert read(out / "csv/malformed_rows.csv") == MALFORMED
+
+
+def test_no_malformed_rows_gives_a_header_only_file(run, tmp_path):
+    out = tmp_path / "reports"
+    write(replace(run, malformed_csv_path=""), out)
+    assert read(out / "csv/malformed_rows.csv") == "file,line,reason,raw\n"
+
+
+def test_malformed_rows_from_a_spark_part_folder_keep_one_header(run, tmp_path):
+    parts = tmp_path / "parts"
+    parts.mkdir()
+    (parts / "part-00000-a.csv").write_text("file,line,reason,raw\na.log,1,bad,x\n", encoding="utf-8")
+    (parts / "part-00001-b.csv").write_text("file,line,reason,raw\nb.log,2,bad,y\n", encoding="utf-8")
+    (parts / "_SUCCESS").write_text("", encoding="utf-8")
+    out = tmp_path / "reports"
+    write(replace(run, malformed_csv_path=str(parts)), out)
+    assert read(out / "csv/malformed_rows.csv") == "file,line,reason,raw\na.log,1,bad,x\nb.log,2,bad,y\n"
+
+
+def test_malformed_header_matches_the_engine():
+    from logdesk.engine.schema import MALFORMED_COLUMNS
+
+    assert MALFORMED_HEADER == MALFORMED_COLUMNS
+
+
+@pytest.mark.parametrize("prefix", FORMULA_PREFIXES)
+def test_every_formula_prefix_is_neutralized(prefix):
+    assert neutralize(prefix + "1+1") == "'" + prefix + "1+1"
+
+
+def test_neutralize_leaves_plain_text_numbers_and_none_alone():
+    assert neutralize("GET /a=1") == "GET /a=1"
+    assert neutralize(-5) == "-5" and neutralize(0.25) == "0.25"
+    assert neutralize(None) == ""
+    assert neutralize("'=already") == "'=already"
+
+
+def test_json_documents(run, tmp_path):
+    out = tmp_path / "reports"
+    write(run, out)
+    summary = json.loads(read(out / "json/summary.json"))
+    assert summary == {
+        "generated_at": "2024-01-03T13:00:00+01:00",
+        "input_folder": "/data/logs",
+        "time_zone": "Europe/Berlin",
+        "run": {
+            "started_at": "2024-01-03T12:00:00.000+00:00",
+            "duration_seconds": 12.346,
+            "stage_seconds": {"discover": 0.1, "aggregate": 2.5},
+        },
+        "filter": {
+            "description": "2024-01-01 00:00 → …; INFO,ERROR",
+            "start": "2024-01-01T00:00:00+01:00",
+            "end": None,
+            "levels": ["INFO", "ERROR"],
+        },
+        "applied_filter": {"description": "all records", "start": None, "end": None, "levels": []},
+        "totals": {"records": 20, "errors": 6, "error_rate": 0.3, "files": 2, "data_lines": 21,
+                   "parsed_rows": 20, "malformed_rows": 1},
+        "by_level": {"DEBUG": 0, "INFO": 12, "WARN": 2, "ERROR": 4, "CRITICAL": 2, "UNKNOWN": 0},
+        "time_span": {"first_seen": "2024-01-01T22:01:00.000+01:00", "last_seen": "2024-01-02T00:30:00.250+01:00"},
+        "bucket_seconds": 3600,
+        "trend_window_seconds": 3600,
+        "alerts": [{
+            "rule": "high_error_rate", "severity": "critical", "value": 0.3, "threshold": 0.1,
+            "message": "Error rate 30.0% is above the 10.0% threshold",
+            "evidence_start": "2024-01-01T22:10:00.500+01:00", "evidence_end": "2024-01-02T00:40:00.000+01:00",
+        }],
+        "alert_thresholds": {"error_rate_threshold": 0.1, "error_count_threshold": 100, "critical_error_count": 5},
+    }
+    trends = json.loads(read(out / "json/error_trends.json"))
+    assert trends["window_seconds"] == 3600 and trends["time_zone"] == "Europe/Berlin"
+    assert trends["points"] == [
+        {"start": "2024-01-01T22:00:00+01:00", "total": 15, "errors": 4, "error_rate": 0.266667},
+        {"start": "2024-01-02T00:00:00+01:00", "total": 5, "errors": 2, "error_rate": 0.4},
+    ]
+    days = json.loads(read(out / "json/errors_by_day.json"))["days"]
+    assert [(d["date"], d["start"], d["total"], d["errors"]) for d in days] == [
+        ("2024-01-01", "2024-01-01T00:00:00+01:00", 15, 4),
+        ("2024-01-02", "2024-01-02T00:00:00+01:00", 5, 2),
+    ]
+    severity = json.loads(read(out / "json/errors_by_severity.json"))
+    assert severity["total"] == 20
+    assert severity["levels"] == [
+        {"level": "INFO", "count": 12, "share": 0.6}, {"level": "WARN", "count": 2, "share": 0.1},
+        {"level": "ERROR", "count": 4, "share": 0.2}, {"level": "CRITICAL", "count": 2, "share": 0.1},
+    ]
+    ingest = json.loads(read(out / "json/ingest_report.json"))
+    assert ingest == {
+        "folder": "/data/logs",
+        "files": [
+            {"path": "/data/logs/app.log", "format": "plain", "encoding": "utf-8", "data_lines": 21,
+             "parsed_rows": 20, "malformed_rows": 1, "note": ""},
+            {"path": "/data/logs/empty.log", "format": "plain", "encoding": "utf-8", "data_lines": 0,
+             "parsed_rows": 0, "malformed_rows": 0, "note": "no data lines"},
+        ],
+        "totals": {"files": 2, "data_lines": 21, "parsed_rows": 20, "malformed_rows": 1},
+    }
+    text = read(out / "json/summary.json")
+    assert text.startswith('{\n  "alert_thresholds"') and text.endswith("}\n")  # indent 2, sorted keys
+
+
+def leftovers(folder: Path) -> list[str]:
+    return sorted(p.name for p in folder.rglob(".*"))
+
+
+def test_failure_midway_leaves_no_new_files_and_no_temporaries(run, tmp_path, monkeypatch):
+    out = tmp_path / "reports"
+    real_replace = os.replace
+    calls = []
+
+    def replace_then_fail(src, dst):
+        calls.append(dst)
+        if len(calls) == 5:
+            raise OSError(28, "No space left on device", str(dst))
+        return real_replace(src, dst)
+
+    monkeypatch.setattr(os, "replace", replace_then_fail)
+    with pytest.raises(ReportWriteError) as caught:
+        write(run, out)
+    message = str(caught.value)
+    assert message.startswith(f"Could not write reports to {out}: No space left on device")
+    assert "\n" not in message
+    assert not out.exists() or files_under(out) == set()
+    assert len(calls) == 5
+
+
+def test_failure_midway_keeps_the_previous_reports(run, tmp_path, monkeypatch):
+    out = tmp_path / "reports"
+    write(run, out)
+    before = {name: (out / name).read_bytes() for name in REPORT_FILES}
+    real_replace = os.replace
+    calls = []
+
+    def replace_then_fail(src, dst):
+        calls.append(dst)
+        if len(calls) == 8:
+            raise OSError(5, "Input/output error", str(dst))
+        return real_replace(src, dst)
+
+    monkeypatch.setattr(os, "replace", replace_then_fail)
+    changed = replace(ANALYTICS, total=999, errors=1)
+    with pytest.raises(ReportWriteError):
+        write(run, out, changed, ())
+    assert {name: (out / name).read_bytes() for name in REPORT_FILES} == before
+    assert leftovers(out) == []
+
+
+def test_output_folder_that_is_a_file_is_a_clear_error(run, tmp_path):
+    out = tmp_path / "reports"
+    out.write_text("not a folder", encoding="utf-8")
+    with pytest.raises(ReportWriteError, match=f"^Could not write reports to {out}: "):
+        write(run, out)
+    assert out.read_text(encoding="utf-8") == "not a folder"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["engine", "reports"]
+
+
+@pytest.mark.skipif(hasattr(os, "geteuid") and os.geteuid() == 0, reason="root can write read-only folders")
+def test_read_only_folder_is_a_clear_error(run, tmp_path):
+    out = tmp_path / "reports"
+    out.mkdir()
+    out.chmod(0o500)
+    try:
+        with pytest.raises(ReportWriteError, match="Permission denied"):
+            write(run, out)
+        assert files_under(out) == set()
+    finally:
+        out.chmod(0o700)
+
+
+def test_alert_history_is_not_duplicated_by_rewriting_the_same_run(run, tmp_path):
+    out = tmp_path / "reports"
+    write(run, out)
+    write(run, out)
+    entries = read_alert_history(out / "alerts.log")
+    assert len(entries) == 1
+    assert entries[0] == {
+        "run_time": "2024-01-03T12:00:00.000+00:00",
+        "input_folder": "/data/logs",
+        "rule": "high_error_rate",
+        "severity": "critical",
+        "value": 0.3,
+        "threshold": 0.1,
+        "message": "Error rate 30.0% is above the 10.0% threshold",
+        "evidence_start": "2024-01-01T22:10:00.500+01:00",
+        "evidence_end": "2024-01-02T00:40:00.000+01:00",
+        "fingerprint": data_fingerprint(run, ANALYTICS),
+    }
+    # new data in the same folder is new history
+    grown = replace(run, ingest=IngestReport("/data/logs", (FileIngest("/data/logs/app.log", "plain", 30, 29, 1),)))
+    write(grown, out)
+    assert len(read_alert_history(out / "alerts.log")) == 2
+    # no alerts: the log keeps what it had
+    write(run, out, alerts=())
+    assert len(read_alert_history(out / "alerts.log")) == 2
+
+
+def test_append_alert_history_counts_and_survives_broken_lines(tmp_path):
+    log = tmp_path / "alerts.log"
+    log.write_bytes(b'not json\n{"rule": "old"}\n[1, 2]\n{"torn": ')  # an interrupted earlier write
+    run_time = datetime(2024, 1, 3, 12, 0, tzinfo=timezone.utc)
+    assert append_alert_history(log, ALERTS, run_time, "/data/logs", "abc") == 1
+    assert append_alert_history(log, ALERTS, run_time, "/data/logs", "abc") == 0
+    assert append_alert_history(log, ALERTS, run_time, "/other/logs", "abc") == 1
+    entries = read_alert_history(log)
+    assert [e.get("rule") for e in entries] == ["old", "high_error_rate", "high_error_rate"]
+    assert [e.get("input_folder") for e in entries[1:]] == ["/data/logs", "/other/logs"]
+    assert log.read_bytes().startswith(b'not json\n{"rule": "old"}\n[1, 2]\n{"torn": \n')
+    assert read_alert_history(tmp_path / "missing.log") == []
+
+
+def test_fingerprint_follows_the_data(run):
+    same = data_fingerprint(run, ANALYTICS)
+    assert same == data_fingerprint(run, ANALYTICS)
+    assert data_fingerprint(run, replace(ANALYTICS, total=21)) != same
+    assert data_fingerprint(replace(run, applied_filter=RecordFilter(levels=frozenset({"ERROR"}))), ANALYTICS) != same

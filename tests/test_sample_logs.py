@@ -1,0 +1,97 @@
+"""The committed sample folder is exactly what build_scripts/make_sample_logs.py writes."""
+
+from __future__ import annotations
+
+import csv
+import gzip
+import importlib.util
+import io
+import sys
+from pathlib import Path
+
+import pytest
+
+from logdesk.paths import sample_logs_dir
+
+SCRIPT = Path(__file__).resolve().parent.parent / "build_scripts" / "make_sample_logs.py"
+
+
+@pytest.fixture(scope="module")
+def generator():
+    spec = importlib.util.spec_from_file_location("make_sample_logs", SCRIPT)
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # dataclasses look their module up while the class is built
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.fixture(scope="module")
+def fresh(generator, tmp_path_factory):
+    out = tmp_path_factory.mktemp("sample")
+    return out, generator.generate(out)
+
+
+def _text(path: Path) -> str:
+    # Compare gzip members by content: another zlib build may compress differently.
+    data = gzip.decompress(path.read_bytes()) if path.suffix == ".gz" else path.read_bytes()
+    return data.decode("utf-8")
+
+
+def _files(root: Path) -> list[str]:
+    return sorted(str(p.relative_to(root)) for p in root.rglob("*") if p.is_file())
+
+
+def test_committed_sample_matches_the_generator(fresh):
+    out, _ = fresh
+    committed = sample_logs_dir()
+    assert _files(committed) == _files(out)
+    for name in _files(out):
+        assert _text(committed / name) == _text(out / name), f"{name} is stale: rerun the script"
+
+
+def test_generator_is_byte_reproducible(generator, fresh, tmp_path):
+    out, _ = fresh
+    generator.generate(tmp_path)
+    for name in _files(out):
+        assert (tmp_path / name).read_bytes() == (out / name).read_bytes(), name
+
+
+def test_gzip_header_has_no_name_or_time(fresh):
+    out, _ = fresh
+    (gz,) = out.rglob("*.gz")
+    header = gz.read_bytes()[:10]
+    assert header[3] & 0x08 == 0  # FNAME flag unset
+    assert header[4:8] == b"\0\0\0\0"  # MTIME = 0
+
+
+def _records(path: Path) -> list[list[str]]:
+    return list(csv.reader(io.StringIO(_text(path), newline="")))
+
+
+def test_stats_match_the_files(fresh):
+    """What the README reports is what a strict CSV reading of the files finds."""
+    out, stats = fresh
+    assert stats.records == sum(len(_records(out / f.path)) - 1 for f in stats.files)
+    for f in stats.files:
+        rows = _records(out / f.path)
+        assert tuple(rows[0]) == f.header
+        wrong_width = sum(len(r) != len(f.header) for r in rows[1:])
+        empty_message = sum(
+            len(r) == len(f.header) and not r[-1] for r in rows[1:]  # message is last
+        )
+        bad_time = sum(len(r) == len(f.header) and r[0] in ("N/A", "-") for r in rows[1:])
+        assert wrong_width + empty_message + bad_time == len(f.malformed), f.path
+        assert _text(out / f.path).count("\n") == f.physical_lines
+    assert 5 <= stats.malformed <= 10
+    assert stats.levels["UNKNOWN"] == 3
+    assert len(stats.ips) == 40
+
+
+def test_sample_trips_every_default_alert(fresh):
+    from logdesk.settings import AlertSettings
+
+    _, stats = fresh
+    alerts = AlertSettings()
+    assert stats.errors / stats.parsed > alerts.error_rate_threshold
+    assert stats.burst_errors > alerts.error_count_threshold
+    assert stats.burst_critical >= alerts.critical_error_count

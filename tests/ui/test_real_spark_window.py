@@ -1,0 +1,75 @@
+"""The window over the real SparkBackend and pipeline, end to end on a small CSV folder.
+
+Uses the shared session of tests/conftest.py: SparkBackend borrows it and leaves it running."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from PySide6.QtCore import Qt
+
+from logdesk.settings import PathSettings, Settings, SparkSettings
+from ui_fakes import card
+
+pytestmark = pytest.mark.slow
+
+CSV = """timestamp,level,service,ip,endpoint,message
+2024-06-01T10:00:00Z,INFO,api,10.0.0.1,/login,user logged in
+2024-06-01T10:05:00Z,ERROR,api,10.0.0.2,/login,DB timeout after 30s
+2024-06-01T10:10:00Z,WARN,web,10.0.0.3,/home,slow page
+2024-06-01T11:00:00Z,CRITICAL,pay,10.0.0.4,/pay,out of memory
+2024-06-01T11:30:00Z,INFO,pay,10.0.0.4,/pay,"<b>bold</b><img src=x>"
+not-a-time,INFO,api,10.0.0.1,/x,broken line
+"""
+
+
+def test_real_spark_end_to_end(spark, make_window, tmp_path, qtbot, monkeypatch, messages):
+    pytest.importorskip("logdesk.engine.pipeline")
+    from logdesk.engine.backend import SparkBackend
+
+    folder = tmp_path / "logs"
+    folder.mkdir()
+    (folder / "app.csv").write_text(CSV, encoding="utf-8")
+    settings = Settings(
+        spark=SparkSettings(master="local[2]", shuffle_partitions=4, driver_memory="1g"),
+        paths=PathSettings(output_dir=str(tmp_path / "reports"), work_dir=str(tmp_path / "work")),
+        time_zone="UTC",
+    )
+    backend = SparkBackend()
+    window = make_window(backend, settings)
+    assert not backend.owns_session
+    with qtbot.waitSignal(window.run_completed, timeout=180_000) as done:
+        window.open_folder(folder)
+    assert done.args == [True, ""], messages
+    assert card(window, "total") == "5"
+    assert card(window, "errors") == "2"
+    assert card(window, "error_rate") == "40.0%"
+    assert card(window, "malformed") == "1"
+
+    model = window.records_model
+    qtbot.waitUntil(lambda: model.total == 5 and model.rowCount() == 5, timeout=120_000)
+    assert model.index(0, 0).data() == "2024-06-01 10:00:00"
+    view = window.dashboard.records_view
+    view.search_box.setText("BOLD")
+    view.apply_search()
+    qtbot.waitUntil(lambda: model.total == 1 and model.rowCount() == 1, timeout=120_000)
+    assert model.index(0, 5).data() == "<b>bold</b><img src=x>"
+
+    qtbot.mouseClick(window.dashboard.filter_bar.level_buttons["INFO"], Qt.MouseButton.LeftButton)
+    assert card(window, "total") == "3"
+
+    qtbot.mouseClick(window.dashboard.cards.card("malformed"), Qt.MouseButton.LeftButton)
+    dialog = window._malformed_dialog
+    qtbot.waitUntil(lambda: dialog.model.rowCount() == 1, timeout=120_000)
+    assert dialog.model.display_text(0, 3).startswith("not-a-time")
+    dialog.close()
+
+    out = tmp_path / "export"
+    assert window.export_to(out) is not None
+    summary = json.loads((out / "json" / "summary.json").read_text(encoding="utf-8"))
+    assert summary["totals"]["records"] == 3 and summary["totals"]["malformed_rows"] == 1
+
+    window.close()
+    assert not window.engine.thread.isRunning()
+    assert not spark.sparkContext._jsc.sc().isStopped()  # the shared session still runs

@@ -1,0 +1,127 @@
+"""SparkBackend's record queries on a hand-written Parquet folder (shared spark fixture)."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import datetime, timedelta, timezone
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from logdesk.control import Cancelled, RunControl
+from logdesk.engine.backend import SparkBackend
+from logdesk.engine.schema import STAGED_SCHEMA
+from logdesk.results import RecordFilter
+from logdesk.settings import Settings, SparkSettings
+from ui_fakes import make_result
+
+UTC = timezone.utc
+T0 = datetime(2024, 5, 1, 10, 0, tzinfo=UTC)
+
+
+def _row(minute: int, level: str, service: str | None, ip: str, endpoint: str, message: str, line: int):
+    ts = (T0 + timedelta(minutes=minute)).replace(tzinfo=None)  # session zone is UTC
+    return (ts, level, level, service, ip, endpoint, message, None, "a.log", line, "csv", None, None)
+
+
+@pytest.fixture(scope="module")
+def records_dir(spark, tmp_path_factory):
+    rows = [
+        _row(0, "INFO", "api", "10.0.0.1", "/login", "user logged in", 1),
+        _row(5, "ERROR", "api", "10.0.0.2", "/login", "DB timeout after 30s", 2),
+        _row(10, "WARN", "Web", "10.0.0.3", "/home", "slow page", 3),
+        _row(15, "ERROR", None, "10.0.0.4", "/PAY", "Payment declined", 4),
+        _row(20, "CRITICAL", "pay", "10.0.0.4", "/pay", "out of memory", 5),
+        _row(20, "INFO", "pay", "10.0.0.4", "/pay", "<b>bold</b>", 6),
+        _row(60, "DEBUG", "api", "10.0.0.1", "/login", "cache hit", 7),
+    ]
+    bad = ("", None, None, None, None, None, None, None, "a.log", 8, "csv", "no timestamp", "garbage")
+    bad = (None,) + bad[1:]
+    folder = tmp_path_factory.mktemp("run") / "records"
+    spark.createDataFrame(rows + [bad], STAGED_SCHEMA).coalesce(2).write.parquet(str(folder))
+    return folder
+
+
+@pytest.fixture(scope="module")
+def backend(spark):
+    b = SparkBackend()
+    b.start(Settings(spark=SparkSettings(master="local[2]", shuffle_partitions=4)))
+    assert b.spark is spark and not b.owns_session  # the shared session is borrowed
+    yield b
+    b.stop()
+    assert not spark.sparkContext._jsc.sc().isStopped()
+
+
+@pytest.fixture
+def result(records_dir, tmp_path):
+    return replace(make_result(tmp_path), records_path=str(records_dir), malformed_csv_path="")
+
+
+def test_count_applies_the_filter_exactly(backend, result):
+    assert backend.count_records(result, RecordFilter(), "") == 7  # the malformed row is left out
+    window = RecordFilter(start=T0 + timedelta(minutes=5), end=T0 + timedelta(minutes=20))
+    assert backend.count_records(result, window, "") == 3  # 10:05, 10:10, 10:15; 10:20 is excluded
+    errors = RecordFilter(levels=frozenset({"ERROR", "CRITICAL"}))
+    assert backend.count_records(result, errors, "") == 3
+    # naive bounds are wall-clock time in the run's zone (UTC here)
+    naive = RecordFilter(start=datetime(2024, 5, 1, 10, 20))
+    assert backend.count_records(result, naive, "") == 3
+
+
+def test_search_is_case_insensitive_over_four_columns(backend, result):
+    assert backend.count_records(result, RecordFilter(), "pay") == 3  # endpoint /PAY, /pay; service pay
+    assert backend.count_records(result, RecordFilter(), "WEB") == 1  # service Web
+    assert backend.count_records(result, RecordFilter(), "10.0.0.1") == 2  # ip
+    assert backend.count_records(result, RecordFilter(), "timeout") == 1  # message
+    assert backend.count_records(result, RecordFilter(), "<b>") == 1  # no pattern syntax
+    assert backend.count_records(result, RecordFilter(), "%") == 0
+
+
+def test_fetch_sorts_pages_and_converts_times(backend, result):
+    page = backend.fetch_records(result, RecordFilter(), "", "ts", False, 0, 3)
+    assert page.offset == 0
+    assert [r[5] for r in page.rows] == ["user logged in", "DB timeout after 30s", "slow page"]
+    assert page.rows[0][0] == T0 and page.rows[0][0].tzinfo is not None
+    rest = backend.fetch_records(result, RecordFilter(), "", "ts", False, 3, 10)
+    assert [r[5] for r in rest.rows] == ["Payment declined", "out of memory", "<b>bold</b>", "cache hit"]
+    by_level = backend.fetch_records(result, RecordFilter(), "", "level", True, 0, 2)
+    assert [r[1] for r in by_level.rows] == ["WARN", "INFO"]
+    nulls_last = backend.fetch_records(result, RecordFilter(), "", "service", False, 0, 10)
+    assert nulls_last.rows[-1][2] is None
+    empty = backend.fetch_records(result, RecordFilter(), "nothing like this", "ts", False, 0, 10)
+    assert empty.rows == ()
+
+
+def test_times_come_back_in_the_runs_zone(backend, result):
+    berlin = replace(result, cube=replace(result.cube, time_zone="Europe/Berlin"))
+    page = backend.fetch_records(berlin, RecordFilter(), "", "ts", False, 0, 1)
+    assert page.rows[0][0].utcoffset() == timedelta(hours=2)
+    assert page.rows[0][0] == T0.astimezone(ZoneInfo("Europe/Berlin"))
+
+
+def test_sorting_by_an_unknown_column_is_refused(backend, result):
+    with pytest.raises(ValueError):
+        backend.fetch_records(result, RecordFilter(), "", "source_file", False, 0, 1)
+
+
+def test_a_run_without_records(backend, result):
+    none = replace(result, records_path="")
+    assert backend.count_records(none, RecordFilter(), "") == 0
+    assert backend.fetch_records(none, RecordFilter(), "", "ts", False, 0, 10).rows == ()
+
+
+def test_malformed_rows_read_with_limit(backend, result, tmp_path):
+    path = tmp_path / "malformed_rows.csv"
+    path.write_text('file,line,reason,raw\na.log,3,no timestamp,"two\nlines, quoted ""x"""\nb.log,9,bad,\'=1+1\n',
+                    encoding="utf-8")
+    rows = backend.malformed_rows(replace(result, malformed_csv_path=str(path)), 10)
+    assert rows == (("a.log", 3, "no timestamp", 'two\nlines, quoted "x"'), ("b.log", 9, "bad", "'=1+1"))
+    assert backend.malformed_rows(replace(result, malformed_csv_path=str(path)), 1) == rows[:1]
+    assert backend.malformed_rows(result, 10) == ()
+
+
+def test_cancel_before_the_pipeline_starts_raises_cancelled(backend, tmp_path):
+    control = RunControl()
+    control.cancel()
+    with pytest.raises(Cancelled):
+        backend.run(tmp_path, Settings(), control)

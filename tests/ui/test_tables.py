@@ -1,0 +1,117 @@
+"""Every table model passes QAbstractItemModelTester; rows copy as TSV; log text stays plain."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QModelIndex, Qt
+from PySide6.QtGui import QGuiApplication
+from PySide6.QtTest import QAbstractItemModelTester
+from PySide6.QtWidgets import QLabel
+
+from ui_fakes import MARKUP, process
+
+
+def _tester(model):
+    return QAbstractItemModelTester(model, QAbstractItemModelTester.FailureReportingMode.Warning)
+
+
+def _failures(qtlog) -> list[str]:
+    return [r.message for r in qtlog.records if "FAIL" in r.message or "QAbstractItemModelTester" in r.message]
+
+
+def _all_models(window):
+    dash = window.dashboard
+    panels = [dash.top_errors, dash.trends, dash.severity, dash.per_ip, dash.per_service, dash.per_endpoint, dash.files]
+    models = {p.objectName(): p.model for p in panels}
+    models.update({f"{p.objectName()}_proxy": p.proxy for p in panels})
+    models["alerts"] = dash.alerts_panel.current_model
+    models["alerts_proxy"] = dash.alerts_panel.current_proxy
+    models["history_proxy"] = dash.alerts_panel.history_proxy
+    models["records"] = window.records_model
+    return models
+
+
+def test_every_table_model_passes_the_model_tester(window, log_folder, qtbot, qtlog):
+    testers = [_tester(m) for m in _all_models(window).values()]  # attached before any data
+    process(window, qtbot, log_folder)
+    model = window.records_model
+    qtbot.waitUntil(lambda: model.rowCount() == 57 and model.total == 57, timeout=5_000)
+    for level in ("DEBUG", "INFO"):
+        qtbot.mouseClick(window.dashboard.filter_bar.level_buttons[level], Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: model.total == 13 and model.rowCount() == 13, timeout=5_000)
+    window.dashboard.per_ip.view.sortByColumn(2, Qt.SortOrder.DescendingOrder)
+    window.dashboard.per_ip.filter_box.setText("10.0.0")
+    model.sort(1, Qt.SortOrder.DescendingOrder)
+    qtbot.waitUntil(lambda: model.rowCount() == 13, timeout=5_000)
+    window.dashboard.filter_bar.reset()
+    qtbot.waitUntil(lambda: model.rowCount() == 57, timeout=5_000)
+    assert len(testers) == len(_all_models(window))
+    assert _failures(qtlog) == []
+
+
+def test_analytics_tables_hold_the_numbers(window, log_folder, qtbot):
+    process(window, qtbot, log_folder)
+    dash = window.dashboard
+    top = dash.top_errors.model
+    assert [(top.display_text(r, 0), top.display_text(r, 1)) for r in range(top.rowCount())] == [
+        ("DbTimeout", "7"), ("NullPointer", "2"), ("OutOfMemory", "1")]
+    severity = dash.severity.model
+    rows = {severity.display_text(r, 0): (severity.display_text(r, 1), severity.display_text(r, 2))
+            for r in range(severity.rowCount())}
+    assert rows["INFO"] == ("39", "68.4%")
+    assert rows["CRITICAL"] == ("1", "1.8%")
+    ip = dash.per_ip.model
+    assert [ip.display_text(0, c) for c in range(4)] == ["10.0.0.4", "6", "5", "83.3%"]
+    endpoints = dash.per_endpoint.model
+    assert sorted(endpoints.display_text(r, 0) for r in range(endpoints.rowCount())) == ["/home", "/login", "/pay"]
+    # the proxy sorts numbers as numbers
+    dash.per_ip.view.sortByColumn(1, Qt.SortOrder.DescendingOrder)
+    proxy = dash.per_ip.proxy
+    assert [proxy.index(r, 1).data() for r in range(proxy.rowCount())] == ["33", "15", "6", "3"]
+    dash.per_ip.filter_box.setText("0.0.4")
+    assert proxy.rowCount() == 1
+
+
+def test_ctrl_c_copies_selected_rows_tab_separated(window, log_folder, qtbot):
+    process(window, qtbot, log_folder)
+    panel = window.dashboard.top_errors
+    window.dashboard.tabs.setCurrentIndex(1)
+    view = panel.view
+    view.selectRow(0)
+    view.selectionModel().select(panel.proxy.index(2, 0), view.selectionModel().SelectionFlag.Select
+                                 | view.selectionModel().SelectionFlag.Rows)
+    view.setFocus()
+    QGuiApplication.clipboard().clear()
+    qtbot.keyClick(view, Qt.Key.Key_C, Qt.KeyboardModifier.ControlModifier)
+    lines = QGuiApplication.clipboard().text().split("\n")
+    assert len(lines) == 2
+    assert lines[0].split("\t")[:4] == ["DbTimeout", "7", "2024-03-01 01:00:00", "2024-03-02 23:03:00"]
+    assert lines[1].split("\t")[:2] == ["OutOfMemory", "1"]
+
+
+def test_markup_in_log_text_is_shown_literally(window, log_folder, qtbot):
+    process(window, qtbot, log_folder)
+    model = window.records_model
+    view = window.dashboard.records_view
+    qtbot.keyClicks(view.search_box, "bold")
+    view.apply_search()
+    qtbot.waitUntil(lambda: model.total == 1 and model.rowCount() == 1, timeout=5_000)
+    index = model.index(0, 5)
+    assert index.data(Qt.ItemDataRole.DisplayRole) == MARKUP
+    assert index.data(Qt.ItemDataRole.ToolTipRole) == "<qt>&lt;b&gt;bold&lt;/b&gt;&lt;img src=x&gt;</qt>"
+    view.table.selectRow(0)
+    assert MARKUP in view.detail.toPlainText()
+    # no label anywhere in the window may interpret markup
+    rich = [label.objectName() or label.text() for label in window.findChildren(QLabel)
+            if label.textFormat() != Qt.TextFormat.PlainText]
+    assert rich == []
+
+
+def test_records_model_columns_and_headers(window, log_folder, qtbot):
+    process(window, qtbot, log_folder)
+    model = window.records_model
+    qtbot.waitUntil(lambda: model.rowCount() == 57, timeout=5_000)
+    headers = [model.headerData(c, Qt.Orientation.Horizontal) for c in range(model.columnCount())]
+    assert headers == ["Timestamp", "Level", "Service", "IP", "Endpoint", "Message"]
+    assert [model.index(0, c).data() for c in range(5)] == [
+        "2024-03-01 00:00:00", "DEBUG", "api", "10.0.0.1", "/login"]
+    assert model.rowCount(model.index(0, 0)) == 0 and not model.canFetchMore(QModelIndex())

@@ -1,0 +1,271 @@
+"""A Backend for window tests: hand-made records, a cube built from them with numpy, and
+controllable delay, blocking and failure. Test code only."""
+
+from __future__ import annotations
+
+import csv
+import tempfile
+import threading
+import time
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+from typing import Sequence
+
+import numpy as np
+
+from logdesk.backend import RECORD_COLUMNS, RecordPage
+from logdesk.control import Cancelled, RunControl
+from logdesk.results import (
+    DIMENSIONS,
+    ERROR_LEVELS,
+    LEVEL_INDEX,
+    MISSING_KEY,
+    Cube,
+    FactTable,
+    FileIngest,
+    IngestReport,
+    RecordFilter,
+    RunResult,
+)
+from logdesk.settings import Settings
+
+BASE = datetime(2024, 3, 1, tzinfo=timezone.utc)
+MARKUP = "<b>bold</b><img src=x>"
+
+
+@dataclass(frozen=True)
+class Group:
+    hour: int  # hours after BASE
+    level: str
+    count: int
+    service: str
+    ip: str
+    endpoint: str
+    error_type: str | None = None
+    message: str | None = None
+
+
+# 57 records, 10 errors. Hours: 0 and 1 on 1 March; 24 and 47 (23:00) on 2 March.
+GROUPS: tuple[Group, ...] = (
+    Group(0, "INFO", 20, "api", "10.0.0.1", "/login"),
+    Group(0, "DEBUG", 5, "api", "10.0.0.1", "/login"),
+    Group(1, "ERROR", 3, "api", "10.0.0.2", "/login", "DbTimeout"),
+    Group(1, "WARN", 2, "web", "10.0.0.3", "/home"),
+    Group(24, "INFO", 10, "web", "10.0.0.3", "/home"),
+    Group(24, "INFO", 1, "web", "10.0.0.3", "/home", message=MARKUP),
+    Group(24, "ERROR", 2, "web", "10.0.0.3", "/home", "NullPointer"),
+    Group(47, "INFO", 8, "api", "10.0.0.1", "/pay"),
+    Group(47, "ERROR", 4, "payments-service-with-a-rather-long-name", "10.0.0.4", "/pay", "DbTimeout"),
+    Group(47, "CRITICAL", 1, "payments-service-with-a-rather-long-name", "10.0.0.4", "/pay", "OutOfMemory"),
+    Group(47, "UNKNOWN", 1, "payments-service-with-a-rather-long-name", "10.0.0.4", "/pay"),
+)
+MALFORMED = (
+    ("app.log", 7, "no timestamp", "garbage <i>line</i>"),
+    ("app.log", 9, "no timestamp", "=cmd|' /C calc'!A0"),
+    ("other.csv", 2, "wrong column count", "a,b"),
+)
+
+
+@dataclass(frozen=True)
+class Rec:
+    ts: datetime
+    level: str
+    service: str
+    ip: str
+    endpoint: str
+    message: str
+    error_type: str | None
+
+    def row(self) -> tuple:
+        return (self.ts, self.level, self.service, self.ip, self.endpoint, self.message)
+
+
+def expand(groups: Sequence[Group] = GROUPS) -> list[Rec]:
+    records = []
+    for g in groups:
+        for i in range(g.count):
+            ts = BASE + timedelta(hours=g.hour, minutes=i)
+            message = g.message or f"{g.error_type or g.level.lower()} event {i} on {g.endpoint}"
+            records.append(Rec(ts, g.level, g.service, g.ip, g.endpoint, message, g.error_type))
+    return records
+
+
+def _table(rows: dict[tuple[int, int, int], list[int]], keys: tuple[str, ...]) -> FactTable:
+    items = sorted(rows.items())
+    return FactTable(
+        keys=keys,
+        bucket=np.array([k[0] for k, _ in items], dtype=np.int64),
+        level=np.array([k[1] for k, _ in items], dtype=np.int8),
+        key=np.array([k[2] for k, _ in items], dtype=np.int32),
+        count=np.array([len(v) for _, v in items], dtype=np.int64),
+        first_ms=np.array([min(v) for _, v in items], dtype=np.int64),
+        last_ms=np.array([max(v) for _, v in items], dtype=np.int64),
+    )
+
+
+def make_cube(records: Sequence[Rec], bucket_seconds: int = 3600) -> Cube:
+    """The cube the engine would build for these records (UTC, hour-aligned buckets)."""
+    level_rows: dict[tuple[int, int, int], list[int]] = {}
+    dim_rows: dict[str, dict[tuple[int, int, int], list[int]]] = {d: {} for d in DIMENSIONS}
+    values: dict[str, set[str]] = {d: set() for d in DIMENSIONS}
+
+    def key_of(rec: Rec, dim: str) -> str | None:
+        if dim == "error_type":
+            if rec.level not in ERROR_LEVELS:
+                return None
+            return rec.error_type or MISSING_KEY
+        return getattr(rec, dim) or MISSING_KEY
+
+    for rec in records:
+        for dim in DIMENSIONS:
+            key = key_of(rec, dim)
+            if key is not None:
+                values[dim].add(key)
+    keys = {d: tuple(sorted(values[d])) for d in DIMENSIONS}
+    samples: dict[str, str] = {}
+    for rec in records:
+        seconds = int(rec.ts.timestamp())
+        bucket = seconds - seconds % bucket_seconds
+        ms = int(rec.ts.timestamp() * 1000)
+        level = LEVEL_INDEX[rec.level]
+        level_rows.setdefault((bucket, level, 0), []).append(ms)
+        for dim in DIMENSIONS:
+            key = key_of(rec, dim)
+            if key is not None:
+                dim_rows[dim].setdefault((bucket, level, keys[dim].index(key)), []).append(ms)
+        if rec.level in ERROR_LEVELS:
+            name = rec.error_type or MISSING_KEY
+            samples[name] = min(samples.get(name, rec.message), rec.message)
+    return Cube(
+        bucket_seconds=bucket_seconds,
+        time_zone="UTC",
+        levels=_table(level_rows, ()),
+        dims={d: _table(dim_rows[d], keys[d]) for d in DIMENSIONS},
+        error_type_samples=samples,
+    )
+
+
+def make_result(folder: Path, records: Sequence[Rec] | None = None) -> RunResult:
+    records = expand() if records is None else records
+    files = (
+        FileIngest(str(folder / "app.log"), "text", len(records) + 2, len(records), 2),
+        FileIngest(str(folder / "other.csv"), "csv", 1, 0, 1),
+    )
+    return RunResult(
+        input_folder=str(folder),
+        started_at=datetime(2024, 4, 1, tzinfo=timezone.utc),
+        duration_seconds=0.5,
+        stage_seconds={"read": 0.3, "aggregate": 0.2},
+        ingest=IngestReport(str(folder), files),
+        cube=make_cube(records),
+        records_path=str(folder / "records.parquet"),
+        malformed_csv_path=str(Path(tempfile.mkdtemp(prefix="logdesk-fake-run-")) / "malformed_rows.csv"),
+    )
+
+
+def _write_malformed_csv(path: Path) -> None:
+    with open(path, "w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle, lineterminator="\n")
+        writer.writerow(("file", "line", "reason", "raw"))
+        writer.writerows(MALFORMED)
+
+
+@dataclass
+class FakeBackend:
+    """Implements logdesk.backend.Backend without Spark.
+
+    `block_runs`: run() waits until cancelled (for cancel and close tests).
+    `fail_with`: run() raises this exception. `start_error`: start() raises it.
+    Folders without a file named *.log fail like the engine does for an empty folder."""
+
+    records: list[Rec] = field(default_factory=expand)
+    block_runs: bool = False
+    fail_with: Exception | None = None
+    start_error: Exception | None = None
+    start_delay: float = 0.0
+    run_delay: float = 0.0
+    started: bool = False
+    stopped: int = 0
+    runs: list[Path] = field(default_factory=list)
+    fetches: list[tuple] = field(default_factory=list)
+    run_entered: threading.Event = field(default_factory=threading.Event)
+    threads: set[str] = field(default_factory=set)
+
+    def start(self, settings: Settings) -> None:
+        self.threads.add(threading.current_thread().name)
+        time.sleep(self.start_delay)
+        if self.start_error is not None:
+            raise self.start_error
+        self.started = True
+
+    def run(self, folder: Path, settings: Settings, control: RunControl,
+            record_filter: RecordFilter = RecordFilter()) -> RunResult:
+        self.threads.add(threading.current_thread().name)
+        self.runs.append(Path(folder))
+        self.run_entered.set()
+        released = threading.Event()
+        control.set_canceller(released.set)
+        try:
+            control.report("read & normalize", 0.2)
+            if self.block_runs:
+                released.wait(30)
+                control.check()
+            if self.run_delay:
+                released.wait(self.run_delay)
+                control.check()
+            if self.fail_with is not None:
+                raise self.fail_with
+            if not any(Path(folder).glob("*.log")):
+                raise FileNotFoundError(f"no files to read in {folder}")
+            control.report("aggregate", 0.9)
+            result = make_result(Path(folder), self.records)
+            _write_malformed_csv(Path(result.malformed_csv_path))
+            return result
+        finally:
+            control.set_canceller(None)
+
+    def _matching(self, record_filter: RecordFilter, search: str) -> list[Rec]:
+        needle = search.strip().lower()
+        out = []
+        for rec in self.records:
+            if record_filter.start is not None and rec.ts < record_filter.start:
+                continue
+            if record_filter.end is not None and rec.ts >= record_filter.end:
+                continue
+            if record_filter.levels and rec.level not in record_filter.levels:
+                continue
+            if needle and not any(needle in (v or "").lower() for v in (rec.message, rec.service, rec.ip, rec.endpoint)):
+                continue
+            out.append(rec)
+        return out
+
+    def count_records(self, result: RunResult, record_filter: RecordFilter, search: str) -> int:
+        return len(self._matching(record_filter, search))
+
+    def fetch_records(self, result: RunResult, record_filter: RecordFilter, search: str,
+                      sort_column: str, descending: bool, offset: int, limit: int) -> RecordPage:
+        self.threads.add(threading.current_thread().name)
+        self.fetches.append((sort_column, descending, offset, limit, search))
+        column = RECORD_COLUMNS.index(sort_column)
+        rows = sorted((r.row() for r in self._matching(record_filter, search)),
+                      key=lambda row: (row[column], row[0], row[5]), reverse=False)
+        if descending:
+            rows = sorted(rows, key=lambda row: row[column], reverse=True)
+        return RecordPage(offset=offset, rows=tuple(rows[offset:offset + limit]))
+
+    def malformed_rows(self, result: RunResult, limit: int) -> Sequence[tuple]:
+        return MALFORMED[:limit]
+
+    def stop(self) -> None:
+        self.stopped += 1
+
+
+def process(window, qtbot, folder: Path) -> None:
+    """Open `folder` in the window and wait until the run has ended."""
+    with qtbot.waitSignal(window.run_completed, timeout=10_000):
+        window.open_folder(folder)
+
+
+def card(window, key: str) -> str:
+    return window.dashboard.cards.card(key).value_text()
