@@ -178,24 +178,39 @@ def cluster(tmp_path_factory) -> Iterator[Cluster]:
             _stop(proc)
 
 
-def _python(args: list[str], env: dict[str, str], cwd: Path, what: str,
-            logs: tuple[Path, ...] = ()) -> subprocess.CompletedProcess:
-    started = time.monotonic()
+@dataclass
+class _Run:
+    what: str
+    proc: subprocess.Popen
+    started: float
+
+
+def _start_python(args: list[str], env: dict[str, str], cwd: Path, what: str) -> _Run:
+    # Its own process group, so a run that hangs can be killed with its JVM.
+    proc = subprocess.Popen([sys.executable, *args], env=env, cwd=cwd, stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True, start_new_session=os.name != "nt")
+    return _Run(what, proc, time.monotonic())
+
+
+def _finish(run: _Run, logs: tuple[Path, ...]) -> str:
+    """Wait for `run` (at most RUN_TIMEOUT from its start); its stdout, or fail the test."""
 
     def cluster_logs() -> str:
         return "".join(f"\n--- {log.name}:\n{_tail(log, 15)}" for log in logs)
 
+    remaining = max(1.0, RUN_TIMEOUT - (time.monotonic() - run.started))
     try:
-        done = subprocess.run([sys.executable, *args], env=env, cwd=cwd, capture_output=True,
-                              text=True, timeout=RUN_TIMEOUT, check=False)
-    except subprocess.TimeoutExpired as exc:
-        pytest.fail(f"{what} did not finish in {RUN_TIMEOUT}s:\n{str(exc.stderr or '')[-3000:]}"
+        stdout, stderr = run.proc.communicate(timeout=remaining)
+    except subprocess.TimeoutExpired:
+        _stop(run.proc)
+        stdout, stderr = run.proc.communicate()
+        pytest.fail(f"{run.what} did not finish in {RUN_TIMEOUT}s:\n{stderr[-3000:]}"
                     f"{cluster_logs()}")
-    if done.returncode != 0:
-        pytest.fail(f"{what} failed ({done.returncode}):\n{done.stdout[-2000:]}\n"
-                    f"{done.stderr[-3000:]}{cluster_logs()}")
-    print(f"{what}: {time.monotonic() - started:.1f} s")  # shown with -s / -rP: CI timing
-    return done
+    if run.proc.returncode != 0:
+        pytest.fail(f"{run.what} failed ({run.proc.returncode}):\n{stdout[-2000:]}\n"
+                    f"{stderr[-3000:]}{cluster_logs()}")
+    print(f"{run.what}: {time.monotonic() - run.started:.1f} s")  # shown with -rP: CI timing
+    return stdout
 
 
 # ------------------------------------------------------------------------------ same reports
@@ -310,18 +325,26 @@ def test_cluster_and_local_runs_write_the_same_reports(cluster, tmp_path):
     logs = tmp_path / "logs"
     logs.mkdir()
     expected = _write_logs(logs)
-    reports = {}
-    for name, master in (("cluster", cluster.master_url), ("local", "local[2]")):
-        out = tmp_path / name
-        env = dict(cluster.base_env, LOGDESK_CACHE_DIR=str(tmp_path / f"cache-{name}"))
-        done = _python(
-            ["-m", "logdesk", "process", str(logs), "--out", str(out), "--master", master,
-             "--driver-memory", "1g"],
-            env, tmp_path, f"logdesk process --master {master}",
-            (cluster.log_dir / "master.log", cluster.log_dir / "worker.log"),
-        )
-        assert f"starting Spark ({master})" in done.stdout
-        reports[name] = _report_files(out)
+    masters = {"cluster": cluster.master_url, "local": "local[2]"}
+    cluster_logs = (cluster.log_dir / "master.log", cluster.log_dir / "worker.log")
+    # Both runs at once: most of each is JVM start-up and waiting, so together they take
+    # little longer than one.
+    runs: dict[str, _Run] = {}
+    try:
+        for name, master in masters.items():
+            env = dict(cluster.base_env, LOGDESK_CACHE_DIR=str(tmp_path / f"cache-{name}"))
+            runs[name] = _start_python(
+                ["-m", "logdesk", "process", str(logs), "--out", str(tmp_path / name),
+                 "--master", master, "--driver-memory", "1g"],
+                env, tmp_path, f"logdesk process --master {master}",
+            )
+        for name, run in runs.items():
+            stdout = _finish(run, cluster_logs)
+            assert f"starting Spark ({masters[name]})" in stdout
+    finally:
+        for run in runs.values():
+            _stop(run.proc)
+    reports = {name: _report_files(tmp_path / name) for name in masters}
 
     # The cluster run really ran on the cluster: the master finished a logdesk application
     # and the worker launched an executor for it.

@@ -12,6 +12,8 @@ import math
 from collections.abc import Sequence
 
 import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
 from pyspark.sql import Column, DataFrame
 from pyspark.sql import functions as F
 
@@ -127,34 +129,41 @@ def cube_rows(records: DataFrame, bucket_seconds: int) -> DataFrame:
     return facts.unionByName(samples)
 
 
-def _fact_table(rows: list[tuple], keyed: bool) -> FactTable:
+def _fact_table(rows: "pa.Table", keyed: bool) -> FactTable:
     """rows: (gid, bucket, level_index, key, count, first_ms, last_ms, sample) of one set."""
-    if not rows:
+    if rows.num_rows == 0:
         empty = np.zeros(0, dtype=np.int64)
         return FactTable(
             keys=(), bucket=empty, level=empty.astype(np.int8), key=empty.astype(np.int32),
             count=empty, first_ms=empty, last_ms=empty.copy(),
         )
-    _, bucket, level, key, count, first_ms, last_ms, _ = zip(*rows)
-    if any(b is None for b in bucket):
+    if rows.column("bucket").null_count:
         raise ValueError(
             "build_cube got records without a timestamp; they belong in the malformed rows"
         )
+
+    def numbers(name: str, dtype) -> np.ndarray:
+        return rows.column(name).to_numpy().astype(dtype, copy=False)
+
     if keyed:
-        keys = tuple(sorted(set(key)))
-        position = {k: i for i, k in enumerate(keys)}
-        key_index = np.fromiter((position[k] for k in key), dtype=np.int32, count=len(key))
+        encoded = pc.dictionary_encode(rows.column("key")).combine_chunks()
+        names = encoded.dictionary.to_pylist()
+        order = sorted(range(len(names)), key=names.__getitem__)
+        keys = tuple(names[i] for i in order)
+        position = np.empty(len(names), dtype=np.int32)
+        position[order] = np.arange(len(names), dtype=np.int32)
+        key_index = position[encoded.indices.to_numpy()]
     else:
         keys = ()
-        key_index = np.zeros(len(rows), dtype=np.int32)
+        key_index = np.zeros(rows.num_rows, dtype=np.int32)
     table = FactTable(
         keys=keys,
-        bucket=np.array(bucket, dtype=np.int64),
-        level=np.array(level, dtype=np.int8),
+        bucket=numbers("bucket", np.int64),
+        level=numbers("level_index", np.int8),
         key=key_index,
-        count=np.array(count, dtype=np.int64),
-        first_ms=np.array(first_ms, dtype=np.int64),
-        last_ms=np.array(last_ms, dtype=np.int64),
+        count=numbers("count", np.int64),
+        first_ms=numbers("first_ms", np.int64),
+        last_ms=numbers("last_ms", np.int64),
     )
     return _sorted_table(table)
 
@@ -184,16 +193,23 @@ def build_cube(records: DataFrame, settings: Settings) -> Cube:
             f"{settings.time_zone!r}; set spark.sql.session.timeZone before reading records"
         )
     bucket_seconds = bucket_seconds_for(settings.analytics.trend_window_seconds)
-    rows = [tuple(r) for r in cube_rows(records, bucket_seconds).collect()]
+    # Arrow moves the (possibly several hundred thousand) fact rows to numpy ~10x faster than
+    # Row objects would.
+    rows = cube_rows(records, bucket_seconds).toArrow()
+    gid = rows.column("gid").to_numpy()
 
-    by_set: dict[int, list[tuple]] = {}
-    for row in rows:
-        by_set.setdefault(row[0], []).append(row)
-    samples = {row[3]: row[7] or "" for row in by_set.get(_SAMPLE_GID, [])}
+    def of_set(set_id: int) -> "pa.Table":
+        return rows.filter(pa.array(gid == set_id))
+
+    sample_rows = of_set(_SAMPLE_GID)
+    samples = {
+        k: v or ""
+        for k, v in zip(sample_rows.column("key").to_pylist(), sample_rows.column("sample").to_pylist())
+    }
     return Cube(
         bucket_seconds=bucket_seconds,
         time_zone=settings.time_zone,
-        levels=_fact_table(by_set.get(LEVEL_SET_ID, []), keyed=False),
-        dims={d: _fact_table(by_set.get(gid, []), keyed=True) for d, gid in DIMENSION_SET_IDS.items()},
+        levels=_fact_table(of_set(LEVEL_SET_ID), keyed=False),
+        dims={d: _fact_table(of_set(gid_), keyed=True) for d, gid_ in DIMENSION_SET_IDS.items()},
         error_type_samples=samples,
     )

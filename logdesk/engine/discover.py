@@ -102,7 +102,15 @@ def discover_inputs(folder: Path) -> list[InputFile]:
         # a subfolder we may not list: report it rather than silently missing its files
         where = err.filename or str(folder)
         found.append(
-            InputFile(str(where), FORMAT_UNREADABLE, 0, 0.0, None, "", f"cannot list folder: {_os_error_text(err)}")
+            InputFile(
+                str(where),
+                FORMAT_UNREADABLE,
+                0,
+                0.0,
+                None,
+                "",
+                f"cannot list folder: {_os_error_text(err)}",
+            )
         )
 
     for root, dirs, names in os.walk(folder, onerror=unlistable):
@@ -126,9 +134,25 @@ def _describe(path: Path) -> InputFile:
     except OSError as exc:
         # gzip.BadGzipFile is an OSError too
         size, mtime = _stat_or_zero(path)
-        return InputFile(str(path), FORMAT_UNREADABLE, size, mtime, None, "", f"cannot read: {_os_error_text(exc)}")
+        return InputFile(
+            str(path),
+            FORMAT_UNREADABLE,
+            size,
+            mtime,
+            None,
+            "",
+            f"cannot read: {_os_error_text(exc)}",
+        )
     except (EOFError, zlib.error) as exc:
-        return InputFile(str(path), FORMAT_UNREADABLE, st.st_size, st.st_mtime, None, "", f"broken gzip data: {exc}")
+        return InputFile(
+            str(path),
+            FORMAT_UNREADABLE,
+            st.st_size,
+            st.st_mtime,
+            None,
+            "",
+            f"broken gzip data: {exc}",
+        )
 
     def make(fmt: str, header: tuple[str, ...] | None, encoding: str, note: str) -> InputFile:
         return InputFile(str(path), fmt, st.st_size, st.st_mtime, header, encoding, note)
@@ -141,7 +165,9 @@ def _describe(path: Path) -> InputFile:
     if not head.strip():
         return make(FORMAT_EMPTY, None, "", "empty file")
     if head.startswith(_UTF16_BOMS):
-        return make(FORMAT_UNKNOWN, None, "", "UTF-16 text; only UTF-8 is read (save the file as UTF-8)")
+        return make(
+            FORMAT_UNKNOWN, None, "", "UTF-16 text; only UTF-8 is read (save the file as UTF-8)"
+        )
     encoding = "utf-8-sig" if head.startswith(_UTF8_BOM) else "utf-8"
     if b"\x00" in head:
         return make(FORMAT_UNKNOWN, None, encoding, "binary content")
@@ -194,6 +220,6 @@ __all__ = [
     "column_roles",
     "discover_inputs",
     "is_log_header",
-    "timestamp_columns",
     "normalize_column_name",
+    "timestamp_columns",
 ]

@@ -9,12 +9,17 @@ nothing downstream changes, since every reader produces STAGED_SCHEMA. Formats w
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
-from typing import Callable, Mapping, Sequence
 
 from pyspark.sql import DataFrame, SparkSession
 
-from logdesk.engine.discover import FORMAT_CSV, FORMAT_UNKNOWN, InputFile, discover_inputs
+from logdesk.engine.discover import (
+    FORMAT_CSV,
+    FORMAT_UNKNOWN,
+    InputFile,
+    discover_inputs,
+)
 from logdesk.engine.readers.common import union_staged
 from logdesk.engine.readers.csv_reader import read_csv_inputs
 from logdesk.engine.readers.unknown_reader import UNRECOGNIZED_REASON, read_unrecognized
@@ -45,11 +50,17 @@ def read_inputs(
     by_format: dict[str, list[InputFile]] = {}
     for f in files:
         by_format.setdefault(f.format, []).append(f)
-    frames = [registry[fmt](spark, group, settings) for fmt, group in sorted(by_format.items()) if fmt in registry]
+    frames = [
+        registry[fmt](spark, group, settings)
+        for fmt, group in sorted(by_format.items())
+        if fmt in registry
+    ]
     return union_staged(spark, frames)
 
 
-def read_folder(spark: SparkSession, folder: Path, settings: Settings) -> tuple[DataFrame, list[InputFile]]:
+def read_folder(
+    spark: SparkSession, folder: Path, settings: Settings
+) -> tuple[DataFrame, list[InputFile]]:
     """(STAGED rows of every log file under `folder`, the files found, sorted by path)."""
     files = discover_inputs(Path(folder))
     return read_inputs(spark, files, settings), files

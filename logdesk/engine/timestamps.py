@@ -23,7 +23,9 @@ from __future__ import annotations
 from pyspark.sql import Column
 from pyspark.sql import functions as F
 
-_TIME_TAIL = r"(?:[T ]\d{1,2}:\d{2}(?::\d{2}(?:[.,]\d{1,9})?)?)?\s*(?:Z|z|UTC|GMT|[+-]\d{2}(?::?\d{2})?)?"
+_TIME_TAIL = (
+    r"(?:[T ]\d{1,2}:\d{2}(?::\d{2}(?:[.,]\d{1,9})?)?)?\s*(?:Z|z|UTC|GMT|[+-]\d{2}(?::?\d{2})?)?"
+)
 _ISO = r"^\d{4}-\d{1,2}-\d{1,2}" + _TIME_TAIL + "$"
 # the spellings Spark's cast takes as they are: the common case, one regex test and a cast
 _ISO_AS_IS = r"^\d{4}-\d{1,2}-\d{1,2}(?:[T ]\d{1,2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?)?\s*(?:Z|[+-]\d{2}(?::?\d{2})?)?$"
@@ -58,7 +60,9 @@ def _syslog(text: Column, file_mtime: Column) -> Column:
     year = F.year(file_mtime)
 
     def in_year(y: Column) -> Column:
-        return F.try_to_timestamp(F.concat_ws(" ", y.cast("string"), text), F.lit("yyyy MMM d HH:mm:ss"))
+        return F.try_to_timestamp(
+            F.concat_ws(" ", y.cast("string"), text), F.lit("yyyy MMM d HH:mm:ss")
+        )
 
     this_year = in_year(year)
     too_late = this_year > file_mtime + F.expr(_SYSLOG_FUTURE_SLACK)
@@ -72,11 +76,17 @@ def parse_timestamp(text_col: Column, file_mtime_col: Column) -> Column:
     of syslog-style times that carry none.
     """
     trimmed = F.trim(text_col)
-    text = F.when(trimmed.startswith("["), F.trim(F.regexp_replace(trimmed, r"^\[(.*)\]$", "$1"))).otherwise(trimmed)
+    text = F.when(
+        trimmed.startswith("["), F.trim(F.regexp_replace(trimmed, r"^\[(.*)\]$", "$1"))
+    ).otherwise(trimmed)
     spaced = F.regexp_replace(text, r"\s+", " ")  # syslog pads the day with a second space
     ymd = F.regexp_replace(text, _YMD_SLASH, "$1-$2-$3")
     mdy = F.regexp_replace(text, _MDY_SLASH, "$3-$1-$2")
+    # Fast path for the usual yyyy-MM-dd… text: two character checks instead of a regex (the
+    # cast itself rejects what is not a timestamp; a bare year never has '-' at 5 and 8).
+    looks_iso = (F.substring(text, 5, 1) == "-") & (F.substring(text, 8, 1) == "-")
     return F.coalesce(
+        F.when(looks_iso, text.try_cast("timestamp")),
         F.when(text.rlike(_ISO_AS_IS), text.try_cast("timestamp")),
         F.when(text.rlike(_ISO), _iso_cast(text)),
         F.when(text.rlike(_EPOCH_SECONDS), _epoch_seconds(text)),

@@ -15,7 +15,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from logdesk.reports.atomic import PendingFile, commit_files
-from logdesk.reports.formats import filter_dict, iso_ms
+from logdesk.reports.formats import alert_dict, filter_dict, iso_ms
 from logdesk.results import Alert, Analytics, RunResult
 
 ALERTS_LOG_NAME = "alerts.log"
@@ -51,13 +51,7 @@ def history_entry(
     return {
         "run_time": iso_ms(run_time, tz),
         "input_folder": input_folder,
-        "rule": alert.rule,
-        "severity": alert.severity,
-        "value": alert.value,
-        "threshold": alert.threshold,
-        "message": alert.message,
-        "evidence_start": iso_ms(alert.evidence_start, tz),
-        "evidence_end": iso_ms(alert.evidence_end, tz),
+        **alert_dict(alert, tz),
         "fingerprint": data_fingerprint,
     }
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime, tzinfo
 
-from logdesk.results import LEVELS, RecordFilter
+from logdesk.results import LEVELS, Alert, RecordFilter
 
 RATE_DECIMALS = 6
 
@@ -35,3 +35,16 @@ def filter_dict(record_filter: RecordFilter, tz: tzinfo) -> dict:
 
 def rate(part: int, whole: int) -> float:
     return round(part / whole, RATE_DECIMALS) if whole else 0.0
+
+
+def alert_dict(alert: Alert, tz: tzinfo) -> dict:
+    """An alert as written to summary.json and alerts.log."""
+    return {
+        "rule": alert.rule,
+        "severity": alert.severity,
+        "value": alert.value,
+        "threshold": alert.threshold,
+        "message": alert.message,
+        "evidence_start": iso_ms(alert.evidence_start, tz),
+        "evidence_end": iso_ms(alert.evidence_end, tz),
+    }

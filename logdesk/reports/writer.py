@@ -21,7 +21,7 @@ from zoneinfo import ZoneInfo
 from logdesk.reports.alerts_log import ALERTS_LOG_NAME, data_fingerprint, new_history_content
 from logdesk.reports.atomic import PendingFile, ReportWriteError, commit_files, write_error
 from logdesk.reports.csv_safety import neutralize
-from logdesk.reports.formats import filter_dict, iso_ms, iso_time, rate
+from logdesk.reports.formats import alert_dict, filter_dict, iso_ms, iso_time, rate
 from logdesk.results import Alert, Analytics, ErrorTypeStat, KeyStat, RunResult
 from logdesk.settings import Settings
 
@@ -118,18 +118,6 @@ def _malformed_copy(source: str) -> Callable[[BinaryIO], None]:
     return write
 
 
-def _alert_dict(alert: Alert, tz: ZoneInfo) -> dict:
-    return {
-        "rule": alert.rule,
-        "severity": alert.severity,
-        "value": alert.value,
-        "threshold": alert.threshold,
-        "message": alert.message,
-        "evidence_start": iso_ms(alert.evidence_start, tz),
-        "evidence_end": iso_ms(alert.evidence_end, tz),
-    }
-
-
 def _time_points(points, tz: ZoneInfo) -> list[dict]:
     return [
         {"start": iso_time(p.start, tz), "total": p.total, "errors": p.errors,
@@ -169,7 +157,7 @@ def _json_files(
         "time_span": {"first_seen": iso_ms(a.first_seen, tz), "last_seen": iso_ms(a.last_seen, tz)},
         "bucket_seconds": a.bucket_seconds,
         "trend_window_seconds": a.trend_window_seconds,
-        "alerts": [_alert_dict(alert, tz) for alert in alerts],
+        "alerts": [alert_dict(alert, tz) for alert in alerts],
         "alert_thresholds": {
             "error_rate_threshold": settings.alerts.error_rate_threshold,
             "error_count_threshold": settings.alerts.error_count_threshold,

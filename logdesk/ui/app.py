@@ -38,11 +38,11 @@ def window_settings() -> QSettings:
     return QSettings(str(user_config_dir() / "window.ini"), QSettings.Format.IniFormat)
 
 
-def spark_backend() -> Backend:
+def spark_backend(warm_up: bool = True) -> Backend:
     # imported here so that the ui package itself never imports pyspark
     from logdesk.engine.backend import SparkBackend
 
-    return SparkBackend()
+    return SparkBackend(warm_up=warm_up)
 
 
 def _load_settings(config: str | None) -> Settings:
@@ -113,7 +113,10 @@ def run_app(args: Any, backend_factory: Callable[[], Backend] = spark_backend,
             return 2
 
     exit_when_done = bool(getattr(args, "exit_when_done", False))
-    window = MainWindow(backend_factory(), settings, qsettings=qsettings or window_settings(),
+    # A folder given at launch is processed at once: warming Spark up first would only delay it.
+    backend = spark_backend(warm_up=False) if (
+        backend_factory is spark_backend and getattr(args, "folder", None)) else backend_factory()
+    window = MainWindow(backend, settings, qsettings=qsettings or window_settings(),
                         interactive=not exit_when_done)
     window.setWindowIcon(app.windowIcon())
     if getattr(args, "screenshot", None):

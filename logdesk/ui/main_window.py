@@ -5,7 +5,7 @@ from __future__ import annotations
 import traceback
 from datetime import datetime
 from pathlib import Path
-from PySide6.QtCore import QSettings, QSize, Qt, QTimer, Signal
+from PySide6.QtCore import QSettings, QSize, Qt, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QFileDialog,

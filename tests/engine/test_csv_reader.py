@@ -4,18 +4,21 @@ from __future__ import annotations
 
 import gzip
 import os
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from pyspark.sql import functions as F
 
-from logdesk.engine.discover import FORMAT_CSV, FORMAT_EMPTY, FORMAT_UNKNOWN, discover_inputs
+from logdesk.engine.discover import (
+    FORMAT_CSV,
+    FORMAT_EMPTY,
+    FORMAT_UNKNOWN,
+    discover_inputs,
+)
 from logdesk.engine.ingest import read_folder, read_inputs
 from logdesk.engine.readers.csv_reader import read_csv_inputs
 from logdesk.engine.readers.unknown_reader import UNRECOGNIZED_REASON, read_unrecognized
 from logdesk.engine.schema import STAGED_SCHEMA
 from logdesk.settings import Settings
-
-UTC = timezone.utc
 
 
 def _write(path, data: bytes | str) -> str:
@@ -53,14 +56,18 @@ MESSY_LINES = [
 
 
 def test_messy_file_every_record_accounted_for(spark, tmp_path):
-    path = _write(tmp_path / "messy.csv", b"\xef\xbb\xbf" + "\r\n".join(MESSY_LINES).encode("utf-8") + b"\r\n")
+    path = _write(
+        tmp_path / "messy.csv", b"\xef\xbb\xbf" + "\r\n".join(MESSY_LINES).encode("utf-8") + b"\r\n"
+    )
     files = discover_inputs(tmp_path)
     df = read_csv_inputs(spark, files, Settings())
     assert df.schema == STAGED_SCHEMA
     rows = _by_line(df)
 
     assert sorted(rows) == [2, 3, 4, 6, 7, 8, 9, 10, 11, 12, 13, 14, 17]
-    malformed = {line: (r.malformed_reason, r.raw) for line, r in rows.items() if r.malformed_reason}
+    malformed = {
+        line: (r.malformed_reason, r.raw) for line, r in rows.items() if r.malformed_reason
+    }
     assert malformed == {
         6: ("wrong field count (expected 6, got 3)", "2024-03-05 10:00:03,INFO,too short"),
         7: ("wrong field count (expected 6, got 7)", "2024-03-05 10:00:04,INFO,too,long,a,b,c"),
@@ -127,7 +134,9 @@ def test_line_numbers_per_file_with_embedded_newlines(spark, tmp_path):
         ]
     )
     df = read_csv_inputs(spark, discover_inputs(tmp_path), Settings())
-    got = df.groupBy("source_file").agg(F.sort_array(F.collect_list("line")).alias("lines")).collect()
+    got = (
+        df.groupBy("source_file").agg(F.sort_array(F.collect_list("line")).alias("lines")).collect()
+    )
     assert {r.source_file: list(r.lines) for r in got} == expected
     assert expected[os.path.join(tmp_path, "a.csv")] == [2, 3, 5, 6, 9]
 
@@ -156,7 +165,9 @@ def test_folder_with_mixed_files(spark, tmp_path):
             b"1709632801,INFO,fine\n"
         ),
     )
-    csv_log = _write(root / "csv.log", "ts,severity,text\n2024-03-05 10:00:00,W,w1\n2024-03-05 10:00:01,E,e1\n")
+    csv_log = _write(
+        root / "csv.log", "ts,severity,text\n2024-03-05 10:00:00,W,w1\n2024-03-05 10:00:01,E,e1\n"
+    )
     plain = _write(
         root / "sys" / "plain.log",
         "Mar  5 10:00:00 host sshd: accepted\n\nMar  5 10:00:01 host cron: run\nlast line",
@@ -181,7 +192,10 @@ def test_folder_with_mixed_files(spark, tmp_path):
     counts = {}
     for r in rows:
         parsed, malformed = counts.get(r.source_file, (0, 0))
-        counts[r.source_file] = (parsed + (r.malformed_reason is None), malformed + (r.malformed_reason is not None))
+        counts[r.source_file] = (
+            parsed + (r.malformed_reason is None),
+            malformed + (r.malformed_reason is not None),
+        )
     assert counts == {web: (3, 0), api: (2, 0), old: (2, 1), csv_log: (2, 0), plain: (0, 3)}
     assert len(rows) == 13
 
@@ -189,16 +203,31 @@ def test_folder_with_mixed_files(spark, tmp_path):
         return {r.line: r for r in rows if r.source_file == path}
 
     login = pick(web)[3]
-    assert (login.ip, login.endpoint, login.level, login.service) == ("10.0.0.2", "/login", "ERROR", None)
+    assert (login.ip, login.endpoint, login.level, login.service) == (
+        "10.0.0.2",
+        "/login",
+        "ERROR",
+        None,
+    )
     assert login.error_type == "login failed for user <num>"
     charge, charged = pick(api)[2], pick(api)[4]
-    assert (charge.service, charge.message, charge.level) == ("billing", "charge failed\nretrying", "ERROR")
+    assert (charge.service, charge.message, charge.level) == (
+        "billing",
+        "charge failed\nretrying",
+        "ERROR",
+    )
     assert charge.ts == datetime(2024, 3, 5, 10, 0, 0)
     assert (charged.level, charged.endpoint) == ("INFO", None)
     gz = pick(old)
     assert gz[2].ts == datetime.fromtimestamp(1709632800, UTC).replace(tzinfo=None)
-    assert (gz[3].malformed_reason, gz[3].raw) == ("unparseable timestamp: not a time", "not a time,INFO,x")
-    assert [(r.level, r.message) for _, r in sorted(pick(csv_log).items())] == [("WARN", "w1"), ("ERROR", "e1")]
+    assert (gz[3].malformed_reason, gz[3].raw) == (
+        "unparseable timestamp: not a time",
+        "not a time,INFO,x",
+    )
+    assert [(r.level, r.message) for _, r in sorted(pick(csv_log).items())] == [
+        ("WARN", "w1"),
+        ("ERROR", "e1"),
+    ]
     text = pick(plain)
     assert sorted(text) == [1, 3, 4]
     assert {r.malformed_reason for r in text.values()} == {UNRECOGNIZED_REASON}
@@ -217,10 +246,22 @@ def test_unrecognized_lines_keep_exact_numbers_when_a_file_is_split(spark, tmp_p
     try:
         assert spark.read.text(big).rdd.getNumPartitions() > 5
         df = read_unrecognized(spark, files, "some reason")
-        got = df.groupBy("source_file").agg(
-            F.sort_array(F.collect_list("line")).alias("lines"),
-            F.count_if(F.col("raw") == F.concat(F.lit("line "), F.col("line").cast("string"), F.lit(" "), F.repeat(F.lit("x"), (F.col("line") % 50).cast("int")))).alias("raw_matches_line"),
-        ).collect()
+        got = (
+            df.groupBy("source_file")
+            .agg(
+                F.sort_array(F.collect_list("line")).alias("lines"),
+                F.count_if(
+                    F.col("raw")
+                    == F.concat(
+                        F.lit("line "),
+                        F.col("line").cast("string"),
+                        F.lit(" "),
+                        F.repeat(F.lit("x"), (F.col("line") % 50).cast("int")),
+                    )
+                ).alias("raw_matches_line"),
+            )
+            .collect()
+        )
     finally:
         spark.conf.set("spark.sql.files.maxPartitionBytes", before)
     by_file = {r.source_file: r for r in got}

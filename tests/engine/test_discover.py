@@ -112,7 +112,9 @@ def test_unreadable_and_mismatched_gzip_files_are_reported_not_skipped(tmp_path)
 
 def test_a_single_file_may_be_given(tmp_path):
     path = _write(tmp_path / "one.log", "time,level,message\n")
-    assert [(f.path, f.format) for f in discover_inputs(tmp_path / "one.log")] == [(path, FORMAT_CSV)]
+    assert [(f.path, f.format) for f in discover_inputs(tmp_path / "one.log")] == [
+        (path, FORMAT_CSV)
+    ]
 
 
 def test_missing_folder_is_an_error(tmp_path):
@@ -132,11 +134,24 @@ def test_header_needs_timestamp_and_message_or_level(tmp_path):
     assert found["nothing.log"].format == FORMAT_UNKNOWN
     assert found["nothing.log"].note == "CSV header has no message or level column"
     assert found["utf16.csv"].format == FORMAT_UNKNOWN and "UTF-16" in found["utf16.csv"].note
-    assert found["binary.log"].format == FORMAT_UNKNOWN and found["binary.log"].note == "binary content"
+    assert (
+        found["binary.log"].format == FORMAT_UNKNOWN
+        and found["binary.log"].note == "binary content"
+    )
 
 
 def test_column_roles_use_alias_preference_and_first_duplicate():
-    header = ("Msg", "time", "timestamp", "message", "SEVERITY", "client_ip", "app", "route", "message")
+    header = (
+        "Msg",
+        "time",
+        "timestamp",
+        "message",
+        "SEVERITY",
+        "client_ip",
+        "app",
+        "route",
+        "message",
+    )
     assert column_roles(header) == {
         "timestamp": 2,
         "level": 4,

@@ -84,7 +84,7 @@ def test_templates_are_exact(spark):
     long_message = "Stack overflow " + "frame " * 300
     got = _templates(spark, messages + pairs + [long_message, None])
     assert list(zip(messages, got[: len(CASES)])) == CASES
-    first, second, third, fourth, long_template, null_template = got[len(CASES):]
+    first, second, third, fourth, long_template, null_template = got[len(CASES) :]
     assert first == second == "Payment <num> for order <uuid> failed at <ip>"
     assert third == fourth == "Lock held by thread <hex> for <num> ms on <path>"
     assert len(long_template) == MAX_ERROR_TYPE_LENGTH

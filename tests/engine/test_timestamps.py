@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 from pyspark.sql import functions as F
 
 from logdesk.engine.timestamps import parse_timestamp
-
-UTC = timezone.utc
 
 
 def _micros(dt: datetime) -> int:
@@ -79,7 +77,11 @@ def _parse_all(spark, cases):
 
 def test_every_form_parses_to_the_exact_instant(spark):
     got = _parse_all(spark, CASES)
-    wrong = [(text, got[i], expected) for i, (text, _, expected) in enumerate(CASES) if got[i] != expected]
+    wrong = [
+        (text, got[i], expected)
+        for i, (text, _, expected) in enumerate(CASES)
+        if got[i] != expected
+    ]
     assert wrong == []
 
 

@@ -133,6 +133,7 @@ def test_chart_hover_shows_time_and_count(window, log_folder, qtbot):
     index = next(i for i, p in enumerate(chart._points) if p.errors == 3)
     assert chart.point_text(index) == "2024-03-01 01:00\n3 errors of 5 records"
     vb = chart.plot.getPlotItem().getViewBox()
+    qtbot.waitUntil(lambda: vb.viewRange()[0][0] <= chart._xs[index] <= vb.viewRange()[0][1])
     scene_pos = vb.mapViewToScene(vb.mapToView(vb.boundingRect().center()))
     scene_pos.setX(vb.mapViewToScene(type(scene_pos)(chart._xs[index], 1)).x())
     chart._mouse_moved(scene_pos)

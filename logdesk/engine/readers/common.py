@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import os
 import re
+from collections.abc import Sequence
 from functools import reduce
-from typing import Sequence
 
 from pyspark.sql import Column, DataFrame, SparkSession
 from pyspark.sql import functions as F
@@ -47,7 +47,9 @@ class FileLookup:
             raise ValueError("FileLookup needs at least one file")
         self._files = list(files)
         keys = [os.path.abspath(f.path) for f in self._files]
-        self._index = F.create_map(*[x for i, k in enumerate(keys) for x in (F.lit(k), F.lit(i + 1))])
+        self._index = F.create_map(
+            *[x for i, k in enumerate(keys) for x in (F.lit(k), F.lit(i + 1))]
+        )
         self._paths = F.array(*[F.lit(f.path) for f in self._files])
         self._mtimes = F.array(*[F.lit(float(f.mtime)) for f in self._files])
 
@@ -57,7 +59,9 @@ class FileLookup:
 
     def source_file(self, position: Column, file_col: Column) -> Column:
         """InputFile.path of the row's file (never null: Spark's own path if it is not ours)."""
-        return F.coalesce(F.try_element_at(self._paths, position), _decoded_local_path(file_col), file_col)
+        return F.coalesce(
+            F.try_element_at(self._paths, position), _decoded_local_path(file_col), file_col
+        )
 
     def mtime(self, position: Column) -> Column:
         """The file's modification time as a timestamp (null if the file is not ours)."""

@@ -18,14 +18,19 @@ What Spark 4.3 does here (checked by tests/engine/test_csv_reader.py):
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from functools import reduce
-from typing import Sequence
 
 from pyspark.sql import Column, DataFrame, SparkSession
 from pyspark.sql import functions as F
 from pyspark.sql.types import StringType, StructField, StructType
 
-from logdesk.engine.discover import FORMAT_CSV, InputFile, column_roles, timestamp_columns
+from logdesk.engine.discover import (
+    FORMAT_CSV,
+    InputFile,
+    column_roles,
+    timestamp_columns,
+)
 from logdesk.engine.error_types import error_type
 from logdesk.engine.levels import normalize_level
 from logdesk.engine.readers.common import (
@@ -49,7 +54,9 @@ _REASON_VALUE_CHARS = 100  # how much of a bad timestamp the reason quotes
 _QUOTED_FIELD = r'"[^"]*+(?:""[^"]*+)*+"'
 
 
-def read_csv_inputs(spark: SparkSession, files: Sequence[InputFile], settings: Settings) -> DataFrame:
+def read_csv_inputs(
+    spark: SparkSession, files: Sequence[InputFile], settings: Settings
+) -> DataFrame:
     """STAGED rows of the CSV files among `files` (others are ignored)."""
     groups: dict[tuple[str, ...], list[InputFile]] = {}
     for f in files:
@@ -59,10 +66,15 @@ def read_csv_inputs(spark: SparkSession, files: Sequence[InputFile], settings: S
     return union_staged(spark, frames)
 
 
-def _read_group(spark: SparkSession, header: tuple[str, ...], files: list[InputFile], settings: Settings) -> DataFrame:
+def _read_group(
+    spark: SparkSession, header: tuple[str, ...], files: list[InputFile], settings: Settings
+) -> DataFrame:
     width = len(header)
     fields = [F.col(f"_c{i}") for i in range(width)]
-    schema = StructType([StructField(f"_c{i}", StringType()) for i in range(width)] + [StructField(CORRUPT, StringType())])
+    schema = StructType(
+        [StructField(f"_c{i}", StringType()) for i in range(width)]
+        + [StructField(CORRUPT, StringType())]
+    )
     scanned = (
         spark.read.schema(schema)
         .option("header", True)
@@ -91,7 +103,13 @@ def _read_group(spark: SparkSession, header: tuple[str, ...], files: list[InputF
     return to_staged(_stage(numbered, header, fields, FileLookup(files), settings))
 
 
-def _stage(df: DataFrame, header: tuple[str, ...], fields: list[Column], lookup: FileLookup, settings: Settings) -> DataFrame:
+def _stage(
+    df: DataFrame,
+    header: tuple[str, ...],
+    fields: list[Column],
+    lookup: FileLookup,
+    settings: Settings,
+) -> DataFrame:
     # Built in steps, each costly column computed once and referenced by name afterwards:
     # Spark does not merge a projection into the next when that would duplicate such a column.
     roles = column_roles(header)
@@ -123,12 +141,24 @@ def _stage(df: DataFrame, header: tuple[str, ...], fields: list[Column], lookup:
         parse_timestamp(F.col("_ts_text"), F.col("_mtime")).alias("_ts"),
         normalize_level(F.col("raw_level"), settings.level_mapping).alias("_level"),
     )
-    corrupt, ts_text_col, ts, message = F.col(CORRUPT), F.col("_ts_text"), F.col("_ts"), F.col("message")
+    corrupt, ts_text_col, ts, message = (
+        F.col(CORRUPT),
+        F.col("_ts_text"),
+        F.col("_ts"),
+        F.col("message"),
+    )
     reason = (
         F.when(corrupt.isNotNull(), _field_count_reason(corrupt, len(header)))
         .when(ts_text_col.isNull(), F.lit("missing timestamp"))
-        .when(ts.isNull(), F.concat(F.lit("unparseable timestamp: "), F.substring(ts_text_col, 1, _REASON_VALUE_CHARS)))
-        .when(message.isNull(), F.lit("empty message" if "message" in roles else "no message column"))
+        .when(
+            ts.isNull(),
+            F.concat(
+                F.lit("unparseable timestamp: "), F.substring(ts_text_col, 1, _REASON_VALUE_CHARS)
+            ),
+        )
+        .when(
+            message.isNull(), F.lit("empty message" if "message" in roles else "no message column")
+        )
     )
     judged = parsed.select("*", reason.alias("malformed_reason"))
     ok = F.col("malformed_reason").isNull()
@@ -158,7 +188,9 @@ def _field_count_reason(corrupt: Column, expected: int) -> Column:
     # commas outside quoted fields + 1; exact for well-formed quoting
     unquoted = F.regexp_replace(corrupt, _QUOTED_FIELD, "")
     got = F.length(unquoted) - F.length(F.replace(unquoted, F.lit(","), F.lit(""))) + 1
-    return F.concat(F.lit(f"wrong field count (expected {expected}, got "), got.cast("string"), F.lit(")"))
+    return F.concat(
+        F.lit(f"wrong field count (expected {expected}, got "), got.cast("string"), F.lit(")")
+    )
 
 
 def _csv_line(fields: list[Column]) -> Column:
@@ -167,7 +199,9 @@ def _csv_line(fields: list[Column]) -> Column:
     def quoted(col: Column) -> Column:
         text = F.coalesce(col, F.lit(""))
         needs_quotes = text.rlike('[",\r\n]')
-        return F.when(needs_quotes, F.concat(F.lit('"'), F.replace(text, F.lit('"'), F.lit('""')), F.lit('"'))).otherwise(text)
+        return F.when(
+            needs_quotes, F.concat(F.lit('"'), F.replace(text, F.lit('"'), F.lit('""')), F.lit('"'))
+        ).otherwise(text)
 
     return F.concat_ws(",", *[quoted(c) for c in fields])
 

@@ -67,7 +67,9 @@ def with_line_numbers(
     annotated = _annotate(grouped, file_col)
 
     # Both broadcast tables come from `annotated`, so Spark computes it once (reused exchange).
-    first_of_block = F.row_number().over(Window.partitionBy(file_col, _BLOCK).orderBy(F.col(_REC).asc_nulls_first()))
+    first_of_block = F.row_number().over(
+        Window.partitionBy(file_col, _BLOCK).orderBy(F.col(_REC).asc_nulls_first())
+    )
     blocks = (
         annotated.withColumn("_ln_first", first_of_block)
         .where(F.col("_ln_first") == 1)
@@ -87,7 +89,9 @@ def with_line_numbers(
             & (F.col(f"_ln_r.{_IDX}") > F.col(f"_ln_i.{_LO}"))
             & (F.col(f"_ln_r.{_IDX}") <= F.col(f"_ln_i.{_HI}"))
         )
-        rows = r.join(F.broadcast(i), on=cond, how="left").select("_ln_r.*", F.col(f"_ln_i.{_OFFSET}"))
+        rows = r.join(F.broadcast(i), on=cond, how="left").select(
+            "_ln_r.*", F.col(f"_ln_i.{_OFFSET}")
+        )
         offset = F.coalesce(F.col(_OFFSET), F.lit(0))
     line = F.lit(first_line) + F.col(_BEFORE) + F.col(_IDX) + offset
     helpers = [_BLOCK, _BASE, _BEFORE, _BUCKET_SIZE, _IDX, _BUCKET, _OFFSET]
@@ -100,8 +104,10 @@ def _annotate(grouped: DataFrame, file_col: str) -> DataFrame:
     block = Window.partitionBy(file_col, _BLOCK)
     by_record = block.orderBy(F.col(_REC).asc_nulls_first())
     upto_record = by_record.rowsBetween(Window.unboundedPreceding, Window.currentRow)
-    upto_block = Window.partitionBy(file_col).orderBy(_BLOCK).rangeBetween(
-        Window.unboundedPreceding, Window.currentRow
+    upto_block = (
+        Window.partitionBy(file_col)
+        .orderBy(_BLOCK)
+        .rangeBetween(Window.unboundedPreceding, Window.currentRow)
     )
     lines = F.col("_ln_n") + F.col(_NL)
     n_records = F.sum("_ln_n").over(block)
@@ -123,14 +129,18 @@ def _annotate(grouped: DataFrame, file_col: str) -> DataFrame:
 def _intervals(annotated: DataFrame, file_col: str) -> DataFrame:
     """(file, block, bucket, lo, hi, offset): records with lo < index <= hi start `offset` lines
     further down than their index says; one row per bucket the interval overlaps."""
-    spans = annotated.where(F.col(_REC).isNotNull()).select(
-        file_col,
-        _BLOCK,
-        (F.col(_REC) - F.col(_BASE)).alias(_LO),
-        F.coalesce(F.col("_ln_next") - F.col(_BASE), F.col(_COUNT) - 1).alias(_HI),
-        _OFFSET,
-        _BUCKET_SIZE,
-    ).where(F.col(_HI) > F.col(_LO))
+    spans = (
+        annotated.where(F.col(_REC).isNotNull())
+        .select(
+            file_col,
+            _BLOCK,
+            (F.col(_REC) - F.col(_BASE)).alias(_LO),
+            F.coalesce(F.col("_ln_next") - F.col(_BASE), F.col(_COUNT) - 1).alias(_HI),
+            _OFFSET,
+            _BUCKET_SIZE,
+        )
+        .where(F.col(_HI) > F.col(_LO))
+    )
     size = F.col(_BUCKET_SIZE)
     buckets = F.sequence(F.floor((F.col(_LO) + 1) / size), F.floor(F.col(_HI) / size))
     return spans.select(file_col, _BLOCK, F.explode(buckets).alias(_BUCKET), _LO, _HI, _OFFSET)

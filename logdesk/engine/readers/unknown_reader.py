@@ -8,20 +8,27 @@ CSV reader skips them, but they still count for the line numbers of the lines af
 
 from __future__ import annotations
 
-from typing import Sequence
+from collections.abc import Sequence
 
 from pyspark.sql import DataFrame, SparkSession
 from pyspark.sql import functions as F
 
 from logdesk.engine.discover import FORMAT_UNKNOWN, InputFile
-from logdesk.engine.readers.common import FileLookup, metadata_file_column, spark_path, to_staged
+from logdesk.engine.readers.common import (
+    FileLookup,
+    metadata_file_column,
+    spark_path,
+    to_staged,
+)
 from logdesk.engine.readers.line_numbers import with_line_numbers
 
 UNRECOGNIZED_REASON = "unrecognized format (not CSV with a known header)"
 _FILE, _BLOCK, _ROW_ID = "_file", "_block", "_row_id"
 
 
-def read_unrecognized(spark: SparkSession, files: Sequence[InputFile], reason: str = UNRECOGNIZED_REASON) -> DataFrame:
+def read_unrecognized(
+    spark: SparkSession, files: Sequence[InputFile], reason: str = UNRECOGNIZED_REASON
+) -> DataFrame:
     """Every non-blank line of `files` as a malformed row: raw = the line, line = its number."""
     if not files:
         raise ValueError("read_unrecognized needs at least one file")
