@@ -45,6 +45,11 @@ def create_session(settings: SparkSettings, time_zone: str, app_name: str = "log
                 builder = SparkSession.builder.remote(settings.master)
                 spark = builder.appName(app_name).getOrCreate()
             except Exception as exc:  # pyspark raises many kinds here
+                if "PACKAGE_NOT_INSTALLED" in str(exc) or isinstance(exc, ImportError):
+                    raise SparkStartError(
+                        f"Spark Connect ({settings.master}) needs the Spark Connect client: "
+                        f'pip install "pyspark[connect]" ({_first_line(exc)})'
+                    ) from exc
                 raise SparkStartError(
                     f"Could not reach Spark Connect at {settings.master}: {_first_line(exc)}"
                 ) from exc
