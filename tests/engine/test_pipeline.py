@@ -1,0 +1,131 @@
+"""run_pipeline end to end on small folders: counts, malformed rows, filters, cancel."""
+
+from __future__ import annotations
+
+import csv
+import threading
+import time
+from datetime import datetime, timezone
+from pathlib import Path
+
+import pytest
+
+from logdesk.control import Cancelled, RunControl
+from logdesk.engine.pipeline import EmptyFolderError, run_pipeline
+from logdesk.results import RecordFilter
+from logdesk.settings import PathSettings, Settings
+
+
+@pytest.fixture
+def settings(tmp_path) -> Settings:
+    return Settings(paths=PathSettings(work_dir=str(tmp_path / "work")))
+
+
+def _write(path: Path, text: str) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_counts_every_line_once_and_reports_malformed_rows(spark, settings, tmp_path):
+    folder = tmp_path / "logs"
+    _write(folder / "a.csv",
+           "timestamp,level,service,message\n"
+           "2024-03-01T10:00:00Z,ERROR,api,Timeout after 30 ms\n"
+           "2024-03-01T10:05:00Z,INFO,api,ok\n"
+           "N/A,INFO,api,bad time\n"
+           "2024-03-01T11:00:00Z,CRITICAL,db,Disk full\n")
+    _write(folder / "sub" / "b.csv",
+           "level,time,msg\n"
+           "warn,2024-03-01 12:00:00,slow\n"
+           "error,2024-03-01 12:30:00,Timeout after 99 ms\n"
+           "info,2024-03-01 12:31:00\n")
+    _write(folder / "notes.log", "just some text\nnot csv at all\n")
+
+    control_stages: list[str] = []
+    run = run_pipeline(spark, folder, settings,
+                       control=RunControl(progress=lambda s, f: control_stages.append(s)))
+
+    by_name = {Path(f.path).name: f for f in run.ingest.files}
+    assert (by_name["a.csv"].parsed_rows, by_name["a.csv"].malformed_rows) == (3, 1)
+    assert (by_name["b.csv"].parsed_rows, by_name["b.csv"].malformed_rows) == (2, 1)
+    assert (by_name["notes.log"].parsed_rows, by_name["notes.log"].malformed_rows) == (0, 2)
+    assert all(f.data_lines == f.parsed_rows + f.malformed_rows for f in run.ingest.files)
+    assert (run.ingest.parsed_rows, run.ingest.malformed_rows) == (5, 4)
+    assert control_stages[0] == "discover" and "aggregate" in control_stages
+
+    with open(run.malformed_csv_path, newline="", encoding="utf-8") as handle:
+        rows = list(csv.DictReader(handle))
+    # ordered by file path, then line
+    assert [(Path(r["file"]).name, r["line"]) for r in rows] == [
+        ("a.csv", "4"), ("notes.log", "1"), ("notes.log", "2"), ("b.csv", "4"),
+    ]
+    reasons = {(Path(r["file"]).name, int(r["line"])): r["reason"] for r in rows}
+    assert reasons[("a.csv", 4)] == "unparseable timestamp: N/A"
+    assert reasons[("b.csv", 4)].startswith("wrong field count")
+
+    levels = run.cube.levels
+    assert int(levels.count.sum()) == 5
+    assert Path(run.records_path).is_dir()
+
+
+def test_exact_filter_is_applied_before_aggregation(spark, settings, tmp_path):
+    folder = tmp_path / "logs"
+    _write(folder / "a.csv",
+           "timestamp,level,message\n"
+           "2024-03-01T10:00:00Z,ERROR,e1\n"
+           "2024-03-01T10:59:59Z,INFO,i1\n"
+           "2024-03-01T11:00:00Z,ERROR,e2\n"
+           "2024-03-01T12:00:00Z,ERROR,e3\n")
+    only = RecordFilter(start=datetime(2024, 3, 1, 10, 30, tzinfo=timezone.utc),
+                        end=datetime(2024, 3, 1, 12, tzinfo=timezone.utc),
+                        levels=frozenset({"ERROR"}))
+    run = run_pipeline(spark, folder, settings, record_filter=only)
+    assert int(run.cube.levels.count.sum()) == 1  # only e2: i1 is INFO, e1 before, e3 at the end
+    assert run.applied_filter == only
+    assert run.ingest.parsed_rows == 4  # the ingest report still counts every line
+
+
+def test_an_empty_folder_is_an_error(spark, settings, tmp_path):
+    (tmp_path / "empty").mkdir()
+    with pytest.raises(EmptyFolderError):
+        run_pipeline(spark, tmp_path / "empty", settings)
+
+
+@pytest.mark.slow
+def test_cancel_stops_spark_within_two_seconds_and_the_session_stays_usable(
+    spark, settings, tmp_path
+):
+    folder = tmp_path / "big"
+    folder.mkdir()
+    line = "2024-03-01T10:{m:02d}:{s:02d}Z,ERROR,svc{n},10.0.0.{n},/api/{n},Timeout {i} after {n} ms\n"
+    for part in range(4):
+        with open(folder / f"part{part}.csv", "w", encoding="utf-8") as handle:
+            handle.write("timestamp,level,service,ip,endpoint,message\n")
+            handle.writelines(
+                line.format(m=i % 60, s=i % 59, n=i % 7, i=i) for i in range(150_000)
+            )
+    control = RunControl()
+    outcome: dict[str, object] = {}
+
+    def work() -> None:
+        try:
+            outcome["result"] = run_pipeline(spark, folder, settings, control=control)
+        except BaseException as exc:  # noqa: BLE001 - handed to the test thread
+            outcome["error"] = exc
+        outcome["ended"] = time.perf_counter()
+
+    thread = threading.Thread(target=work)
+    thread.start()
+    # wait until Spark is busy reading, then cancel from this (the "GUI") thread
+    deadline = time.perf_counter() + 120
+    while not spark.sparkContext.statusTracker().getActiveJobsIds():
+        assert time.perf_counter() < deadline and thread.is_alive(), outcome
+        time.sleep(0.05)
+    cancelled_at = time.perf_counter()
+    control.cancel()
+    thread.join(timeout=60)
+    assert not thread.is_alive()
+    assert isinstance(outcome.get("error"), Cancelled), outcome
+    assert float(outcome["ended"]) - cancelled_at < 2.0
+    assert spark.range(3).count() == 3  # ready for the next run
