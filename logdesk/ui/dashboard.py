@@ -4,7 +4,9 @@ It only shows what it is given; the window decides when to compute it."""
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import datetime, tzinfo
+from pathlib import Path
 from typing import Sequence
 
 from PySide6.QtCore import Qt
@@ -20,6 +22,13 @@ from logdesk.ui.filter_bar import FilterBar
 from logdesk.ui.records_model import RecordsModel
 from logdesk.ui.records_view import RecordsView
 from logdesk.ui.table_panel import TablePanel
+
+
+def relative_path(path: str, folder: str) -> str:
+    try:
+        return Path(path).relative_to(folder).as_posix()
+    except ValueError:
+        return path
 
 
 def files_columns() -> list[tm.Column]:
@@ -107,7 +116,9 @@ class Dashboard(QWidget):
         layout.addWidget(self.tabs, 1)
 
     def show_result_files(self, result: RunResult, tz: tzinfo) -> None:
-        self.files.set_rows(list(result.ingest.files), tz)
+        # paths below the input folder: the common prefix would hide what tells files apart
+        self.files.set_rows([dataclasses.replace(f, path=relative_path(f.path, result.ingest.folder))
+                             for f in result.ingest.files], tz)
 
     def show_analytics(
         self, result: RunResult, analytics: Analytics, alerts: Sequence[Alert],
