@@ -24,6 +24,7 @@ from typing import TextIO
 from zoneinfo import ZoneInfo
 
 from logdesk import __version__
+from logdesk import startup_probe  # noqa: F401 - its import time is the fallback start time
 from logdesk.config_loader import ConfigError, load_settings
 from logdesk.control import Cancelled, RunControl
 from logdesk.paths import cache_dir, sample_logs_dir

