@@ -209,7 +209,7 @@ def _process(args: argparse.Namespace) -> int:
         ctrl_c.control = control
         try:
             run = pipeline.run_pipeline(spark, folder, settings, record_filter, control)
-        except getattr(pipeline, "EmptyFolderError", ()) as exc:
+        except (pipeline.EmptyFolderError, pipeline.WorkDirError) as exc:
             raise UserError(str(exc)) from None
         finally:
             ctrl_c.control = None

@@ -18,7 +18,7 @@ from pyspark.sql import functions as F
 from logdesk.control import Cancelled, RunControl
 from logdesk.engine.cube import build_cube
 from logdesk.engine.ingest import read_folder
-from logdesk.engine.run_files import RunFiles, prepare_run_files, publish_single_csv
+from logdesk.engine.run_files import RunFiles, WorkDirError, prepare_run_files, publish_single_csv
 from logdesk.engine.schema import MALFORMED_COLUMNS, STAGED_SCHEMA
 from logdesk.reports.csv_safety import FORMULA_PREFIXES
 from logdesk.results import FileIngest, IngestReport, RecordFilter, RunResult
@@ -242,4 +242,4 @@ class _StageClock:
         return round(time.perf_counter() - self._start, 3)
 
 
-__all__ = ["EmptyFolderError", "STAGES", "apply_filter", "run_pipeline"]
+__all__ = ["EmptyFolderError", "STAGES", "WorkDirError", "apply_filter", "run_pipeline"]

@@ -51,13 +51,23 @@ class RunFiles:
                 shutil.rmtree(other, ignore_errors=True)
 
 
+class WorkDirError(OSError):
+    """The folder for normalized copies cannot be written; the message says what to do."""
+
+
 def prepare_run_files(folder: Path, work_dir: str) -> RunFiles:
     base = Path(work_dir).expanduser() if work_dir else cache_dir() / "runs"
     key = hashlib.sha1(str(folder).encode("utf-8")).hexdigest()[:16]
     folder_dir = base / key
     run_dir = folder_dir / f"{time.strftime('%Y%m%d-%H%M%S')}-{uuid.uuid4().hex[:8]}"
-    run_dir.mkdir(parents=True, exist_ok=False)
-    (folder_dir / "FOLDER.txt").write_text(str(folder) + "\n", encoding="utf-8")
+    try:
+        run_dir.mkdir(parents=True, exist_ok=False)
+        (folder_dir / "FOLDER.txt").write_text(str(folder) + "\n", encoding="utf-8")
+    except OSError as exc:
+        raise WorkDirError(
+            f"cannot write logdesk's work folder {base} ({exc.strerror or exc}); "
+            "set paths.work_dir in your config to a writable folder"
+        ) from exc
     return RunFiles(folder_dir=folder_dir, run_dir=run_dir)
 
 

@@ -129,3 +129,14 @@ def test_cancel_stops_spark_within_two_seconds_and_the_session_stays_usable(
     assert isinstance(outcome.get("error"), Cancelled), outcome
     assert float(outcome["ended"]) - cancelled_at < 2.0
     assert spark.range(3).count() == 3  # ready for the next run
+
+
+def test_an_unwritable_work_folder_is_a_clear_error(spark, tmp_path):
+    from logdesk.engine.pipeline import WorkDirError
+
+    folder = tmp_path / "logs"
+    _write(folder / "a.csv", "timestamp,level,message\n2024-03-01T10:00:00Z,ERROR,e1\n")
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("a file where the work folder should be")
+    with pytest.raises(WorkDirError, match="set paths.work_dir"):
+        run_pipeline(spark, folder, Settings(paths=PathSettings(work_dir=str(blocker / "w"))))
