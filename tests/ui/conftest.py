@@ -61,7 +61,7 @@ def make_window(qtbot, qsettings, messages, tmp_path):
         windows.append(window)
         window.show()
         if wait_ready:
-            qtbot.waitUntil(lambda: window.spark_state == "ready", timeout=10_000)
+            qtbot.waitUntil(lambda: window.spark_state == "ready", timeout=30_000)
         return window
 
     yield build

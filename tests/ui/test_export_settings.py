@@ -124,7 +124,7 @@ def test_unsaveable_settings_are_not_applied(window, log_folder, qtbot, monkeypa
 
 def test_spark_settings_restart_spark(window, backend, qtbot):
     new = replace(window.settings, spark=replace(window.settings.spark, master="local[2]"))
-    with qtbot.waitSignal(window.spark_state_changed, check_params_cb=lambda s: s == "ready", timeout=5_000):
+    with qtbot.waitSignal(window.spark_state_changed, check_params_cb=lambda s: s == "ready", timeout=15_000):
         window.apply_settings(new, {"spark": {"master": "local[2]"}})
     assert backend.stopped == 1
 
@@ -134,7 +134,7 @@ def test_folder_watcher_reports_new_files_at_most_once_per_interval(qtbot, tmp_p
     watcher.watch(tmp_path, min_interval_s=0)
     nested = tmp_path / "nested"
     nested.mkdir()
-    with qtbot.waitSignal(watcher.changed, timeout=5_000):
+    with qtbot.waitSignal(watcher.changed, timeout=15_000):
         (nested / "new.log").write_text("x\n")
     watcher.watch(tmp_path, min_interval_s=3600)
     with qtbot.assertNotEmitted(watcher.changed, wait=300):
@@ -150,7 +150,7 @@ def test_auto_refresh_reruns_when_files_change(make_window, backend, log_folder,
     assert window.watcher.folder == log_folder.resolve()
     window.watcher._min_interval_s = 0  # the 5 s minimum would only slow the test down
     time.sleep(0.01)
-    with qtbot.waitSignal(window.run_completed, timeout=10_000):
+    with qtbot.waitSignal(window.run_completed, timeout=30_000):
         (log_folder / "app.log").write_text("more\n", encoding="utf-8")
         os.utime(log_folder / "app.log")
         window.watcher.check_now()

@@ -14,7 +14,7 @@ UTC = timezone.utc
 
 def _records_total(window, qtbot) -> int:
     model = window.records_model
-    qtbot.waitUntil(lambda: model.total is not None and not model.is_loading, timeout=5_000)
+    qtbot.waitUntil(lambda: model.total is not None and not model.is_loading, timeout=15_000)
     return model.total
 
 
@@ -82,9 +82,9 @@ def test_date_edits_filter_and_snap_to_buckets(window, log_folder, qtbot):
     bar = window.dashboard.filter_bar
     assert bar.from_edit.dateTime().toString("yyyy-MM-dd HH:mm") == "2024-03-01 00:00"
     assert bar.to_edit.dateTime().toString("yyyy-MM-dd HH:mm") == "2024-03-03 00:00"
-    with qtbot.waitSignal(bar.filter_changed, timeout=5_000):
+    with qtbot.waitSignal(bar.filter_changed, timeout=15_000):
         bar.from_edit.setDateTime(QDateTime(QDate(2024, 3, 2), QTime(0, 0), QTimeZone.utc()))
-    with qtbot.waitSignal(bar.filter_changed, timeout=5_000):
+    with qtbot.waitSignal(bar.filter_changed, timeout=15_000):
         bar.to_edit.setDateTime(QDateTime(QDate(2024, 3, 2), QTime(0, 30), QTimeZone.utc()))
     # 00:30 snaps up to the end of its hour bucket, so cards and records agree exactly
     assert bar.current.start == datetime(2024, 3, 2, 0, tzinfo=UTC)
@@ -102,7 +102,7 @@ def test_typing_a_date_applies_after_editing(window, log_folder, qtbot):
     edit = bar.from_edit
     edit.setFocus()
     edit.setSelectedSection(edit.Section.DaySection)
-    with qtbot.waitSignal(bar.filter_changed, timeout=5_000):
+    with qtbot.waitSignal(bar.filter_changed, timeout=15_000):
         qtbot.keyClicks(edit, "02")
         qtbot.keyClick(edit, Qt.Key.Key_Return)
     assert bar.current.start == datetime(2024, 3, 2, 0, tzinfo=UTC)

@@ -34,16 +34,16 @@ def test_every_table_model_passes_the_model_tester(window, log_folder, qtbot, qt
     testers = [_tester(m) for m in _all_models(window).values()]  # attached before any data
     process(window, qtbot, log_folder)
     model = window.records_model
-    qtbot.waitUntil(lambda: model.rowCount() == 57 and model.total == 57, timeout=5_000)
+    qtbot.waitUntil(lambda: model.rowCount() == 57 and model.total == 57, timeout=15_000)
     for level in ("DEBUG", "INFO"):
         qtbot.mouseClick(window.dashboard.filter_bar.level_buttons[level], Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: model.total == 13 and model.rowCount() == 13, timeout=5_000)
+    qtbot.waitUntil(lambda: model.total == 13 and model.rowCount() == 13, timeout=15_000)
     window.dashboard.per_ip.view.sortByColumn(2, Qt.SortOrder.DescendingOrder)
     window.dashboard.per_ip.filter_box.setText("10.0.0")
     model.sort(1, Qt.SortOrder.DescendingOrder)
-    qtbot.waitUntil(lambda: model.rowCount() == 13, timeout=5_000)
+    qtbot.waitUntil(lambda: model.rowCount() == 13, timeout=15_000)
     window.dashboard.filter_bar.reset()
-    qtbot.waitUntil(lambda: model.rowCount() == 57, timeout=5_000)
+    qtbot.waitUntil(lambda: model.rowCount() == 57, timeout=15_000)
     assert len(testers) == len(_all_models(window))
     assert _failures(qtlog) == []
 
@@ -94,7 +94,7 @@ def test_markup_in_log_text_is_shown_literally(window, log_folder, qtbot):
     view = window.dashboard.records_view
     qtbot.keyClicks(view.search_box, "bold")
     view.apply_search()
-    qtbot.waitUntil(lambda: model.total == 1 and model.rowCount() == 1, timeout=5_000)
+    qtbot.waitUntil(lambda: model.total == 1 and model.rowCount() == 1, timeout=15_000)
     index = model.index(0, 5)
     assert index.data(Qt.ItemDataRole.DisplayRole) == MARKUP
     assert index.data(Qt.ItemDataRole.ToolTipRole) == "<qt>&lt;b&gt;bold&lt;/b&gt;&lt;img src=x&gt;</qt>"
@@ -109,7 +109,7 @@ def test_markup_in_log_text_is_shown_literally(window, log_folder, qtbot):
 def test_records_model_columns_and_headers(window, log_folder, qtbot):
     process(window, qtbot, log_folder)
     model = window.records_model
-    qtbot.waitUntil(lambda: model.rowCount() == 57, timeout=5_000)
+    qtbot.waitUntil(lambda: model.rowCount() == 57, timeout=15_000)
     headers = [model.headerData(c, Qt.Orientation.Horizontal) for c in range(model.columnCount())]
     assert headers == ["Timestamp", "Level", "Service", "IP", "Endpoint", "Message"]
     assert [model.index(0, c).data() for c in range(5)] == [

@@ -37,7 +37,7 @@ def test_open_folder_dialog_shows_the_numbers(window, log_folder, qtbot, monkeyp
 
     monkeypatch.setattr(QFileDialog, "getExistingDirectory", choose)
     assert window.stack.currentWidget() is window.welcome
-    with qtbot.waitSignal(window.run_completed, timeout=10_000) as done:
+    with qtbot.waitSignal(window.run_completed, timeout=30_000) as done:
         window.open_action.trigger()
     assert done.args == [True, ""]
     assert len(asked) == 1
@@ -56,7 +56,7 @@ def test_open_folder_dialog_shows_the_numbers(window, log_folder, qtbot, monkeyp
 def test_ctrl_o_opens_the_folder_dialog(window, log_folder, qtbot, monkeypatch):
     monkeypatch.setattr(QFileDialog, "getExistingDirectory", lambda *a: str(log_folder))
     window.activateWindow()
-    with qtbot.waitSignal(window.run_completed, timeout=10_000):
+    with qtbot.waitSignal(window.run_completed, timeout=30_000):
         qtbot.keyClick(window, Qt.Key.Key_O, Qt.KeyboardModifier.ControlModifier)
     assert card(window, "total") == "57"
 
@@ -68,7 +68,7 @@ def test_dialog_cancelled_changes_nothing(window, backend, monkeypatch):
 
 
 def test_drop_a_folder_processes_it(window, backend, log_folder, qtbot):
-    with qtbot.waitSignal(window.run_completed, timeout=10_000):
+    with qtbot.waitSignal(window.run_completed, timeout=30_000):
         _drop(window, [log_folder])
     assert "Drop to analyze" in window._last_overlay_message
     assert backend.runs == [log_folder.resolve()]
@@ -76,7 +76,7 @@ def test_drop_a_folder_processes_it(window, backend, log_folder, qtbot):
 
 
 def test_drop_a_log_file_processes_its_folder(window, backend, log_folder, qtbot):
-    with qtbot.waitSignal(window.run_completed, timeout=10_000):
+    with qtbot.waitSignal(window.run_completed, timeout=30_000):
         _drop(window, [log_folder / "app.log"])
     assert backend.runs == [log_folder.resolve()]
 
@@ -102,7 +102,7 @@ def test_recent_folders_are_kept_and_reopen(make_window, backend, log_folder, qt
     second._fill_recent_menu()
     actions = [a for a in second.recent_menu.actions() if a.text() == str(log_folder.resolve())]
     assert len(actions) == 1
-    with qtbot.waitSignal(second.run_completed, timeout=10_000):
+    with qtbot.waitSignal(second.run_completed, timeout=30_000):
         actions[0].trigger()
     assert card(second, "total") == "57"
 
@@ -112,10 +112,10 @@ def test_cancel_with_escape_then_ready_for_the_next_run(make_window, log_folder,
     window = make_window(backend)
     window.open_folder(log_folder)
     assert backend.run_entered.wait(5)
-    qtbot.waitUntil(lambda: window.stage_label.text() == "read & normalize", timeout=5_000)
+    qtbot.waitUntil(lambda: window.stage_label.text() == "read & normalize", timeout=15_000)
     assert window.cancel_button.isVisible() and window.progress_bar.isVisible()
     # wait on the window's signals only: worker signals are emitted on the engine thread
-    with qtbot.waitSignal(window.run_completed, timeout=10_000) as done:
+    with qtbot.waitSignal(window.run_completed, timeout=30_000) as done:
         window.activateWindow()
         qtbot.keyClick(window, Qt.Key.Key_Escape)
     assert done.args == [False, "cancelled"]
@@ -133,7 +133,7 @@ def test_cancel_button_stops_the_run(make_window, log_folder, qtbot):
     window = make_window(backend)
     window.open_folder(log_folder)
     assert backend.run_entered.wait(5)
-    with qtbot.waitSignal(window.run_completed, timeout=10_000) as done:
+    with qtbot.waitSignal(window.run_completed, timeout=30_000) as done:
         qtbot.mouseClick(window.cancel_button, Qt.MouseButton.LeftButton)
     assert done.args == [False, "cancelled"]
 
@@ -147,9 +147,9 @@ def test_opening_another_folder_during_a_run_replaces_it(make_window, log_folder
     window.open_folder(log_folder)
     assert backend.run_entered.wait(5)
     backend.block_runs = False
-    with qtbot.waitSignals([window.run_completed, window.run_completed], timeout=10_000):
+    with qtbot.waitSignals([window.run_completed, window.run_completed], timeout=30_000):
         window.open_folder(other)
-    qtbot.waitUntil(lambda: window.result is not None, timeout=5_000)
+    qtbot.waitUntil(lambda: window.result is not None, timeout=15_000)
     assert backend.runs == [log_folder.resolve(), other.resolve()]
     assert window.result.input_folder == str(other.resolve())
 
@@ -160,7 +160,7 @@ def test_bad_folder_shows_an_error_and_the_window_stays_usable(window, backend, 
     assert "does not exist" in messages[-1][2]
     empty = tmp_path / "empty"
     empty.mkdir()
-    with qtbot.waitSignal(window.run_completed, timeout=10_000) as done:
+    with qtbot.waitSignal(window.run_completed, timeout=30_000) as done:
         window.open_folder(empty)
     assert done.args[0] is False
     icon, title, text, details = messages[-1]
@@ -174,7 +174,7 @@ def test_bad_folder_shows_an_error_and_the_window_stays_usable(window, backend, 
 
 def test_engine_failure_message_has_details(make_window, log_folder, qtbot, messages):
     window = make_window(FakeBackend(fail_with=RuntimeError("Spark ran out of memory\nat line 2")))
-    with qtbot.waitSignal(window.run_completed, timeout=10_000):
+    with qtbot.waitSignal(window.run_completed, timeout=30_000):
         window.open_folder(log_folder)
     assert "Spark ran out of memory" in messages[-1][2]
     assert "at line 2" not in messages[-1][2]  # the short message is one line; the rest is details
@@ -195,14 +195,14 @@ def test_close_during_a_run_cancels_and_stops_spark(make_window, log_folder, qtb
 def test_spark_status_goes_from_starting_to_ready(make_window, qtbot):
     window = make_window(FakeBackend(start_delay=0.3), wait_ready=False)
     assert window.spark_label.text() == "Spark: starting…"
-    qtbot.waitUntil(lambda: window.spark_label.text() == "Spark: ready", timeout=5_000)
+    qtbot.waitUntil(lambda: window.spark_label.text() == "Spark: ready", timeout=15_000)
 
 
 def test_spark_failure_is_shown_and_a_folder_waits_for_no_one(make_window, log_folder, qtbot, messages):
     window = make_window(FakeBackend(start_error=RuntimeError("Java 17 not found")), wait_ready=False)
-    qtbot.waitUntil(lambda: window.spark_label.text() == "Spark: failed", timeout=5_000)
+    qtbot.waitUntil(lambda: window.spark_label.text() == "Spark: failed", timeout=15_000)
     assert "Java 17 not found" in window.statusBar().currentMessage()
-    with qtbot.waitSignal(window.run_completed, timeout=10_000) as done:
+    with qtbot.waitSignal(window.run_completed, timeout=30_000) as done:
         window.open_folder(log_folder)  # tries to start Spark again, which fails again
     assert done.args[0] is False
     assert "Java 17 not found" in messages[-1][2]
@@ -211,7 +211,7 @@ def test_spark_failure_is_shown_and_a_folder_waits_for_no_one(make_window, log_f
 def test_folder_opened_before_spark_is_ready_runs_when_it_is(make_window, backend, log_folder, qtbot):
     backend.start_delay = 0.5
     window = make_window(backend, wait_ready=False)
-    with qtbot.waitSignal(window.run_completed, timeout=10_000) as done:
+    with qtbot.waitSignal(window.run_completed, timeout=30_000) as done:
         window.open_folder(log_folder)
         assert "Waiting for Spark" in window.statusBar().currentMessage()
     assert done.args[0] is True
@@ -222,7 +222,7 @@ def test_malformed_card_opens_the_rows(window, log_folder, qtbot):
     qtbot.mouseClick(window.dashboard.cards.card("malformed"), Qt.MouseButton.LeftButton)
     dialog = window._malformed_dialog
     assert dialog is not None
-    qtbot.waitUntil(lambda: dialog.model.rowCount() == 3, timeout=5_000)
+    qtbot.waitUntil(lambda: dialog.model.rowCount() == 3, timeout=15_000)
     assert dialog.status.text() == "3 malformed rows."
     assert dialog.model.display_text(0, 3) == "garbage <i>line</i>"
     assert dialog.model.display_text(1, 1) == "9"

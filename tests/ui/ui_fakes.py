@@ -263,7 +263,7 @@ class FakeBackend:
 
 def process(window, qtbot, folder: Path) -> None:
     """Open `folder` in the window and wait until the run has ended."""
-    with qtbot.waitSignal(window.run_completed, timeout=10_000):
+    with qtbot.waitSignal(window.run_completed, timeout=30_000):
         window.open_folder(folder)
 
 
