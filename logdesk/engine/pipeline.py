@@ -1,7 +1,7 @@
 """One engine run: a folder of logs → normalized records (persisted once) → the aggregate cube.
 
-Raw files are read exactly once, into a Parquet copy split into parsed records and malformed
-rows. Everything after that (ingest report, malformed-rows CSV, the cube) reads the Parquet copy,
+Raw files are normalized once into a Parquet copy split into parsed records and malformed rows
+(the line-number side table scans the CSV a second time). Everything after that (ingest report, malformed-rows CSV, the cube) reads the Parquet copy,
 and only aggregated rows reach the driver.
 """
 
