@@ -1,8 +1,9 @@
 """One engine run: a folder of logs → normalized records (persisted once) → the aggregate cube.
 
 Raw files are normalized once into a Parquet copy split into parsed records and malformed rows
-(the line-number side table scans the CSV a second time). Everything after that (ingest report, malformed-rows CSV, the cube) reads the Parquet copy,
-and only aggregated rows reach the driver.
+(the line-number side table scans the CSV a second time). Everything after that (ingest
+report, malformed-rows CSV, the cube) reads the Parquet copy, and only aggregated rows reach
+the driver.
 """
 
 from __future__ import annotations
