@@ -93,8 +93,10 @@ def _app_parser() -> argparse.ArgumentParser:
         "(see: logdesk process --help)",
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    parser.add_argument("folder", nargs="?", type=Path, metavar="FOLDER",
-                        help="folder of log files to open at start")
+    # Several paths are accepted because desktop launchers pass every dropped item (%F).
+    parser.add_argument("folder", nargs="*", type=Path, metavar="FOLDER",
+                        help="folder of log files to open at start (a log file stands for "
+                        "its folder)")
     parser.add_argument("--config", type=Path, metavar="FILE",
                         help="settings file to use instead of your user config.yaml")
     parser.add_argument("--export", type=Path, metavar="DIR",
@@ -143,6 +145,7 @@ def _open_app(args: argparse.Namespace) -> int:
     exit_when_done (bool), plus `settings`, the already loaded and validated Settings.
     """
     args.settings = load_settings(args.config)
+    args.folder = _folder_to_open(args.folder)
     if args.folder is not None:
         args.folder = _existing_folder(args.folder)
     elif args.export is not None or args.exit_when_done:
@@ -314,6 +317,17 @@ def child_stderr_to(log_file: Path) -> Iterator[None]:
 
 
 # --------------------------------------------------------------------------- checks
+
+
+def _folder_to_open(paths: list[Path]) -> Path | None:
+    """The first folder among `paths`, else the folder of the first file; None for none."""
+    for path in paths:
+        if path.expanduser().is_dir():
+            return path
+    for path in paths:
+        if path.expanduser().is_file():
+            return path.expanduser().parent
+    return paths[0] if paths else None  # missing: _existing_folder says so
 
 
 def _existing_folder(folder: Path) -> Path:

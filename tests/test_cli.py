@@ -445,3 +445,19 @@ def test_cli_process_sample_end_to_end(tmp_path):
     assert written and all(p.is_file() and out in p.parents for p in written), written
     assert {p.suffix for p in written} >= {".csv", ".json"}
     assert result.stderr == "", result.stderr
+
+
+def test_a_launcher_may_pass_several_paths_or_a_log_file(tmp_path):
+    # Desktop launchers pass every dropped item (%F): the first folder wins, else a file's folder.
+    from logdesk.cli import _folder_to_open
+
+    logs = tmp_path / "logs"
+    logs.mkdir()
+    log_file = logs / "app.csv"
+    log_file.write_text("timestamp,level,message\n")
+    other = tmp_path / "other"
+    other.mkdir()
+    assert _folder_to_open([]) is None
+    assert _folder_to_open([log_file]) == logs
+    assert _folder_to_open([log_file, other]) == other
+    assert _folder_to_open([tmp_path / "missing"]) == tmp_path / "missing"
