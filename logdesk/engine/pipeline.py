@@ -19,7 +19,13 @@ from pyspark.sql import functions as F
 from logdesk.control import Cancelled, RunControl
 from logdesk.engine.cube import build_cube
 from logdesk.engine.ingest import read_folder
-from logdesk.engine.run_files import RunFiles, WorkDirError, prepare_run_files, publish_single_csv
+from logdesk.engine.records import apply_record_filter
+from logdesk.engine.run_files import (
+    RunFiles,
+    WorkDirError,
+    prepare_run_files,
+    publish_single_csv,
+)
 from logdesk.engine.schema import MALFORMED_COLUMNS, STAGED_SCHEMA
 from logdesk.reports.csv_safety import FORMULA_PREFIXES
 from logdesk.results import FileIngest, IngestReport, RecordFilter, RunResult
@@ -110,7 +116,7 @@ def _run(
     clock.begin("aggregate")
     _describe(spark, "logdesk: aggregate")
     records = _records(spark, files)
-    records = apply_filter(records, record_filter)
+    records = apply_record_filter(records, record_filter, settings.time_zone)
     cube = build_cube(records, settings)
 
     clock.begin("finish")
@@ -127,22 +133,6 @@ def _run(
         malformed_csv_path=malformed_path,
         applied_filter=record_filter,
     )
-
-
-def apply_filter(records: DataFrame, record_filter: RecordFilter) -> DataFrame:
-    """Exact date/level filter on normalized records (naive bounds are in the session zone)."""
-    if record_filter.start is not None:
-        records = records.filter(F.col("ts") >= F.lit(_as_spark_time(record_filter.start)))
-    if record_filter.end is not None:
-        records = records.filter(F.col("ts") < F.lit(_as_spark_time(record_filter.end)))
-    if record_filter.levels:
-        records = records.filter(F.col("level").isin(sorted(record_filter.levels)))
-    return records
-
-
-def _as_spark_time(moment: datetime) -> datetime:
-    # pyspark turns aware datetimes into the right instant; naive ones are session-zone local.
-    return moment
 
 
 def _records(spark: SparkSession, files: RunFiles) -> DataFrame:
@@ -243,4 +233,4 @@ class _StageClock:
         return round(time.perf_counter() - self._start, 3)
 
 
-__all__ = ["EmptyFolderError", "STAGES", "WorkDirError", "apply_filter", "run_pipeline"]
+__all__ = ["EmptyFolderError", "STAGES", "WorkDirError", "run_pipeline"]
