@@ -10,7 +10,6 @@ from __future__ import annotations
 import dataclasses
 import tempfile
 import threading
-import uuid
 from pathlib import Path
 from typing import Sequence
 
@@ -18,7 +17,7 @@ from pyspark import SparkContext
 from pyspark.sql import SparkSession
 
 from logdesk.backend import RecordPage
-from logdesk.control import Cancelled, RunControl
+from logdesk.control import RunControl
 from logdesk.engine import records
 from logdesk.engine.session import create_session, is_connect, stop_session
 from logdesk.results import RecordFilter, RunResult
@@ -96,40 +95,11 @@ class SparkBackend:
     ) -> RunResult:
         from logdesk.engine.pipeline import run_pipeline
 
-        spark = self._session()
-        tag = f"logdesk-run-{uuid.uuid4().hex}"
-        if is_connect(settings.spark.master):
-            spark.addTag(tag)
-            control.set_canceller(lambda: spark.interruptTag(tag))
-        else:
-            sc = spark.sparkContext
-            sc.setJobGroup(tag, "logdesk run", interruptOnCancel=True)
-            control.set_canceller(lambda: sc.cancelJobGroup(tag))
-        try:
-            control.check()
-            return run_pipeline(spark, Path(folder), settings, record_filter=record_filter, control=control)
-        except Cancelled:
-            raise
-        except Exception as exc:
-            # a cancelled job surfaces as whatever Spark raised; the caller asked for it
-            if control.is_cancelled:
-                raise Cancelled() from exc
-            raise
-        finally:
-            control.set_canceller(None)
-            self._leave_job_group(spark, tag, settings)
-
-    @staticmethod
-    def _leave_job_group(spark: SparkSession, tag: str, settings: Settings) -> None:
-        try:
-            if is_connect(settings.spark.master):
-                spark.removeTag(tag)
-            else:
-                sc = spark.sparkContext
-                for key in ("spark.jobGroup.id", "spark.job.description", "spark.job.interruptOnCancel"):
-                    sc.setLocalProperty(key, None)  # type: ignore[arg-type]
-        except Exception:  # noqa: BLE001 - a stopped session has nothing left to clear
-            pass
+        # run_pipeline puts the run in its own job group (or tag), wires control.cancel() to
+        # it and turns a Spark error after a cancel into Cancelled.
+        control.check()
+        return run_pipeline(self._session(), Path(folder), settings, record_filter=record_filter,
+                            control=control)
 
     def _time_zone(self, result: RunResult) -> str:
         return result.cube.time_zone or (self._settings.time_zone if self._settings else "UTC")

@@ -68,6 +68,7 @@ def run_pipeline(
         raise
     finally:
         control.set_canceller(None)
+        _detach_cancel(spark, group)
 
 
 def _run(
@@ -193,6 +194,19 @@ def _attach_cancel(spark: SparkSession, control: RunControl, group: str) -> None
     sc = spark.sparkContext
     sc.setJobGroup(group, "logdesk run", interruptOnCancel=True)
     control.set_canceller(lambda: sc.cancelJobGroup(group))
+
+
+def _detach_cancel(spark: SparkSession, group: str) -> None:
+    """Later jobs on this thread (records queries) must not run in the finished run's group."""
+    try:
+        if is_connect_session(spark):
+            spark.removeTag(group)
+            return
+        sc = spark.sparkContext
+        for key in ("spark.jobGroup.id", "spark.job.description", "spark.job.interruptOnCancel"):
+            sc.setLocalProperty(key, None)  # type: ignore[arg-type]
+    except Exception:  # noqa: BLE001 - a stopped session has nothing left to clear
+        pass
 
 
 def is_connect_session(spark: SparkSession) -> bool:
