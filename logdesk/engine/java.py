@@ -35,31 +35,28 @@ def _java_exe(home: Path) -> Path:
 
 
 def _probe(java: Path) -> tuple[int, str, bool] | None:
-    """(major version, version line, has jdk.incubator.vector) or None when it does not run."""
+    """(major version, version, has jdk.incubator.vector) or None when it does not run.
+
+    One JVM start answers both: --list-modules names java.base with its version."""
     try:
         out = subprocess.run(
             [str(java), "--list-modules"], capture_output=True, text=True, timeout=30
         )
-        ver = subprocess.run([str(java), "-version"], capture_output=True, text=True, timeout=30)
     except (OSError, subprocess.SubprocessError):
         return None
-    if out.returncode != 0 or ver.returncode != 0:
+    if out.returncode != 0:  # Java 8 has no modules: not usable for Spark 4 anyway
         return None
-    line = (ver.stderr or ver.stdout).strip().splitlines()[0] if (ver.stderr or ver.stdout) else ""
-    major = _major_version(line)
+    modules = out.stdout.split()
+    version = next((m.split("@", 1)[1] for m in modules if m.startswith("java.base@")), "")
+    major = _major_version(version)
     if major is None:
         return None
-    return major, line, "jdk.incubator.vector" in out.stdout
+    return major, f"Java {version}", any(m.startswith("jdk.incubator.vector@") for m in modules)
 
 
-def _major_version(line: str) -> int | None:
-    # openjdk version "17.0.15" 2025-04-15  /  java version "1.8.0_392"
-    if '"' not in line:
-        return None
-    v = line.split('"')[1]
-    head = v.split(".")[0]
-    if head == "1" and "." in v:
-        head = v.split(".")[1]
+def _major_version(version: str) -> int | None:
+    """17.0.15 -> 17, 21 -> 21, 25.0.4.1 -> 25; None when it is not a version."""
+    head = version.split(".")[0].split("-")[0].split("+")[0]
     return int(head) if head.isdigit() else None
 
 

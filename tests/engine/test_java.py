@@ -19,8 +19,7 @@ _TOOLS = ("sh", "bash", "uname", "ps", "dirname", "basename", "cat", "tr", "sed"
 
 @pytest.mark.parametrize(
     "line, major",
-    [('openjdk version "17.0.15" 2025-04-15', 17), ('java version "1.8.0_392"', 8),
-     ('openjdk version "21" 2023-09-19', 21), ("garbage", None)],
+    [("17.0.15", 17), ("21", 21), ("25.0.4.1", 25), ("22-ea", 22), ("", None), ("garbage", None)],
 )
 def test_major_version(line, major):
     assert _major_version(line) == major
