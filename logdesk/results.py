@@ -17,6 +17,9 @@ LEVELS: tuple[str, ...] = ("DEBUG", "INFO", "WARN", "ERROR", "CRITICAL", "UNKNOW
 ERROR_LEVELS: frozenset[str] = frozenset({"ERROR", "CRITICAL"})
 LEVEL_INDEX: Mapping[str, int] = {name: i for i, name in enumerate(LEVELS)}
 
+# The columns of csv/malformed_rows.csv, in order (written by the engine, copied by reports).
+MALFORMED_COLUMNS: tuple[str, ...] = ("file", "line", "reason", "raw")
+
 # Dimensions kept in the cube, besides time and level.
 DIMENSIONS: tuple[str, ...] = ("error_type", "ip", "service", "endpoint")
 

@@ -26,9 +26,9 @@ from logdesk.engine.run_files import (
     prepare_run_files,
     publish_single_csv,
 )
-from logdesk.engine.schema import MALFORMED_COLUMNS, STAGED_SCHEMA
+from logdesk.engine.schema import STAGED_SCHEMA
 from logdesk.reports.csv_safety import FORMULA_PREFIXES
-from logdesk.results import FileIngest, IngestReport, RecordFilter, RunResult
+from logdesk.results import MALFORMED_COLUMNS, FileIngest, IngestReport, RecordFilter, RunResult
 from logdesk.settings import Settings
 
 # Stage names, in order, with the share of a typical run's time each takes (for the bar).

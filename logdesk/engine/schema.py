@@ -26,6 +26,3 @@ STAGED_SCHEMA = StructType(
 )
 
 STAGED_COLUMNS: tuple[str, ...] = tuple(f.name for f in STAGED_SCHEMA.fields)
-
-# The columns of csv/malformed_rows.csv, in order.
-MALFORMED_COLUMNS: tuple[str, ...] = ("file", "line", "reason", "raw")

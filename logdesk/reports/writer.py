@@ -22,7 +22,7 @@ from logdesk.reports.alerts_log import ALERTS_LOG_NAME, data_fingerprint, new_hi
 from logdesk.reports.atomic import PendingFile, ReportWriteError, commit_files, write_error
 from logdesk.reports.csv_safety import neutralize
 from logdesk.reports.formats import alert_dict, filter_dict, iso_ms, iso_time, rate
-from logdesk.results import Alert, Analytics, ErrorTypeStat, KeyStat, RunResult
+from logdesk.results import MALFORMED_COLUMNS, Alert, Analytics, ErrorTypeStat, KeyStat, RunResult
 from logdesk.settings import Settings
 
 CSV_FILES: tuple[str, ...] = (
@@ -44,8 +44,6 @@ JSON_FILES: tuple[str, ...] = (
 # Every file write_reports writes, relative to the output folder, in the order it returns them.
 REPORT_FILES: tuple[str, ...] = (*CSV_FILES, *JSON_FILES, ALERTS_LOG_NAME)
 
-# Must equal logdesk.engine.schema.MALFORMED_COLUMNS (reports may not import the engine).
-MALFORMED_HEADER: tuple[str, ...] = ("file", "line", "reason", "raw")
 RATE_FORMAT = "{:.4f}"
 
 __all__ = ["REPORT_FILES", "ReportWriteError", "write_reports"]
@@ -97,7 +95,7 @@ def _csv_files(analytics: Analytics, tz: ZoneInfo) -> dict[str, bytes]:
 def _malformed_copy(source: str) -> Callable[[BinaryIO], None]:
     """Writes the header, then the engine's malformed-rows CSV (a file, or a Spark output folder
     of part files) without its own header line(s)."""
-    header = (",".join(MALFORMED_HEADER) + "\n").encode("utf-8")
+    header = (",".join(MALFORMED_COLUMNS) + "\n").encode("utf-8")
     if not source:
         return lambda fh: fh.write(header)
     path = Path(source)

@@ -18,7 +18,7 @@ from logdesk.reports.alerts_log import (
     read_alert_history,
 )
 from logdesk.reports.csv_safety import FORMULA_PREFIXES, neutralize
-from logdesk.reports.writer import MALFORMED_HEADER, REPORT_FILES, ReportWriteError, write_reports
+from logdesk.reports.writer import REPORT_FILES, ReportWriteError, write_reports
 from logdesk.results import (
     Alert,
     Analytics,
@@ -173,12 +173,6 @@ def test_malformed_rows_from_a_spark_part_folder_keep_one_header(run, tmp_path):
     out = tmp_path / "reports"
     write(replace(run, malformed_csv_path=str(parts)), out)
     assert read(out / "csv/malformed_rows.csv") == "file,line,reason,raw\na.log,1,bad,x\nb.log,2,bad,y\n"
-
-
-def test_malformed_header_matches_the_engine():
-    from logdesk.engine.schema import MALFORMED_COLUMNS
-
-    assert MALFORMED_HEADER == MALFORMED_COLUMNS
 
 
 @pytest.mark.parametrize("prefix", FORMULA_PREFIXES)
