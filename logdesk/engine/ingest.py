@@ -22,6 +22,7 @@ from logdesk.engine.discover import (
 )
 from logdesk.engine.readers.common import union_staged
 from logdesk.engine.readers.csv_reader import read_csv_inputs
+from logdesk.engine.readers.line_numbers import number_staged_lines
 from logdesk.engine.readers.unknown_reader import UNRECOGNIZED_REASON, read_unrecognized
 from logdesk.settings import Settings
 
@@ -44,8 +45,12 @@ def read_inputs(
     files: Sequence[InputFile],
     settings: Settings,
     readers: Mapping[str, Reader] | None = None,
+    numbered: bool = True,
 ) -> DataFrame:
-    """STAGED rows of already discovered files (lazy: nothing runs until an action)."""
+    """STAGED rows of already discovered files (lazy: nothing runs until an action).
+
+    numbered=False leaves `line` null where a reader deferred it: the pipeline numbers lines
+    from its staged copy instead of reading the input twice (see line_numbers.py)."""
     registry = READERS if readers is None else readers
     by_format: dict[str, list[InputFile]] = {}
     for f in files:
@@ -55,15 +60,16 @@ def read_inputs(
         for fmt, group in sorted(by_format.items())
         if fmt in registry
     ]
-    return union_staged(spark, frames)
+    staged = union_staged(spark, frames)
+    return number_staged_lines(staged, staged) if numbered else staged
 
 
 def read_folder(
-    spark: SparkSession, folder: Path, settings: Settings
+    spark: SparkSession, folder: Path, settings: Settings, numbered: bool = True
 ) -> tuple[DataFrame, list[InputFile]]:
     """(STAGED rows of every log file under `folder`, the files found, sorted by path)."""
     files = discover_inputs(Path(folder))
-    return read_inputs(spark, files, settings), files
+    return read_inputs(spark, files, settings, numbered=numbered), files
 
 
 __all__ = ["READERS", "Reader", "read_folder", "read_inputs"]

@@ -1,9 +1,8 @@
 """One engine run: a folder of logs → normalized records (persisted once) → the aggregate cube.
 
-Raw files are normalized once into a Parquet copy split into parsed records and malformed rows
-(the line-number side table scans the CSV a second time). Everything after that (ingest
-report, malformed-rows CSV, the cube) reads the Parquet copy, and only aggregated rows reach
-the driver.
+Raw files are read once and normalized into a Parquet copy split into parsed records and
+malformed rows. Everything after that (ingest report, line numbers of malformed rows, the
+malformed-rows CSV, the cube) reads the Parquet copy, and only aggregated rows reach the driver.
 """
 
 from __future__ import annotations
@@ -19,6 +18,7 @@ from pyspark.sql import functions as F
 from logdesk.control import Cancelled, RunControl
 from logdesk.engine.cube import build_cube
 from logdesk.engine.ingest import read_folder
+from logdesk.engine.readers.line_numbers import number_staged_lines
 from logdesk.engine.records import apply_record_filter
 from logdesk.engine.run_files import (
     RunFiles,
@@ -82,7 +82,7 @@ def _run(
     clock = _StageClock(control)
 
     clock.begin("discover")
-    staged, inputs = read_folder(spark, folder, settings)
+    staged, inputs = read_folder(spark, folder, settings, numbered=False)
     if not inputs:
         raise EmptyFolderError(f"no files to read in {folder}")
     files = prepare_run_files(folder, settings.paths.work_dir)
@@ -110,7 +110,9 @@ def _run(
     malformed_path = ""
     if ingest.malformed_rows:
         _describe(spark, "logdesk: malformed rows")
-        malformed = spark.read.parquet(files.malformed_uri)
+        malformed = number_staged_lines(
+            spark.read.parquet(files.malformed_uri), spark.read.parquet(files.staged_uri)
+        )
         publish_single_csv(_malformed_for_csv(malformed), files, "malformed_rows.csv")
         malformed_path = str(files.malformed_csv)
 

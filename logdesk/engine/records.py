@@ -21,8 +21,11 @@ from logdesk.backend import RECORD_COLUMNS
 from logdesk.results import RecordFilter
 
 SEARCH_COLUMNS: tuple[str, ...] = ("message", "service", "ip", "endpoint")
-# Columns that make a sort a total order, after the user's sort column.
-_TIEBREAKERS: tuple[str, ...] = ("ts", "source_file", "line", "level", "service", "ip", "endpoint", "message")
+# Columns that make a sort a total order, after the user's sort column (row_id is unique per
+# run where a reader left `line` to be counted later).
+_TIEBREAKERS: tuple[str, ...] = (
+    "ts", "source_file", "line", "row_id", "level", "service", "ip", "endpoint", "message"
+)
 
 
 def zone(name: str):

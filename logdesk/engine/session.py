@@ -74,7 +74,7 @@ def create_session(settings: SparkSettings, time_zone: str, app_name: str = "log
             .config("spark.sql.sources.ignoreCorruptFiles", "false")
             # ISO dates in reports regardless of the user's JVM locale
             .config("spark.driver.extraJavaOptions", _driver_java_options())
-            .config("spark.executor.extraJavaOptions", "-Duser.language=en -Duser.country=US")
+            .config("spark.executor.extraJavaOptions", f"{_LOCALE} {_JIT}")
         )
         try:
             spark = builder.getOrCreate()
@@ -100,8 +100,15 @@ def stop_session(spark: SparkSession | None) -> None:
             pass
 
 
+_LOCALE = "-Duser.language=en -Duser.country=US"
+# Spark generates one Java method per stage; the normalize stage's method is larger than the
+# 8000 bytes HotSpot is willing to JIT-compile, so by default it runs interpreted. Compiling it
+# anyway made read & normalize ~35% faster here (benchmark.py, 1M rows: 8.5 s -> 5.7 s).
+_JIT = "-XX:-DontCompileHugeMethods"
+
+
 def _driver_java_options() -> str:
-    options = "-Duser.language=en -Duser.country=US"
+    options = f"{_LOCALE} {_JIT}"
     # Our log4j2 profile keeps Spark's startup chatter (default-profile notice, native-hadoop
     # warning, "Setting default log level") off the user's terminal.
     log_config = resources_dir() / "log4j2.properties"

@@ -21,7 +21,9 @@ T0 = datetime(2024, 5, 1, 10, 0, tzinfo=UTC)
 
 def _row(minute: int, level: str, service: str | None, ip: str, endpoint: str, message: str, line: int):
     ts = (T0 + timedelta(minutes=minute)).replace(tzinfo=None)  # session zone is UTC
-    return (ts, level, level, service, ip, endpoint, message, None, "a.log", line, "csv", None, None)
+    # as the CSV reader stages rows: `line` left to be counted, the row's position kept instead
+    return (ts, level, level, service, ip, endpoint, message, None, "a.log", None, "csv", None, None,
+            line, 0, 0, 1)
 
 
 @pytest.fixture(scope="module")
@@ -35,8 +37,8 @@ def records_dir(spark, tmp_path_factory):
         _row(20, "INFO", "pay", "10.0.0.4", "/pay", "<b>bold</b>", 6),
         _row(60, "DEBUG", "api", "10.0.0.1", "/login", "cache hit", 7),
     ]
-    bad = ("", None, None, None, None, None, None, None, "a.log", 8, "csv", "no timestamp", "garbage")
-    bad = (None,) + bad[1:]
+    bad = (None, None, None, None, None, None, None, None, "a.log", None, "csv", "no timestamp",
+           "garbage", 8, 0, 0, 1)
     folder = tmp_path_factory.mktemp("run") / "records"
     spark.createDataFrame(rows + [bad], STAGED_SCHEMA).coalesce(2).write.parquet(str(folder))
     return folder

@@ -41,13 +41,14 @@ from logdesk.engine.readers.common import (
     to_staged,
     union_staged,
 )
-from logdesk.engine.readers.line_numbers import with_line_numbers
+from logdesk.engine.schema import LOCATOR_COLUMNS
 from logdesk.engine.timestamps import parse_timestamp
 from logdesk.results import ERROR_LEVELS
 from logdesk.settings import Settings
 
 CORRUPT = "_corrupt_record"
 _FILE, _ROW_ID = "_file", "_row_id"
+_FIRST_LINE = 2  # after the one-line header
 _REASON_VALUE_CHARS = 100  # how much of a bad timestamp the reason quotes
 
 # A quoted field, unrolled and possessive so long fields do not recurse in Java's regex engine.
@@ -97,10 +98,18 @@ def _read_group(
     record_text = F.coalesce(F.col(CORRUPT), F.concat_ws("", *fields))
     counted = F.length(record_text) - F.length(F.replace(record_text, F.lit("\n"), F.lit("")))
     newlines = F.when(has_newline, counted).otherwise(F.lit(0))
-    numbered = with_line_numbers(
-        records, file_col=_FILE, block_col=None, row_id_col=_ROW_ID, newlines=newlines, first_line=2
+    # Line numbers are counted later, over the staged copy (see line_numbers.py).
+    located = records.select(
+        *fields,
+        F.col(CORRUPT),
+        F.col(_FILE),
+        F.col(_ROW_ID).alias("row_id"),
+        F.lit(0).cast("long").alias("block_start"),  # multiLine: every file is one block
+        newlines.cast("long").alias("newlines"),
+        F.lit(_FIRST_LINE).cast("long").alias("first_line"),
+        F.lit(None).cast("long").alias("line"),
     )
-    return to_staged(_stage(numbered, header, fields, FileLookup(files), settings))
+    return to_staged(_stage(located, header, fields, FileLookup(files), settings))
 
 
 def _stage(
@@ -122,11 +131,14 @@ def _stage(
     if len(ts_cols) > 1:  # separate date and time columns: both must be there
         ts_text = F.when(ts_cols[0].isNotNull() & ts_cols[1].isNotNull(), ts_text)
     file_col = F.col(_FILE)
-    located = df.select(*fields, CORRUPT, "line", _FILE, lookup.position(file_col).alias("_pos"))
+    located = df.select(
+        *fields, CORRUPT, "line", *LOCATOR_COLUMNS, _FILE, lookup.position(file_col).alias("_pos")
+    )
     texts = located.select(
         *fields,
         F.col(CORRUPT),
         F.col("line"),
+        *LOCATOR_COLUMNS,
         lookup.source_file(F.col("_pos"), file_col).alias("source_file"),
         lookup.mtime(F.col("_pos")).alias("_mtime"),
         F.when(ts_text != "", ts_text).alias("_ts_text"),
@@ -181,6 +193,7 @@ def _stage(
         F.lit(FORMAT_CSV).alias("format"),
         F.col("malformed_reason"),
         F.when(~ok, F.coalesce(corrupt, _csv_line(fields))).alias("raw"),
+        *LOCATOR_COLUMNS,
     )
 
 

@@ -10,8 +10,13 @@ increases by one per row inside a block. So
 The last two terms need facts about other rows. They come from one small aggregation over the
 same input, grouped so that it has one row per block plus one row per record that spans several
 lines (a quoted field with a newline); ordinary records collapse into their block's row. That
-aggregate is broadcast and joined back, so the rows themselves are never shuffled; the price is
-that Spark reads the input twice (once for the aggregate, once for the rows).
+aggregate is broadcast and joined back, so the rows themselves are never shuffled.
+
+with_line_numbers does both on one DataFrame, so Spark reads that input twice. Over raw CSV that
+second scan cost a third of read & normalize; so the CSV reader instead keeps each row's
+position in the staged columns (row_id, block_start, newlines, first_line) and the pipeline
+runs number_staged_lines over the staged Parquet copy, where the aggregate reads four small
+columns, and only when a report needs lines (the malformed-rows report).
 
 Mapping a row to the multi-line records before it is an as-of lookup. To make it a hash join,
 each block's record index range is cut into buckets sized so that a bucket holds about one
@@ -27,6 +32,8 @@ planning depend only on the paths, sizes and session settings, not on the column
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from pyspark.sql import Column, DataFrame, Window
 from pyspark.sql import functions as F
 
@@ -35,6 +42,14 @@ _BLOCK = "_ln_block"
 _BASE, _COUNT, _BEFORE, _BUCKET_SIZE = "_ln_base", "_ln_count", "_ln_before", "_ln_bucket_size"
 _REC, _NL, _IDX = "_ln_record", "_ln_newlines", "_ln_idx"
 _LO, _HI, _OFFSET, _BUCKET = "_ln_lo", "_ln_hi", "_ln_offset", "_ln_bucket"
+
+
+@dataclass(frozen=True)
+class LineIndex:
+    """The small tables that turn row ids into line numbers (see the module docstring)."""
+
+    blocks: DataFrame  # file, block, base row id, lines before the block, bucket size
+    intervals: DataFrame | None  # file, block, bucket, lo, hi, offset; None: no multi-line rows
 
 
 def with_line_numbers(
@@ -56,17 +71,39 @@ def with_line_numbers(
     newlines    line breaks inside the record (None when a record is always one line).
     first_line  the line of the first record of a file (2 after a one-line header).
     """
+    index = build_line_index(
+        df, file_col=file_col, block_col=block_col, row_id_col=row_id_col, newlines=newlines
+    )
+    return attach_line_numbers(
+        df,
+        index,
+        file_col=file_col,
+        block_col=block_col,
+        row_id_col=row_id_col,
+        first_line=F.lit(first_line),
+    )
+
+
+def build_line_index(
+    df: DataFrame,
+    *,
+    file_col: str,
+    block_col: str | None,
+    row_id_col: str,
+    newlines: Column | None,
+) -> LineIndex:
+    """The line index of every row of `df` (arguments as for with_line_numbers). Only a few
+    columns of `df` are read, so over Parquet this is much cheaper than the rows themselves."""
     row_id = F.col(row_id_col)
-    block = (F.col(block_col) if block_col else F.lit(0)).cast("long")
     nl = F.lit(0) if newlines is None else F.coalesce(newlines, F.lit(0))
     nl = nl.cast("long")
     # Small: one row per block for its one-line records, one row per multi-line record.
     grouped = df.groupBy(
-        F.col(file_col), block.alias(_BLOCK), F.when(nl > 0, row_id).alias(_REC)
+        F.col(file_col), _block(block_col).alias(_BLOCK), F.when(nl > 0, row_id).alias(_REC)
     ).agg(F.min(row_id).alias("_ln_min"), F.count(F.lit(1)).alias("_ln_n"), F.sum(nl).alias(_NL))
     annotated = _annotate(grouped, file_col)
 
-    # Both broadcast tables come from `annotated`, so Spark computes it once (reused exchange).
+    # Both tables come from `annotated`, so Spark computes it once (reused exchange).
     first_of_block = F.row_number().over(
         Window.partitionBy(file_col, _BLOCK).orderBy(F.col(_REC).asc_nulls_first())
     )
@@ -75,12 +112,29 @@ def with_line_numbers(
         .where(F.col("_ln_first") == 1)
         .select(file_col, _BLOCK, _BASE, _BEFORE, _BUCKET_SIZE)
     )
-    rows = df.withColumn(_BLOCK, block).join(F.broadcast(blocks), on=[file_col, _BLOCK], how="left")
-    rows = rows.withColumn(_IDX, row_id - F.col(_BASE))
+    intervals = None if newlines is None else _intervals(annotated, file_col)
+    return LineIndex(blocks=blocks, intervals=intervals)
+
+
+def attach_line_numbers(
+    df: DataFrame,
+    index: LineIndex,
+    *,
+    file_col: str,
+    block_col: str | None,
+    row_id_col: str,
+    first_line: Column,
+) -> DataFrame:
+    """`df` plus `line`, looked up in `index` (built from these rows or a superset of them:
+    the other rows of the same files). Two broadcast joins; the rows are never shuffled."""
+    rows = df.withColumn(_BLOCK, _block(block_col)).join(
+        F.broadcast(index.blocks), on=[file_col, _BLOCK], how="left"
+    )
+    rows = rows.withColumn(_IDX, F.col(row_id_col) - F.col(_BASE))
     offset: Column = F.lit(0)
-    if newlines is not None:
+    if index.intervals is not None:
         rows = rows.withColumn(_BUCKET, F.floor(F.col(_IDX) / F.col(_BUCKET_SIZE)))
-        i = _intervals(annotated, file_col).alias("_ln_i")
+        i = index.intervals.alias("_ln_i")
         r = rows.alias("_ln_r")
         cond = (
             (F.col(f"_ln_r.{file_col}") == F.col(f"_ln_i.{file_col}"))
@@ -93,9 +147,37 @@ def with_line_numbers(
             "_ln_r.*", F.col(f"_ln_i.{_OFFSET}")
         )
         offset = F.coalesce(F.col(_OFFSET), F.lit(0))
-    line = F.lit(first_line) + F.col(_BEFORE) + F.col(_IDX) + offset
+    line = first_line + F.col(_BEFORE) + F.col(_IDX) + offset
     helpers = [_BLOCK, _BASE, _BEFORE, _BUCKET_SIZE, _IDX, _BUCKET, _OFFSET]
     return rows.withColumn(LINE, line.cast("long")).drop(*helpers)
+
+
+def number_staged_lines(rows: DataFrame, all_rows: DataFrame) -> DataFrame:
+    """STAGED `rows` with `line` filled in where the reader left it to us (row_id set).
+
+    `all_rows` holds every staged row of the files of `rows` (records and malformed alike):
+    the lines of a row depend on all rows before it."""
+    index = build_line_index(
+        all_rows.where(F.col("row_id").isNotNull()),
+        file_col="source_file",
+        block_col="block_start",
+        row_id_col="row_id",
+        newlines=F.col("newlines"),
+    )
+    numbered = attach_line_numbers(
+        rows.withColumnRenamed(LINE, "_ln_given"),
+        index,
+        file_col="source_file",
+        block_col="block_start",
+        row_id_col="row_id",
+        first_line=F.col("first_line"),
+    )
+    given = F.coalesce(F.col("_ln_given"), F.col(LINE)).alias(LINE)
+    return numbered.select(*[given if c == LINE else F.col(c) for c in rows.columns])
+
+
+def _block(block_col: str | None) -> Column:
+    return (F.col(block_col) if block_col else F.lit(0)).cast("long")
 
 
 def _annotate(grouped: DataFrame, file_col: str) -> DataFrame:
@@ -146,4 +228,11 @@ def _intervals(annotated: DataFrame, file_col: str) -> DataFrame:
     return spans.select(file_col, _BLOCK, F.explode(buckets).alias(_BUCKET), _LO, _HI, _OFFSET)
 
 
-__all__ = ["LINE", "with_line_numbers"]
+__all__ = [
+    "LINE",
+    "LineIndex",
+    "attach_line_numbers",
+    "build_line_index",
+    "number_staged_lines",
+    "with_line_numbers",
+]

@@ -21,6 +21,7 @@ from logdesk.engine.readers.common import (
     to_staged,
 )
 from logdesk.engine.readers.line_numbers import with_line_numbers
+from logdesk.engine.schema import LOCATOR_COLUMNS
 
 UNRECOGNIZED_REASON = "unrecognized format (not CSV with a known header)"
 _FILE, _BLOCK, _ROW_ID = "_file", "_block", "_row_id"
@@ -57,6 +58,7 @@ def read_unrecognized(
         F.lit(FORMAT_UNKNOWN).alias("format"),
         F.lit(reason).alias("malformed_reason"),
         F.col("value").alias("raw"),
+        *[null.alias(name) for name in LOCATOR_COLUMNS],  # `line` is already exact
     )
     return to_staged(staged)
 
