@@ -54,16 +54,33 @@ class RecordFilter:
 
 
 @dataclass(frozen=True)
+class MalformedSample:
+    """One malformed line of a file, as shown in the Inputs view and ingest report."""
+
+    line: int | None
+    reason: str
+    raw: str
+
+
+@dataclass(frozen=True)
 class FileIngest:
-    """What ingest made of one input file. data_lines == parsed_rows + malformed_rows."""
+    """What ingest made of one input file.
+
+    data_lines == parsed_rows + continuation_lines + malformed_rows: every non-blank line that is
+    not a header is a record's first line (parsed_rows: one per record), a continuation line
+    folded into the record before it (stack traces, wrapped messages), or malformed. A CSV
+    record whose quoted field spans lines counts once, as one data line.
+    """
 
     path: str
-    format: str
+    format: str  # "csv", "jsonl", a text format's name (e.g. "log4j"), "unknown", ...
     data_lines: int
     parsed_rows: int
     malformed_rows: int
     encoding: str = "utf-8"
     note: str = ""
+    continuation_lines: int = 0
+    malformed_samples: tuple[MalformedSample, ...] = ()  # the first few, by line
 
 
 @dataclass(frozen=True)
@@ -82,6 +99,10 @@ class IngestReport:
     @property
     def malformed_rows(self) -> int:
         return sum(f.malformed_rows for f in self.files)
+
+    @property
+    def continuation_lines(self) -> int:
+        return sum(f.continuation_lines for f in self.files)
 
 
 @dataclass(frozen=True, eq=False)

@@ -15,8 +15,12 @@ import zlib
 from dataclasses import dataclass
 from pathlib import Path
 
+from logdesk.engine.text_formats import TextFormat
+
 # InputFile.format values
 FORMAT_CSV = "csv"
+FORMAT_JSONL = "jsonl"  # one JSON object per line
+FORMAT_TEXT = "text"  # plain text in a known TextFormat (InputFile.text_format)
 FORMAT_UNKNOWN = "unknown"  # read as plain lines, each counted as a malformed row
 FORMAT_UNREADABLE = "unreadable"  # cannot be opened or decoded: no lines, see the note
 FORMAT_EMPTY = "empty"  # no bytes (or no header line): no lines
@@ -48,6 +52,12 @@ class InputFile:
     header: tuple[str, ...] | None  # CSV column names (trimmed, BOM removed); None if not CSV
     encoding: str  # "utf-8" or "utf-8-sig" (with BOM); "" when not known
     note: str  # why the format was chosen, for the user; "" when nothing to say
+    text_format: TextFormat | None = None  # FORMAT_TEXT only: the detected format
+
+    @property
+    def format_name(self) -> str:
+        """What the ingest report calls the format: the text format's name for plain text."""
+        return self.text_format.name if self.text_format else self.format
 
 
 def normalize_column_name(name: str) -> str:
@@ -213,6 +223,8 @@ def _why_not_csv(header: tuple[str, ...] | None) -> str:
 __all__ = [
     "COLUMN_ALIASES",
     "FORMAT_CSV",
+    "FORMAT_JSONL",
+    "FORMAT_TEXT",
     "FORMAT_EMPTY",
     "FORMAT_UNKNOWN",
     "FORMAT_UNREADABLE",

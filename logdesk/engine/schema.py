@@ -31,6 +31,8 @@ STAGED_SCHEMA = StructType(
         StructField("block_start", LongType(), True),  # start of the row's block in its file
         StructField("newlines", LongType(), True),  # line breaks inside the record
         StructField("first_line", LongType(), True),  # line of the file's first record
+        # lines after the record's first that text readers folded into it (stack traces)
+        StructField("continuation_lines", LongType(), True),
     ]
 )
 

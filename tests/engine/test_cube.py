@@ -29,7 +29,7 @@ def ms(dt: datetime) -> int:
 
 def record(ts, level, service=None, ip=None, endpoint=None, message="m", error_type=None, line=1):
     return (ts, level, level, service, ip, endpoint, message, error_type, "app.log", line, "plain", None, None,
-            None, None, None, None)
+            None, None, None, None, 0)
 
 
 # Three hours over two days (UTC); levels, keys and error types chosen so every set differs.

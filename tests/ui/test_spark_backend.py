@@ -23,7 +23,7 @@ def _row(minute: int, level: str, service: str | None, ip: str, endpoint: str, m
     ts = (T0 + timedelta(minutes=minute)).replace(tzinfo=None)  # session zone is UTC
     # as the CSV reader stages rows: `line` left to be counted, the row's position kept instead
     return (ts, level, level, service, ip, endpoint, message, None, "a.log", None, "csv", None, None,
-            line, 0, 0, 1)
+            line, 0, 0, 1, 0)
 
 
 @pytest.fixture(scope="module")
@@ -38,7 +38,7 @@ def records_dir(spark, tmp_path_factory):
         _row(60, "DEBUG", "api", "10.0.0.1", "/login", "cache hit", 7),
     ]
     bad = (None, None, None, None, None, None, None, None, "a.log", None, "csv", "no timestamp",
-           "garbage", 8, 0, 0, 1)
+           "garbage", 8, 0, 0, 1, 0)
     folder = tmp_path_factory.mktemp("run") / "records"
     spark.createDataFrame(rows + [bad], STAGED_SCHEMA).coalesce(2).write.parquet(str(folder))
     return folder

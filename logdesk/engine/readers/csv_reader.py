@@ -194,6 +194,7 @@ def _stage(
         F.col("malformed_reason"),
         F.when(~ok, F.coalesce(corrupt, _csv_line(fields))).alias("raw"),
         *LOCATOR_COLUMNS,
+        F.lit(0).cast("long").alias("continuation_lines"),
     )
 
 

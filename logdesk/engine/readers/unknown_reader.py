@@ -59,6 +59,7 @@ def read_unrecognized(
         F.lit(reason).alias("malformed_reason"),
         F.col("value").alias("raw"),
         *[null.alias(name) for name in LOCATOR_COLUMNS],  # `line` is already exact
+        F.lit(0).cast("long").alias("continuation_lines"),
     )
     return to_staged(staged)
 
