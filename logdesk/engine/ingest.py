@@ -16,6 +16,7 @@ from pyspark.sql import DataFrame, SparkSession
 
 from logdesk.engine.discover import (
     FORMAT_CSV,
+    FORMAT_TEXT,
     FORMAT_UNKNOWN,
     InputFile,
     discover_inputs,
@@ -23,6 +24,7 @@ from logdesk.engine.discover import (
 from logdesk.engine.readers.common import union_staged
 from logdesk.engine.readers.csv_reader import read_csv_inputs
 from logdesk.engine.readers.line_numbers import number_staged_lines
+from logdesk.engine.readers.text_reader import read_text_inputs
 from logdesk.engine.readers.unknown_reader import UNRECOGNIZED_REASON, read_unrecognized
 from logdesk.settings import Settings
 
@@ -36,6 +38,7 @@ def _read_unknown(spark: SparkSession, files: Sequence[InputFile], settings: Set
 
 READERS: dict[str, Reader] = {
     FORMAT_CSV: read_csv_inputs,
+    FORMAT_TEXT: read_text_inputs,
     FORMAT_UNKNOWN: _read_unknown,
 }
 

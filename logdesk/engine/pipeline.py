@@ -12,7 +12,7 @@ import uuid
 from datetime import datetime, timezone
 from pathlib import Path
 
-from pyspark.sql import DataFrame, SparkSession
+from pyspark.sql import DataFrame, SparkSession, Window
 from pyspark.sql import functions as F
 
 from logdesk.control import Cancelled, RunControl
@@ -28,7 +28,14 @@ from logdesk.engine.run_files import (
 )
 from logdesk.engine.schema import STAGED_SCHEMA
 from logdesk.reports.csv_safety import FORMULA_PREFIXES
-from logdesk.results import MALFORMED_COLUMNS, FileIngest, IngestReport, RecordFilter, RunResult
+from logdesk.results import (
+    MALFORMED_COLUMNS,
+    FileIngest,
+    IngestReport,
+    MalformedSample,
+    RecordFilter,
+    RunResult,
+)
 from logdesk.settings import Settings
 
 # Stage names, in order, with the share of a typical run's time each takes (for the bar).
@@ -39,6 +46,10 @@ STAGES: tuple[tuple[str, float], ...] = (
     ("aggregate", 0.25),
     ("finish", 0.05),
 )
+
+
+_SAMPLES_PER_FILE = 3  # malformed lines shown per file in the Inputs view / ingest report
+_SAMPLE_CHARS = 500
 
 
 class EmptyFolderError(ValueError):
@@ -102,19 +113,24 @@ def _run(
     _describe(spark, "logdesk: ingest report")
     counts = (
         spark.read.parquet(files.staged_uri)
-        .groupBy("source_file", "format", "part")
-        .count()
+        .groupBy("source_file", "part")
+        .agg(
+            F.count(F.lit(1)).alias("count"),
+            F.sum(F.coalesce(F.col("continuation_lines"), F.lit(0))).alias("continuation"),
+        )
         .collect()
     )
-    ingest = _ingest_report(folder, inputs, counts)
+    samples: dict[str, tuple[MalformedSample, ...]] = {}
     malformed_path = ""
-    if ingest.malformed_rows:
+    if any(row["part"] == "malformed" for row in counts):
         _describe(spark, "logdesk: malformed rows")
         malformed = number_staged_lines(
             spark.read.parquet(files.malformed_uri), spark.read.parquet(files.staged_uri)
         )
+        samples = _malformed_samples(malformed)
         publish_single_csv(_malformed_for_csv(malformed), files, "malformed_rows.csv")
         malformed_path = str(files.malformed_csv)
+    ingest = _ingest_report(folder, inputs, counts, samples)
 
     clock.begin("aggregate")
     _describe(spark, "logdesk: aggregate")
@@ -162,29 +178,59 @@ def _malformed_for_csv(malformed: DataFrame) -> DataFrame:
     ).orderBy("file", "line").select(*MALFORMED_COLUMNS)
 
 
-def _ingest_report(folder: Path, inputs, counts) -> IngestReport:
+def _malformed_samples(malformed: DataFrame) -> dict[str, tuple[MalformedSample, ...]]:
+    """The first few malformed lines of each file (a small collect)."""
+    first = Window.partitionBy("source_file").orderBy(F.col("line").asc_nulls_last())
+    rows = (
+        malformed.select(
+            "source_file",
+            "line",
+            "malformed_reason",
+            F.substring("raw", 1, _SAMPLE_CHARS).alias("raw"),
+            F.row_number().over(first).alias("_n"),
+        )
+        .where(F.col("_n") <= _SAMPLES_PER_FILE)
+        .orderBy("source_file", "_n")
+        .collect()
+    )
+    out: dict[str, list[MalformedSample]] = {}
+    for r in rows:
+        out.setdefault(r["source_file"], []).append(
+            MalformedSample(r["line"], r["malformed_reason"] or "", r["raw"] or "")
+        )
+    return {path: tuple(items) for path, items in out.items()}
+
+
+def _ingest_report(
+    folder: Path, inputs, counts, samples: dict[str, tuple[MalformedSample, ...]]
+) -> IngestReport:
     per_file: dict[str, dict[str, int]] = {}
     for row in counts:
-        per_file.setdefault(row["source_file"], {})[row["part"]] = int(row["count"])
-    files = []
-    for inp in inputs:
-        c = per_file.pop(inp.path, {})
-        parsed, bad = c.get("records", 0), c.get("malformed", 0)
-        files.append(
-            FileIngest(
-                path=inp.path,
-                format=inp.format,
-                data_lines=parsed + bad,
-                parsed_rows=parsed,
-                malformed_rows=bad,
-                encoding=inp.encoding,
-                note=inp.note,
-            )
+        c = per_file.setdefault(row["source_file"], {})
+        c[row["part"]] = int(row["count"])
+        c["continuation"] = c.get("continuation", 0) + int(row["continuation"] or 0)
+
+    def entry(path: str, fmt: str, c: dict[str, int], encoding: str, note: str) -> FileIngest:
+        parsed, bad, cont = c.get("records", 0), c.get("malformed", 0), c.get("continuation", 0)
+        return FileIngest(
+            path=path,
+            format=fmt,
+            data_lines=parsed + cont + bad,
+            parsed_rows=parsed,
+            malformed_rows=bad,
+            encoding=encoding,
+            note=note,
+            continuation_lines=cont,
+            malformed_samples=samples.get(path, ()),
         )
+
+    files = [
+        entry(inp.path, inp.format_name, per_file.pop(inp.path, {}), inp.encoding, inp.note)
+        for inp in inputs
+    ]
     # Rows attributed to a path discovery did not list would be a bug; keep them visible.
     for path, c in sorted(per_file.items()):
-        parsed, bad = c.get("records", 0), c.get("malformed", 0)
-        files.append(FileIngest(path, "csv", parsed + bad, parsed, bad, note="not in discovery"))
+        files.append(entry(path, "unknown", c, "", "not in discovery"))
     return IngestReport(folder=str(folder), files=tuple(files))
 
 

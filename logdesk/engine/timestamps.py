@@ -57,16 +57,35 @@ def _epoch_seconds(text: Column) -> Column:
 
 
 def _syslog(text: Column, file_mtime: Column) -> Column:
+    return _yearless(text, "MMM d HH:mm:ss", file_mtime)
+
+
+def _yearless(text: Column, pattern: str, file_mtime: Column) -> Column:
+    """A time without a year, in the year of the file's mtime, or the year before when that
+    would put it after the mtime (a log written in December, read in January)."""
     year = F.year(file_mtime)
 
     def in_year(y: Column) -> Column:
-        return F.try_to_timestamp(
-            F.concat_ws(" ", y.cast("string"), text), F.lit("yyyy MMM d HH:mm:ss")
-        )
+        return F.try_to_timestamp(F.concat_ws(" ", y.cast("string"), text), F.lit(f"yyyy {pattern}"))
 
     this_year = in_year(year)
     too_late = this_year > file_mtime + F.expr(_SYSLOG_FUTURE_SLACK)
     return F.when(too_late, in_year(year - 1)).otherwise(this_year)
+
+
+def parse_with_pattern(
+    text_col: Column, pattern: str, file_mtime_col: Column, yearless: bool = False
+) -> Column:
+    """Timestamp text in a known Spark datetime `pattern` (a text format's own); yearless: the
+    text has no year, which comes from the file's modification time. Falls back to the generic
+    parser for text the pattern does not take, and is null when neither does."""
+    text = F.trim(text_col)
+    exact = (
+        _yearless(text, pattern, file_mtime_col)
+        if yearless
+        else F.try_to_timestamp(text, F.lit(pattern))
+    )
+    return F.coalesce(exact, parse_timestamp(text, file_mtime_col))
 
 
 def parse_timestamp(text_col: Column, file_mtime_col: Column) -> Column:
@@ -102,4 +121,4 @@ def parse_timestamp(text_col: Column, file_mtime_col: Column) -> Column:
     )
 
 
-__all__ = ["parse_timestamp"]
+__all__ = ["parse_timestamp", "parse_with_pattern"]

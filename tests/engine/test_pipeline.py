@@ -12,6 +12,8 @@ import pytest
 
 from logdesk.control import Cancelled, RunControl
 from logdesk.engine.pipeline import EmptyFolderError, run_pipeline
+from logdesk.engine.readers.unknown_reader import UNRECOGNIZED_REASON
+from logdesk.results import MalformedSample
 from logdesk.results import RecordFilter
 from logdesk.settings import PathSettings, Settings
 
@@ -63,6 +65,15 @@ def test_counts_every_line_once_and_reports_malformed_rows(spark, settings, tmp_
     reasons = {(Path(r["file"]).name, int(r["line"])): r["reason"] for r in rows}
     assert reasons[("a.csv", 4)] == "unparseable timestamp: N/A"
     assert reasons[("b.csv", 4)].startswith("wrong field count")
+    # the first malformed lines of each file travel with the ingest report (Inputs view)
+    assert by_name["notes.log"].malformed_samples == (
+        MalformedSample(1, UNRECOGNIZED_REASON, "just some text"),
+        MalformedSample(2, UNRECOGNIZED_REASON, "not csv at all"),
+    )
+    assert by_name["a.csv"].malformed_samples == (
+        MalformedSample(4, "unparseable timestamp: N/A", "N/A,INFO,api,bad time"),
+    )
+    assert by_name["a.csv"].continuation_lines == 0
 
     levels = run.cube.levels
     assert int(levels.count.sum()) == 5

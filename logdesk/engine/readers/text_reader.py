@@ -1,0 +1,236 @@
+"""Plain-text log files in a known TextFormat -> STAGED rows, one per record or malformed line.
+
+Per format, the files are read as lines (spark.read.text: split across tasks, gz/bz2 by name),
+each line gets its exact physical number (line_numbers.py), and is then one of:
+  blank        not a data line (skipped, still counted for the numbers after it)
+  skip         a header/directive line of the format (W3C `#Fields:`), like a CSV header
+  start        matches the format's pattern: the first line of a record
+  continuation a multi-line format's other lines (stack traces, wrapped messages): folded into
+               the record that starts before them, counted in its `continuation_lines`
+  malformed    a non-matching line of a one-line format, or a line before the file's first
+               record; also a record whose timestamp is missing or unparseable.
+Folding continuations needs the lines of a file in order: one window over (file, line) and one
+grouping on the same partitioning (Spark plans a single shuffle for both). One-line formats skip
+that and parse every line where it is.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from pyspark.sql import Column, DataFrame, SparkSession, Window
+from pyspark.sql import functions as F
+
+from logdesk.engine.discover import FORMAT_TEXT, InputFile
+from logdesk.engine.error_types import error_type
+from logdesk.engine.levels import normalize_level
+from logdesk.engine.readers.common import (
+    FileLookup,
+    metadata_file_column,
+    spark_path,
+    to_staged,
+    union_staged,
+)
+from logdesk.engine.readers.line_numbers import with_line_numbers
+from logdesk.engine.schema import LOCATOR_COLUMNS
+from logdesk.engine.text_formats import TextFormat, java_pattern
+from logdesk.engine.timestamps import parse_timestamp, parse_with_pattern
+from logdesk.results import ERROR_LEVELS
+from logdesk.settings import Settings
+
+_FILE, _BLOCK, _ROW_ID = "_file", "_block", "_row_id"
+_REASON_VALUE_CHARS = 100
+
+
+def read_text_inputs(
+    spark: SparkSession, files: Sequence[InputFile], settings: Settings
+) -> DataFrame:
+    """STAGED rows of the plain-text files among `files` (others are ignored)."""
+    groups: dict[TextFormat, list[InputFile]] = {}
+    for f in files:
+        if f.format == FORMAT_TEXT and f.text_format is not None:
+            groups.setdefault(f.text_format, []).append(f)
+    frames = [_read_group(spark, fmt, group, settings) for fmt, group in groups.items()]
+    return union_staged(spark, frames)
+
+
+def _read_group(
+    spark: SparkSession, fmt: TextFormat, files: list[InputFile], settings: Settings
+) -> DataFrame:
+    lookup = FileLookup(files)
+    scanned = spark.read.text([spark_path(f.path) for f in files]).select(
+        F.col("value"),
+        metadata_file_column().alias(_FILE),
+        F.col("_metadata.file_block_start").alias(_BLOCK),
+        F.monotonically_increasing_id().alias(_ROW_ID),
+    )
+    numbered = with_line_numbers(
+        scanned, file_col=_FILE, block_col=_BLOCK, row_id_col=_ROW_ID, newlines=None, first_line=1
+    )
+    pattern = "^(?:" + java_pattern(fmt.pattern) + ")"
+    text = F.regexp_replace(F.col("value"), "^\ufeff", "")  # a UTF-8 BOM on the first line
+    data = numbered.select(F.col(_FILE), F.col("line"), text.alias("text")).where(
+        F.trim(F.col("text")) != ""
+    )
+    if fmt.skip:
+        data = data.where(~F.col("text").rlike(java_pattern(fmt.skip)))
+    data = data.withColumn("_start", F.col("text").rlike(pattern))
+    records = _fold(data) if fmt.multiline else _one_line(data)
+    return to_staged(_stage(records, fmt, pattern, lookup, settings))
+
+
+def _one_line(data: DataFrame) -> DataFrame:
+    """Every data line is its own record (or malformed)."""
+    return data.select(
+        _FILE,
+        "line",
+        F.col("text").alias("first"),
+        F.lit(None).cast("string").alias("tail"),
+        F.lit(0).cast("long").alias("continuation_lines"),
+        F.col("_start").alias("_is_record"),
+        F.when(~F.col("_start"), F.lit("orphan")).alias("_why"),
+    )
+
+
+def _fold(data: DataFrame) -> DataFrame:
+    """Continuation lines joined to the record that starts before them."""
+    upto = (
+        Window.partitionBy(_FILE)
+        .orderBy("line")
+        .rowsBetween(Window.unboundedPreceding, Window.currentRow)
+    )
+    keyed = data.withColumn("_record", F.max(F.when(F.col("_start"), F.col("line"))).over(upto))
+    # lines before the first record of the file stay alone (and malformed)
+    keyed = keyed.withColumn("_record", F.coalesce(F.col("_record"), -F.col("line")))
+    parts = F.sort_array(F.collect_list(F.struct("line", "text", "_start")))
+    grouped = keyed.groupBy(_FILE, "_record").agg(parts.alias("_parts"))
+    first = F.col("_parts")[0]
+    tail = F.array_join(
+        F.transform(F.slice(F.col("_parts"), 2, 1 << 30), lambda p: p["text"]), "\n"
+    )
+    n = F.size(F.col("_parts"))
+    return grouped.select(
+        _FILE,
+        first["line"].alias("line"),
+        first["text"].alias("first"),
+        F.when(n > 1, tail).alias("tail"),
+        (n - 1).cast("long").alias("continuation_lines"),
+        first["_start"].alias("_is_record"),
+        F.when(~first["_start"], F.lit("orphan")).alias("_why"),
+    )
+
+
+def _group(first: Column, pattern: str, numbers: list[int]) -> Column:
+    """The first non-empty of the numbered groups, trimmed; null when none."""
+    values = [F.trim(F.regexp_extract(first, pattern, i)) for i in numbers]
+    candidates = [F.when(v != "", v) for v in values]
+    if not candidates:
+        return F.lit(None).cast("string")
+    return candidates[0] if len(candidates) == 1 else F.coalesce(*candidates)
+
+
+def _stage(
+    records: DataFrame, fmt: TextFormat, pattern: str, lookup: FileLookup, settings: Settings
+) -> DataFrame:
+    first = F.col("first")
+
+    def field(name: str) -> Column:
+        return _group(first, pattern, fmt.field_groups(name))
+
+    ts_text = field("ts")
+    date, time_ = fmt.field_groups("date"), fmt.field_groups("time")
+    if not fmt.field_groups("ts") and date and time_:
+        d, t = field("date"), field("time")
+        ts_text = F.when(d.isNotNull() & t.isNotNull(), F.concat_ws(" ", d, t))
+    raw_level: Column = field("level")
+    if fmt.field_groups("status"):
+        raw_level = F.coalesce(raw_level, field("status"))
+    if fmt.field_groups("pri"):
+        pri = field("pri").try_cast("int")
+        raw_level = F.coalesce(raw_level, (pri % 8).cast("string"))
+    message = field("message") if fmt.field_groups("message") else F.trim(first)
+    message = F.when(F.col("tail").isNotNull(), F.concat_ws("\n", message, F.col("tail"))).otherwise(
+        message
+    )
+    file_col = F.col(_FILE)
+    located = records.select("*", lookup.position(file_col).alias("_pos"))
+    texts = located.select(
+        "*",
+        lookup.source_file(F.col("_pos"), file_col).alias("source_file"),
+        lookup.mtime(F.col("_pos")).alias("_mtime"),
+        ts_text.alias("_ts_text"),
+        raw_level.alias("raw_level"),
+        F.when(message != "", message).alias("message"),
+        field("service").alias("service"),
+        field("ip").alias("ip"),
+        field("endpoint").alias("endpoint"),
+    )
+    if fmt.timestamp_pattern:
+        ts = parse_with_pattern(
+            F.col("_ts_text"), fmt.timestamp_pattern, F.col("_mtime"), fmt.yearless
+        )
+    else:
+        ts = parse_timestamp(F.col("_ts_text"), F.col("_mtime"))
+    level = _level(F.col("raw_level"), fmt, settings)
+    parsed = texts.select("*", ts.alias("_ts"), level.alias("_level"))
+    orphan_reason = (
+        f"line before the first {fmt.name} record"
+        if fmt.multiline
+        else f"does not match the {fmt.name} format"
+    )
+    reason = (
+        F.when(F.col("_why") == "orphan", F.lit(orphan_reason))
+        .when(F.col("_ts_text").isNull(), F.lit("missing timestamp"))
+        .when(
+            F.col("_ts").isNull(),
+            F.concat(
+                F.lit("unparseable timestamp: "),
+                F.substring(F.col("_ts_text"), 1, _REASON_VALUE_CHARS),
+            ),
+        )
+        .when(F.col("message").isNull(), F.lit("empty message"))
+    )
+    judged = parsed.select("*", reason.alias("malformed_reason"))
+    ok = F.col("malformed_reason").isNull()
+
+    def if_ok(name: str) -> Column:
+        return F.when(ok, F.col(name)).alias(name.lstrip("_"))
+
+    raw = F.when(F.col("tail").isNotNull(), F.concat_ws("\n", "first", "tail")).otherwise(
+        F.col("first")
+    )
+    is_error = F.col("_level").isin(*sorted(ERROR_LEVELS))
+    return judged.select(
+        if_ok("_ts"),
+        if_ok("_level"),
+        if_ok("raw_level"),
+        if_ok("service"),
+        if_ok("ip"),
+        if_ok("endpoint"),
+        if_ok("message"),
+        F.when(ok & is_error, error_type(F.col("message"))).alias("error_type"),
+        F.col("source_file"),
+        F.col("line"),
+        F.lit(fmt.name).alias("format"),
+        F.col("malformed_reason"),
+        F.when(~ok, raw).alias("raw"),
+        *[F.lit(None).cast("long").alias(c) for c in LOCATOR_COLUMNS],  # `line` is exact
+        F.col("continuation_lines"),
+    )
+
+
+def _level(raw_level: Column, fmt: TextFormat, settings: Settings) -> Column:
+    """The configured mapping; an HTTP status is ERROR for 5xx, WARN for 4xx, else INFO."""
+    mapped = normalize_level(raw_level, settings.level_mapping)
+    if not fmt.field_groups("status") or fmt.field_groups("level"):
+        return mapped
+    status = raw_level.try_cast("int")
+    return (
+        F.when(status.between(500, 599), F.lit("ERROR"))
+        .when(status.between(400, 499), F.lit("WARN"))
+        .when(status.isNotNull(), F.lit("INFO"))
+        .otherwise(mapped)
+    )
+
+
+__all__ = ["read_text_inputs"]
