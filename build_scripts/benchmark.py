@@ -3,8 +3,9 @@
     python build_scripts/benchmark.py --rows 1000000            # defaults: 8 files, local[*]
     python build_scripts/benchmark.py --rows 5000000 --data /big/disk/bench
 
-It generates N synthetic CSV log rows (reused on the next run when N, files and seed match),
-then measures:
+It generates N synthetic CSV log rows (reused on the next run when N, files and seed match;
+`--format log4j` writes the same rows as plain-text log4j lines, a third of the errors followed
+by a 3-line stack trace, to compare plain-text throughput with CSV), then measures:
 
   (a) `python -m logdesk process DATA --out TMP` in a subprocess: what a user waits for,
       Spark start-up included;
@@ -116,10 +117,14 @@ class DataSpec:
     rows: int
     files: int
     seed: int
+    format: str = "csv"  # or "log4j": the same rows as plain text, some errors with a stack trace
 
     def stamp(self) -> dict:
-        return {"rows": self.rows, "files": self.files, "seed": self.seed,
-                "generator_version": GENERATOR_VERSION}
+        stamp = {"rows": self.rows, "files": self.files, "seed": self.seed,
+                 "generator_version": GENERATOR_VERSION}
+        if self.format != "csv":
+            stamp["format"] = self.format
+        return stamp
 
 
 class _Faker:
@@ -181,13 +186,22 @@ class _Faker:
         return out
 
 
+# continuation lines after some log4j error records
+STACK_TRACE = (
+    "java.lang.IllegalStateException: {svc} failed\n"
+    "\tat com.shop.{svc}.Handler.handle(Handler.java:42)\n"
+    "\tat com.shop.core.Dispatcher.run(Dispatcher.java:118)\n"
+)
+
+
 def _csv_field(text: str) -> str:
     if any(c in text for c in ',"\n\r'):
         return '"' + text.replace('"', '""') + '"'
     return text
 
 
-def _write_file(path: Path, rows: int, rng: random.Random, faker: _Faker) -> None:
+def _write_file(path: Path, rows: int, rng: random.Random, faker: _Faker,
+                fmt: str = "csv") -> None:
     day_names = [(FIRST_DAY + timedelta(days=d)).strftime("%Y-%m-%d") for d in range(DAYS)]
     days = [rng.randrange(DAYS) for _ in range(rows)]
     hours = rng.choices(range(24), weights=HOUR_WEIGHTS, k=rows)
@@ -199,7 +213,8 @@ def _write_file(path: Path, rows: int, rng: random.Random, faker: _Faker) -> Non
     templates = {"DEBUG": DEBUG_TEMPLATES, "INFO": INFO_TEMPLATES, "WARN": WARN_TEMPLATES,
                  "ERROR": ERROR_TEMPLATES, "CRITICAL": CRITICAL_TEMPLATES}
     with open(path, "w", encoding="utf-8", newline="") as out:
-        out.write(HEADER)
+        if fmt == "csv":
+            out.write(HEADER)
         chunk: list[str] = []
         for i in range(rows):
             s = stamps[i]
@@ -208,10 +223,19 @@ def _write_file(path: Path, rows: int, rng: random.Random, faker: _Faker) -> Non
             mm, ss = divmod(rest, 60)
             level = levels[i]
             message = faker.fill(rng.choice(templates[level]), ips[i], endpoints[i])
-            chunk.append(
-                f"{day_names[day]}T{hh:02d}:{mm:02d}:{ss:02d}Z,{level},{services[i]},{ips[i]},"
-                f"{endpoints[i]},{_csv_field(message)}\n"
-            )
+            if fmt == "log4j":
+                chunk.append(
+                    f"{day_names[day]} {hh:02d}:{mm:02d}:{ss:02d},{i % 1000:03d} {level:<5} "
+                    f"[worker-{i % 8}] com.shop.{services[i]} - {message} "
+                    f"(client {ips[i]} {endpoints[i]})\n"
+                )
+                if level in ("ERROR", "CRITICAL") and i % 3 == 0:
+                    chunk.append(STACK_TRACE.format(svc=services[i]))
+            else:
+                chunk.append(
+                    f"{day_names[day]}T{hh:02d}:{mm:02d}:{ss:02d}Z,{level},{services[i]},{ips[i]},"
+                    f"{endpoints[i]},{_csv_field(message)}\n"
+                )
             if len(chunk) >= 20000:
                 out.write("".join(chunk))
                 chunk.clear()
@@ -235,7 +259,9 @@ def ensure_data(spec: DataSpec, data_dir: Path) -> tuple[Path, bool]:
     faker = _Faker(rng)
     base, extra = divmod(spec.rows, spec.files)
     for i in range(spec.files):
-        _write_file(logs / f"node-{i + 1:02d}.csv", base + (1 if i < extra else 0), rng, faker)
+        suffix = "csv" if spec.format == "csv" else "log"
+        _write_file(logs / f"node-{i + 1:02d}.{suffix}", base + (1 if i < extra else 0), rng,
+                    faker, spec.format)
     # The stamp goes last and outside the logs folder (logdesk would read it as a log).
     stamp_file.write_text(json.dumps(spec.stamp()) + "\n")
     return logs, True
@@ -529,7 +555,7 @@ def print_report(spec: DataSpec, logs: Path, cli: dict | None, engine: dict,
     size_mb = sum(p.stat().st_size for p in logs.glob("*.csv")) / 1e6
     rows = spec.rows
     print()
-    print(f"logdesk benchmark: {rows:,} rows in {spec.files} files ({size_mb:,.0f} MB CSV), "
+    print(f"logdesk benchmark: {rows:,} rows in {spec.files} files ({size_mb:,.0f} MB {spec.format}), "
           f"master {engine['master']}, driver memory {engine['driver_memory']}, "
           f"{os.cpu_count()} CPUs, Python {sys.version.split()[0]}")
     print()
@@ -607,6 +633,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=42)
     parser.add_argument("--data", type=Path, default=REPO / "build" / "benchmark",
                         help="folder for generated logs, private config and cache")
+    parser.add_argument("--format", choices=("csv", "log4j"), default="csv",
+                        help="log4j: the same rows as plain-text log4j lines (no DuckDB step)")
     parser.add_argument("--master", default="local[*]")
     parser.add_argument("--driver-memory", default="2g")
     parser.add_argument("--warm-runs", type=int, default=1,
@@ -626,7 +654,7 @@ def main(argv: list[str] | None = None) -> int:
 
     if args.rows < 1 or args.files < 1:
         parser.error("--rows and --files must be positive")
-    spec = DataSpec(args.rows, args.files, args.seed)
+    spec = DataSpec(args.rows, args.files, args.seed, args.format)
     data_dir = args.data.resolve()
     t = time.perf_counter()
     logs, made = ensure_data(spec, data_dir)
@@ -643,7 +671,7 @@ def main(argv: list[str] | None = None) -> int:
         print("(b, c) engine API in a fresh process ...", flush=True)
         engine = measure_engine_in_child(logs, tmp_dir, env, args.warm_runs)
     duck = None
-    if not args.skip_duckdb:
+    if not args.skip_duckdb and spec.format == "csv":
         print("(d) DuckDB ...", flush=True)
         duck = measure_duckdb(logs, engine["bucket_seconds"])
     print_report(spec, logs, cli, engine, duck)

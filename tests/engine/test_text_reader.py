@@ -116,10 +116,12 @@ def test_one_line_format_levels_from_status_and_bad_lines_malformed(spark, tmp_p
 
 def test_yearless_times_take_the_file_year_and_pri_gives_the_level(spark, tmp_path):
     path = tmp_path / "device.log"
-    path.write_text("<11>12-31 23:59:58 kernel: panic soon\n<14>01-02 00:00:01 app: hello\n")
+    # an invalid UTF-8 byte is replaced, never a crash
+    path.write_bytes(b"<11>12-31 23:59:58 kernel: panic soon\n<14>01-02 00:00:01 app: hello \xff\n")
     jan_2025 = datetime(2025, 1, 3, 12, 0).timestamp()
     rows = _rows(spark, [_input(path, YEARLESS, mtime=jan_2025)])
     dec, jan = rows[("device.log", 1)], rows[("device.log", 2)]
     assert dec.ts.year == 2024 and jan.ts.year == 2025  # December rolls back a year
     assert (dec.level, dec.raw_level) == ("ERROR", "3")  # PRI 11 = facility 1, severity 3
     assert (jan.level, jan.raw_level) == ("INFO", "6")
+    assert jan.message == "hello \ufffd"
