@@ -53,6 +53,12 @@ class InputFile:
     encoding: str  # "utf-8" or "utf-8-sig" (with BOM); "" when not known
     note: str  # why the format was chosen, for the user; "" when nothing to say
     text_format: TextFormat | None = None  # FORMAT_TEXT only: the detected format
+    transcoded: str = ""  # a UTF-8 copy Spark reads instead (UTF-16 input; see transcode.py)
+
+    @property
+    def read_path(self) -> str:
+        """The file Spark reads: the UTF-8 copy of a transcoded file, else the file itself."""
+        return self.transcoded or self.path
 
     @property
     def format_name(self) -> str:

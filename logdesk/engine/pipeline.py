@@ -7,6 +7,7 @@ malformed-rows CSV, the cube) reads the Parquet copy, and only aggregated rows r
 
 from __future__ import annotations
 
+import shutil
 import time
 import uuid
 from datetime import datetime, timezone
@@ -17,7 +18,8 @@ from pyspark.sql import functions as F
 
 from logdesk.control import Cancelled, RunControl
 from logdesk.engine.cube import build_cube
-from logdesk.engine.ingest import read_folder
+from logdesk.engine.discover import discover_inputs
+from logdesk.engine.ingest import read_inputs
 from logdesk.engine.readers.line_numbers import number_staged_lines
 from logdesk.engine.records import apply_record_filter
 from logdesk.engine.run_files import (
@@ -27,6 +29,7 @@ from logdesk.engine.run_files import (
     publish_single_csv,
 )
 from logdesk.engine.schema import STAGED_SCHEMA
+from logdesk.engine.transcode import transcode_inputs
 from logdesk.reports.csv_safety import FORMULA_PREFIXES
 from logdesk.results import (
     MALFORMED_COLUMNS,
@@ -93,10 +96,12 @@ def _run(
     clock = _StageClock(control)
 
     clock.begin("discover")
-    staged, inputs = read_folder(spark, folder, settings, numbered=False)
+    inputs = discover_inputs(folder)
     if not inputs:
         raise EmptyFolderError(f"no files to read in {folder}")
     files = prepare_run_files(folder, settings.paths.work_dir)
+    inputs = transcode_inputs(inputs, files.run_dir / "utf8")
+    staged = read_inputs(spark, inputs, settings, numbered=False)
 
     clock.begin("read & normalize")
     _describe(spark, "logdesk: read and normalize")
@@ -108,6 +113,7 @@ def _run(
         .partitionBy("part")
         .parquet(files.staged_uri)
     )
+    shutil.rmtree(files.run_dir / "utf8", ignore_errors=True)  # copies of UTF-16 input: read
 
     clock.begin("ingest report")
     _describe(spark, "logdesk: ingest report")

@@ -46,7 +46,7 @@ class FileLookup:
         if not files:
             raise ValueError("FileLookup needs at least one file")
         self._files = list(files)
-        keys = [os.path.abspath(f.path) for f in self._files]
+        keys = [os.path.abspath(f.read_path) for f in self._files]
         self._index = F.create_map(
             *[x for i, k in enumerate(keys) for x in (F.lit(k), F.lit(i + 1))]
         )

@@ -85,7 +85,7 @@ def _read_group(
         .option("mode", "PERMISSIVE")
         .option("columnNameOfCorruptRecord", CORRUPT)
         .option("encoding", "UTF-8")
-        .csv([spark_path(f.path) for f in files])
+        .csv([spark_path(f.read_path) for f in files])
     )
     records = scanned.select(
         *fields,

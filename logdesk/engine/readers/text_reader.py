@@ -58,7 +58,7 @@ def _read_group(
     spark: SparkSession, fmt: TextFormat, files: list[InputFile], settings: Settings
 ) -> DataFrame:
     lookup = FileLookup(files)
-    scanned = spark.read.text([spark_path(f.path) for f in files]).select(
+    scanned = spark.read.text([spark_path(f.read_path) for f in files]).select(
         F.col("value"),
         metadata_file_column().alias(_FILE),
         F.col("_metadata.file_block_start").alias(_BLOCK),

@@ -34,7 +34,7 @@ def read_unrecognized(
     if not files:
         raise ValueError("read_unrecognized needs at least one file")
     lookup = FileLookup(files)
-    lines = spark.read.text([spark_path(f.path) for f in files]).select(
+    lines = spark.read.text([spark_path(f.read_path) for f in files]).select(
         F.col("value"),
         metadata_file_column().alias(_FILE),
         F.col("_metadata.file_block_start").alias(_BLOCK),
