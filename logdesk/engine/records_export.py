@@ -44,21 +44,26 @@ def is_parquet_target(path: Path | str) -> bool:
     return str(path).lower().endswith(PARQUET_SUFFIX)
 
 
-def filtered_records(
+def matching_records(
     spark: SparkSession, result: RunResult, record_filter: RecordFilter, search: str, time_zone: str
 ) -> DataFrame:
-    """The run's parsed records within the run's own filter, `record_filter` and `search`, with
-    `line` filled in, ordered by source file and line (STAGED columns)."""
+    """The run's parsed records within the run's own filter, `record_filter` and `search`
+    (STAGED columns, `line` possibly still null)."""
     if not result.records_path:  # nothing parsed: an empty frame keeps one code path
         return spark.createDataFrame([], STAGED_SCHEMA)
     rows = records.load_records(spark, result.records_path)
     rows = records.apply_record_filter(rows, result.applied_filter, time_zone)
     rows = records.apply_record_filter(rows, record_filter, time_zone)
-    rows = records.apply_search(rows, search)
-    # Lines depend on every staged row before a record (malformed ones too): the index is built
-    # from the whole staged copy, but only the filtered rows are numbered.
-    staged_dir = str(Path(result.records_path).parent)
-    rows = number_staged_lines(rows, spark.read.parquet(staged_dir))
+    return records.apply_search(rows, search)
+
+
+def numbered_in_file_order(rows: DataFrame, result: RunResult) -> DataFrame:
+    """`rows` (records of `result`) with `line` filled in, ordered by source file and line."""
+    if result.records_path:
+        # Lines depend on every staged row before a record (malformed ones too): the index is
+        # built from the whole staged copy, but only `rows` are numbered.
+        staged_dir = str(Path(result.records_path).parent)
+        rows = number_staged_lines(rows, rows.sparkSession.read.parquet(staged_dir))
     return rows.orderBy(F.col("source_file").asc_nulls_last(), F.col("line").asc_nulls_last(),
                         F.col("ts").asc_nulls_last())
 
@@ -157,9 +162,10 @@ def export_records(
     target = Path(path).expanduser().absolute()
     _check_target(target)
     parquet = is_parquet_target(target)
-    rows = filtered_records(spark, result, record_filter, search, time_zone)
+    matching = matching_records(spark, result, record_filter, search, time_zone)
+    count = int(matching.count())  # a filtered Parquet scan; numbering lines is not needed for it
+    rows = numbered_in_file_order(matching, result)
     frame = parquet_frame(rows) if parquet else csv_frame(rows, time_zone)
-    count = int(frame.count())
     try:
         _publish_single_part(frame, target, parquet)
     except OSError as exc:
@@ -174,7 +180,8 @@ __all__ = [
     "RecordsExportError",
     "csv_frame",
     "export_records",
-    "filtered_records",
+    "matching_records",
+    "numbered_in_file_order",
     "is_parquet_target",
     "iso_timestamp",
     "parquet_frame",

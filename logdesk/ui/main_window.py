@@ -36,6 +36,7 @@ from logdesk.analysis.summarize import available_span
 from logdesk.ui.timefmt import zone
 
 DEFAULT_SIZE = QSize(1280, 820)
+SHUTDOWN_WAIT_MS = 15_000
 CSV_FILTER = "CSV files (*.csv)"
 PARQUET_FILTER = "Parquet files (*.parquet)"
 
@@ -46,7 +47,6 @@ def records_target(path: str, chosen_filter: str) -> Path:
     if target.suffix.lower() not in (".csv", ".parquet"):
         target = target.with_name(target.name + (".parquet" if chosen_filter == PARQUET_FILTER else ".csv"))
     return target
-SHUTDOWN_WAIT_MS = 15_000
 
 
 class MainWindow(QMainWindow):

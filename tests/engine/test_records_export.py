@@ -127,3 +127,9 @@ def test_unwritable_target_says_why(spark, run, tmp_path):
         export_records(spark, run, RecordFilter(), "", tmp_path / "missing" / "r.csv", "UTC")
     with pytest.raises(RecordsExportError, match="is a folder"):
         export_records(spark, run, RecordFilter(), "", tmp_path, "UTC")
+
+
+def test_a_run_without_records_exports_a_header_only(spark, run, tmp_path):
+    target = tmp_path / "none.csv"
+    assert export_records(spark, replace(run, records_path=""), RecordFilter(), "", target, "UTC") == 0
+    assert target.read_text(encoding="utf-8") == ",".join(EXPORT_COLUMNS) + "\n"
