@@ -42,6 +42,13 @@ class Backend(Protocol):
     ) -> RecordPage:
         ...
 
+    def export_records(
+        self, result: RunResult, record_filter: RecordFilter, search: str, path: Path,
+    ) -> int:
+        """Write the records of `record_filter` and `search` (within the run's own filter) to
+        `path`: Parquet when it ends in .parquet, else CSV. Returns the rows written; raises
+        OSError with a user-facing message when `path` cannot be written."""
+
     def malformed_rows(self, result: RunResult, limit: int) -> Sequence[tuple]:
         """(file, line, reason, raw) for the first `limit` malformed rows."""
 

@@ -132,6 +132,9 @@ def _process_parser() -> argparse.ArgumentParser:
                         help="only records before TIME; a date alone includes that whole day")
     parser.add_argument("--levels", metavar="LIST",
                         help="only these levels, comma-separated: " + ",".join(LEVELS))
+    parser.add_argument("--records", type=Path, metavar="FILE",
+                        help="also write the normalized records of the filter to FILE: CSV, or "
+                        "Parquet when FILE ends in .parquet")
     return parser
 
 
@@ -189,6 +192,7 @@ def _process(args: argparse.Namespace) -> int:
     folder = _existing_folder(folder)
     _require_files(folder)
     out_dir = _writable_folder(args.out or Path(settings.paths.output_dir))
+    records_file = _writable_file(args.records) if args.records is not None else None
     if out_dir == folder or folder in out_dir.parents:
         print(f"note: the output folder {out_dir} is inside the input folder; "
               "its reports will be read as logs by the next run of this folder", file=sys.stderr)
@@ -228,6 +232,8 @@ def _process(args: argparse.Namespace) -> int:
         alerts = evaluate_alerts(analytics, settings.alerts)
         written = write_reports(run, analytics, alerts, out_dir, settings)
         lines.end()
+        if records_file is not None:
+            records_written = _export_records(lines, spark, run, records_file, settings)
     except BaseException:
         lines.abort()
         raise
@@ -237,7 +243,22 @@ def _process(args: argparse.Namespace) -> int:
         ctrl_c.uninstall()
 
     print_summary(out, run, analytics, alerts, written, settings)
+    if records_file is not None:
+        print(f"records  {records_written:,} rows written to {records_file}", file=out)
     return EXIT_OK
+
+
+def _export_records(lines: StageLines, spark, run: RunResult, path: Path, settings: Settings) -> int:
+    """Write the run's records (its --from/--to/--levels filter) to `path`; returns the rows."""
+    from logdesk.engine.records_export import RecordsExportError, export_records
+
+    lines.begin("writing records")
+    try:
+        count = export_records(spark, run, RecordFilter(), "", path, settings.time_zone)
+    except RecordsExportError as exc:
+        raise UserError(str(exc)) from None
+    lines.end()
+    return count
 
 
 def _start_spark(create_session, settings: Settings):
@@ -359,6 +380,22 @@ def _writable_folder(folder: Path) -> Path:
     except OSError as exc:
         raise UserError(f"cannot write to output folder {folder}: {exc.strerror or exc}") from None
     return folder
+
+
+def _writable_file(path: Path) -> Path:
+    """Prove `path` can be written (its folder exists and takes a file) before Spark starts."""
+    path = path.expanduser().resolve()
+    if path.is_dir():
+        raise UserError(f"cannot write records to {path}: it is a folder")
+    if not path.parent.is_dir():
+        raise UserError(f"cannot write records to {path}: folder {path.parent} does not exist")
+    try:
+        fd, probe = tempfile.mkstemp(prefix=".logdesk-write-test-", dir=path.parent)
+        os.close(fd)
+        os.unlink(probe)
+    except OSError as exc:
+        raise UserError(f"cannot write records to {path}: {exc.strerror or exc}") from None
+    return path
 
 
 _DATE_ONLY = re.compile(r"^\d{4}-?\d{2}-?\d{2}$")

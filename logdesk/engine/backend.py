@@ -126,6 +126,14 @@ class SparkBackend:
         rows = records.page_frame(df, sort_column, descending, offset, limit).collect()
         return RecordPage(offset=offset, rows=records.rows_to_records(rows, self._time_zone(result)))
 
+    def export_records(
+        self, result: RunResult, record_filter: RecordFilter, search: str, path: Path,
+    ) -> int:
+        from logdesk.engine.records_export import export_records
+
+        return export_records(self._session(), result, record_filter, search, Path(path),
+                              self._time_zone(result))
+
     def malformed_rows(self, result: RunResult, limit: int) -> Sequence[tuple]:
         return records.read_malformed(result.malformed_csv_path, limit)
 

@@ -183,11 +183,15 @@ def _json_files(
             "folder": ingest.folder,
             "files": [
                 {"path": f.path, "format": f.format, "encoding": f.encoding, "data_lines": f.data_lines,
-                 "parsed_rows": f.parsed_rows, "malformed_rows": f.malformed_rows, "note": f.note}
+                 "parsed_rows": f.parsed_rows, "malformed_rows": f.malformed_rows, "note": f.note,
+                 "continuation_lines": f.continuation_lines,
+                 "malformed_samples": [{"line": m.line, "reason": m.reason, "raw": m.raw}
+                                       for m in f.malformed_samples]}
                 for f in ingest.files
             ],
             "totals": {"files": len(ingest.files), "data_lines": ingest.data_lines,
-                       "parsed_rows": ingest.parsed_rows, "malformed_rows": ingest.malformed_rows},
+                       "parsed_rows": ingest.parsed_rows, "malformed_rows": ingest.malformed_rows,
+                       "continuation_lines": ingest.continuation_lines},
         }),
     }
 

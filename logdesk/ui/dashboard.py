@@ -4,13 +4,11 @@ It only shows what it is given; the window decides when to compute it."""
 
 from __future__ import annotations
 
-import dataclasses
 from datetime import datetime, tzinfo
-from pathlib import Path
 from typing import Sequence
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QSplitter, QTabWidget, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QFrame, QHBoxLayout, QPushButton, QSplitter, QTabWidget, QVBoxLayout, QWidget
 
 from logdesk.results import Alert, Analytics, RunResult
 from logdesk.settings import Settings
@@ -19,32 +17,16 @@ from logdesk.ui.alerts_panel import AlertsPanel
 from logdesk.ui.cards import SEVERITY_COLOURS, CardsRow
 from logdesk.ui.charts import BarChart, ErrorsOverTimeChart
 from logdesk.ui.filter_bar import FilterBar
+from logdesk.ui.inputs_view import InputsView, nothing_readable_text
+from logdesk.ui.plain_text import plain_label
 from logdesk.ui.records_model import RecordsModel
 from logdesk.ui.records_view import RecordsView
 from logdesk.ui.table_panel import TablePanel
 
 
-def relative_path(path: str, folder: str) -> str:
-    try:
-        return Path(path).relative_to(folder).as_posix()
-    except ValueError:
-        return path
-
-
-def files_columns() -> list[tm.Column]:
-    return [
-        tm.Column("File", lambda f: f.path),
-        tm.Column("Format", lambda f: f.format),
-        tm.Column("Data lines", lambda f: f.data_lines, "int"),
-        tm.Column("Parsed", lambda f: f.parsed_rows, "int"),
-        tm.Column("Malformed", lambda f: f.malformed_rows, "int"),
-        tm.Column("Encoding", lambda f: f.encoding),
-        tm.Column("Note", lambda f: f.note),
-    ]
-
-
 class Dashboard(QWidget):
-    TAB_OVERVIEW, TAB_ERRORS, TAB_SOURCES, TAB_RECORDS, TAB_ALERTS, TAB_FILES = range(6)
+    TAB_OVERVIEW, TAB_ERRORS, TAB_SOURCES, TAB_RECORDS, TAB_ALERTS, TAB_INPUTS = range(6)
+    TAB_FILES = TAB_INPUTS  # the tab's earlier name
 
     def __init__(self, records_model: RecordsModel, parent=None) -> None:
         super().__init__(parent)
@@ -88,7 +70,9 @@ class Dashboard(QWidget):
 
         self.records_view = RecordsView(records_model)
         self.alerts_panel = AlertsPanel()
-        self.files = TablePanel("files", "Input files (every data line is parsed or malformed)", files_columns())
+        self.inputs = InputsView()
+        self.files = self.inputs.files  # the per-file table
+        self._build_banner()
 
         self.tabs = QTabWidget()
         self.tabs.setObjectName("dashboardTabs")
@@ -98,27 +82,49 @@ class Dashboard(QWidget):
         self.tabs.addTab(sources, "Sources")
         self.tabs.addTab(self.records_view, "Records")
         self.tabs.addTab(self.alerts_panel, "Alerts")
-        self.tabs.addTab(self.files, "Files")
+        self.tabs.addTab(self.inputs, "Inputs")
         for i, tip in enumerate((
             "Charts of errors over time and by type, IP and service",
             "Top error types, error trend and severity breakdown",
             "Records and errors per IP, service and endpoint",
             "Every record: search, sort, copy",
             "Alerts for the current filter and the alert history",
-            "What was read from each input file",
+            "What was read from each input file: format, encoding, records, malformed lines",
         )):
             self.tabs.setTabToolTip(i, tip)
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.banner)
         layout.addWidget(self.filter_bar)
         layout.addWidget(self.cards)
         layout.addWidget(self.tabs, 1)
 
+    def _build_banner(self) -> None:
+        """A plain statement, above everything, for a folder of which nothing could be read."""
+        self.banner = QFrame()
+        self.banner.setObjectName("nothingReadableBanner")
+        self.banner.setFrameShape(QFrame.Shape.StyledPanel)
+        self.banner.setStyleSheet("#nothingReadableBanner { background: #fff4ce; border: 1px solid #d9a400; }")
+        self.banner_label = plain_label("")
+        self.banner_label.setObjectName("nothingReadableText")
+        self.banner_label.setWordWrap(True)
+        self.banner_label.setStyleSheet("color: #3b2f00;")
+        self.banner_button = QPushButton("Show inputs")
+        self.banner_button.clicked.connect(lambda: self.tabs.setCurrentIndex(Dashboard.TAB_INPUTS))
+        row = QHBoxLayout(self.banner)
+        row.addWidget(self.banner_label, 1)
+        row.addWidget(self.banner_button)
+        self.banner.hide()
+
     def show_result_files(self, result: RunResult, tz: tzinfo) -> None:
-        # paths below the input folder: the common prefix would hide what tells files apart
-        self.files.set_rows([dataclasses.replace(f, path=relative_path(f.path, result.ingest.folder))
-                             for f in result.ingest.files], tz)
+        """The Inputs tab, and the banner when not one record could be read."""
+        self.inputs.set_ingest(result.ingest, tz)
+        text = nothing_readable_text(result.ingest)
+        self.banner_label.setText(text)
+        self.banner.setVisible(bool(text))
+        if text:
+            self.tabs.setCurrentIndex(Dashboard.TAB_INPUTS)
 
     def show_analytics(
         self, result: RunResult, analytics: Analytics, alerts: Sequence[Alert],

@@ -37,6 +37,16 @@ from logdesk.ui.timefmt import zone
 
 DEFAULT_SIZE = QSize(1280, 820)
 SHUTDOWN_WAIT_MS = 15_000
+CSV_FILTER = "CSV files (*.csv)"
+PARQUET_FILTER = "Parquet files (*.parquet)"
+
+
+def records_target(path: str, chosen_filter: str) -> Path:
+    """The file to write: the chosen filter's extension is added when the name has neither."""
+    target = Path(path)
+    if target.suffix.lower() not in (".csv", ".parquet"):
+        target = target.with_name(target.name + (".parquet" if chosen_filter == PARQUET_FILTER else ".csv"))
+    return target
 
 
 class MainWindow(QMainWindow):
@@ -44,6 +54,7 @@ class MainWindow(QMainWindow):
     run_completed = Signal(bool, str)
     spark_state_changed = Signal(str)  # "starting" | "ready" | "failed"
     analytics_changed = Signal()
+    records_export_completed = Signal(bool, str)  # (ok, path or message) per records export
 
     def __init__(
         self, backend: Backend, settings: Settings, *, qsettings: QSettings | None = None,
@@ -67,6 +78,8 @@ class MainWindow(QMainWindow):
         self.engine.worker.finished.connect(self._run_finished)
         self.engine.worker.failed.connect(self._run_failed)
         self.engine.worker.cancelled.connect(self._run_cancelled)
+        self.engine.worker.records_exported.connect(self._records_exported)
+        self.engine.worker.export_failed.connect(self._records_export_failed)
 
         self.result: RunResult | None = None
         self.analytics: Analytics | None = None
@@ -80,6 +93,7 @@ class MainWindow(QMainWindow):
         self._closed = False
         self.last_export_dir: Path | None = None
         self._malformed_dialog: MalformedDialog | None = None
+        self._records_export = None  # the ExportJob on the engine thread, if any
 
         self.records_model = RecordsModel(self.engine, parent=self)
         self.dashboard = Dashboard(self.records_model)
@@ -128,6 +142,9 @@ class MainWindow(QMainWindow):
                                         "Choose a folder of log files to analyze")
         self.export_action = self._action("&Export reports…", self.export_reports, "Ctrl+E",
                                           "Write CSV and JSON reports for the current filter")
+        self.export_records_action = self._action(
+            "Export re&cords…", self.export_records, "Ctrl+Shift+E",
+            "Write the records of the current filter and search to a CSV or Parquet file")
         self.refresh_action = self._action("&Refresh", self.refresh, QKeySequence.StandardKey.Refresh,
                                            "Process the open folder again")
         self.cancel_action = self._action("&Cancel run", self.cancel_run, "Esc", "Stop the run in progress")
@@ -147,6 +164,7 @@ class MainWindow(QMainWindow):
         menu.addAction(self.refresh_action)
         menu.addSeparator()
         menu.addAction(self.export_action)
+        menu.addAction(self.export_records_action)
         menu.addSeparator()
         menu.addAction(self.quit_action)
         edit = self.menuBar().addMenu("&Edit")
@@ -226,16 +244,23 @@ class MainWindow(QMainWindow):
     def tz(self):
         return zone(self.result.cube.time_zone if self.result else self.settings.time_zone)
 
+    @property
+    def is_exporting_records(self) -> bool:
+        return self._records_export is not None
+
     def _set_running(self, running: bool) -> None:
+        exporting = self.is_exporting_records
         self.cancel_action.setEnabled(running)
         self.cancel_button.setVisible(running)
-        self.progress_bar.setVisible(running)
-        self.stage_label.setVisible(running)
+        self.progress_bar.setVisible(running or exporting)
+        self.stage_label.setVisible(running or exporting)
         self.export_action.setEnabled(not running and self.result is not None)
+        self.export_records_action.setEnabled(not running and not exporting and self.result is not None)
         self.refresh_action.setEnabled(not running and self.result is not None)
         if not running:
             self.progress_bar.setValue(0)
-            self.stage_label.setText("")
+            if not exporting:
+                self.stage_label.setText("")
 
     def _set_spark_state(self, state: str, text: str, tip: str = "") -> None:
         self.spark_state = state
@@ -456,6 +481,49 @@ class MainWindow(QMainWindow):
             f"Wrote {len(written)} files to {folder} for {self.analytics.filter.describe()}:\n\n{names}",
         )
         return list(written)
+
+    def export_records(self) -> None:
+        """Ask for a file, then write the records of the filter bar and the records search."""
+        if self.result is None:
+            self.messenger.info("Nothing to export", "Open a folder first; records come from a processed folder.")
+            return
+        start = str(self.default_export_dir() / "records.csv")
+        path, chosen = QFileDialog.getSaveFileName(
+            self, "Export records", start, f"{CSV_FILTER};;{PARQUET_FILTER}")
+        if path:
+            self.export_records_to(records_target(path, chosen))
+
+    def export_records_to(self, path: Path) -> bool:
+        """Start writing the current records to `path` on the engine thread (Parquet when it
+        ends in .parquet, else CSV); records_export_completed tells the outcome."""
+        if self.result is None or self.is_exporting_records or self.is_running:
+            return False
+        record_filter = self.dashboard.filter_bar.current
+        self._records_export = self.engine.export_records(
+            self.result, record_filter, self.records_model.search, Path(path))
+        self.progress_bar.setRange(0, 0)  # busy: Spark gives no fraction for one write
+        self.stage_label.setText("Exporting records…")
+        self._set_running(self.is_running)
+        self.statusBar().showMessage(f"Exporting records to {path}…")
+        return True
+
+    def _export_done(self) -> None:
+        self._records_export = None
+        self.progress_bar.setRange(0, 1000)
+        self._set_running(self.is_running)
+
+    def _records_exported(self, job, rows: int) -> None:
+        self._export_done()
+        what = job.record_filter.describe() + (f", search “{job.search}”" if job.search else "")
+        self.statusBar().showMessage(f"Exported {rows:,} record{'s' if rows != 1 else ''} ({what}) to {job.path}", 15_000)
+        self.records_export_completed.emit(True, str(job.path))
+
+    def _records_export_failed(self, job, message: str, details: str) -> None:
+        self._export_done()
+        self.statusBar().showMessage(f"Records export failed: {message}", 15_000)
+        if not self._closing:
+            self.messenger.error("Export failed", f"Could not write records to {job.path}:\n{message}", details)
+        self.records_export_completed.emit(False, message)
 
     def alerts_log_path(self) -> Path:
         return self.default_export_dir() / "alerts.log"

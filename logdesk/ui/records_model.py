@@ -62,6 +62,11 @@ class RecordsModel(QAbstractTableModel):
         return self._pending_offset is not None
 
     @property
+    def search(self) -> str:
+        """The search the rows are filtered by (what the backend was asked for)."""
+        return self._search
+
+    @property
     def sort_state(self) -> tuple[str, bool]:
         return self._sort_column, self._descending
 

@@ -39,6 +39,14 @@ class RecordsQuery:
     limit: int = 0
 
 
+@dataclass(frozen=True)
+class ExportJob:
+    result: RunResult
+    record_filter: RecordFilter
+    search: str
+    path: Path
+
+
 class _Generation:
     """The newest records generation; the worker skips queries that are already stale."""
 
@@ -63,6 +71,8 @@ class EngineWorker(QObject):
     records_failed = Signal(int, str)
     malformed_ready = Signal(object)  # tuple of rows
     malformed_failed = Signal(str)
+    records_exported = Signal(object, int)  # ExportJob, rows written
+    export_failed = Signal(object, str, str)  # ExportJob, short message, details
     stopped = Signal()
 
     def __init__(self, backend: Backend, generation: _Generation) -> None:
@@ -136,6 +146,15 @@ class EngineWorker(QObject):
         else:
             self.malformed_ready.emit(rows)
 
+    @Slot(object)
+    def export_records(self, job: ExportJob) -> None:
+        try:
+            rows = self._backend.export_records(job.result, job.record_filter, job.search, job.path)
+        except Exception as exc:  # noqa: BLE001 - reported to the user
+            self.export_failed.emit(job, _short(exc), traceback.format_exc())
+        else:
+            self.records_exported.emit(job, int(rows))
+
     @Slot()
     def stop(self) -> None:
         try:
@@ -155,6 +174,7 @@ class EngineClient(QObject):
     _count_requested = Signal(object)
     _fetch_requested = Signal(object)
     _malformed_requested = Signal(object, int)
+    _export_requested = Signal(object)
     _stop_requested = Signal()
 
     def __init__(self, backend: Backend, parent: QObject | None = None) -> None:
@@ -171,6 +191,7 @@ class EngineClient(QObject):
         self._count_requested.connect(self.worker.count_records)
         self._fetch_requested.connect(self.worker.fetch_records)
         self._malformed_requested.connect(self.worker.malformed_rows)
+        self._export_requested.connect(self.worker.export_records)
         self._stop_requested.connect(self.worker.stop)
         self.thread.start()
         self._shut_down = False
@@ -199,6 +220,13 @@ class EngineClient(QObject):
 
     def malformed_rows(self, result: RunResult, limit: int) -> None:
         self._malformed_requested.emit(result, limit)
+
+    def export_records(self, result: RunResult, record_filter: RecordFilter, search: str, path: Path) -> ExportJob:
+        """Queue an export on the engine thread; the worker answers with records_exported or
+        export_failed, carrying the returned job."""
+        job = ExportJob(result, record_filter, search, Path(path))
+        self._export_requested.emit(job)
+        return job
 
     # -- shutdown -------------------------------------------------------------------------
     def shutdown(self, wait_ms: int = 20_000) -> bool:

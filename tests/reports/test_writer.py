@@ -242,11 +242,14 @@ def test_json_documents(run, tmp_path):
         "folder": "/data/logs",
         "files": [
             {"path": "/data/logs/app.log", "format": "plain", "encoding": "utf-8", "data_lines": 21,
-             "parsed_rows": 20, "malformed_rows": 1, "note": ""},
+             "parsed_rows": 20, "malformed_rows": 1, "note": "", "continuation_lines": 0,
+             "malformed_samples": []},
             {"path": "/data/logs/empty.log", "format": "plain", "encoding": "utf-8", "data_lines": 0,
-             "parsed_rows": 0, "malformed_rows": 0, "note": "no data lines"},
+             "parsed_rows": 0, "malformed_rows": 0, "note": "no data lines", "continuation_lines": 0,
+             "malformed_samples": []},
         ],
-        "totals": {"files": 2, "data_lines": 21, "parsed_rows": 20, "malformed_rows": 1},
+        "totals": {"files": 2, "data_lines": 21, "parsed_rows": 20, "malformed_rows": 1,
+                   "continuation_lines": 0},
     }
     text = read(out / "json/summary.json")
     assert text.startswith('{\n  "alert_thresholds"') and text.endswith("}\n")  # indent 2, sorted keys

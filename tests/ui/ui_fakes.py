@@ -16,6 +16,8 @@ import numpy as np
 
 from logdesk.backend import RECORD_COLUMNS, RecordPage
 from logdesk.control import Cancelled, RunControl
+from logdesk.reports.csv_safety import neutralize
+from logdesk.reports.formats import iso_ms
 from logdesk.results import (
     DIMENSIONS,
     ERROR_LEVELS,
@@ -25,11 +27,15 @@ from logdesk.results import (
     FactTable,
     FileIngest,
     IngestReport,
+    MalformedSample,
     RecordFilter,
     RunResult,
 )
 from logdesk.settings import Settings
 
+# The columns of an exported records file (logdesk.engine.records_export.EXPORT_COLUMNS, which
+# window tests must not import: the UI side knows no Spark).
+EXPORT_COLUMNS = ("timestamp", "level", "service", "ip", "endpoint", "message", "error_type", "source_file", "line")
 BASE = datetime(2024, 3, 1, tzinfo=timezone.utc)
 MARKUP = "<b>bold</b><img src=x>"
 
@@ -60,6 +66,7 @@ GROUPS: tuple[Group, ...] = (
     Group(47, "CRITICAL", 1, "payments-service-with-a-rather-long-name", "10.0.0.4", "/pay", "OutOfMemory"),
     Group(47, "UNKNOWN", 1, "payments-service-with-a-rather-long-name", "10.0.0.4", "/pay"),
 )
+APP_CONTINUATION_LINES = 4
 MALFORMED = (
     ("app.log", 7, "no timestamp", "garbage <i>line</i>"),
     ("app.log", 9, "no timestamp", "=cmd|' /C calc'!A0"),
@@ -148,9 +155,13 @@ def make_cube(records: Sequence[Rec], bucket_seconds: int = 3600) -> Cube:
 
 def make_result(folder: Path, records: Sequence[Rec] | None = None) -> RunResult:
     records = expand() if records is None else records
+    samples = {name: tuple(MalformedSample(line, reason, raw) for f, line, reason, raw in MALFORMED if f == name)
+               for name in ("app.log", "other.csv")}
     files = (
-        FileIngest(str(folder / "app.log"), "text", len(records) + 2, len(records), 2),
-        FileIngest(str(folder / "other.csv"), "csv", 1, 0, 1),
+        FileIngest(str(folder / "app.log"), "text", len(records) + 2 + APP_CONTINUATION_LINES, len(records), 2,
+                   continuation_lines=APP_CONTINUATION_LINES, malformed_samples=samples["app.log"]),
+        FileIngest(str(folder / "sub" / "other.csv"), "csv", 1, 0, 1, encoding="utf-16",
+                   note="header only partly recognized", malformed_samples=samples["other.csv"]),
     )
     return RunResult(
         input_folder=str(folder),
@@ -191,6 +202,8 @@ class FakeBackend:
     fetches: list[tuple] = field(default_factory=list)
     run_entered: threading.Event = field(default_factory=threading.Event)
     threads: set[str] = field(default_factory=set)
+    exports: list[tuple] = field(default_factory=list)
+    export_error: Exception | None = None
 
     def start(self, settings: Settings) -> None:
         self.threads.add(threading.current_thread().name)
@@ -253,6 +266,36 @@ class FakeBackend:
         if descending:
             rows = sorted(rows, key=lambda row: row[column], reverse=True)
         return RecordPage(offset=offset, rows=tuple(rows[offset:offset + limit]))
+
+    def export_records(self, result: RunResult, record_filter: RecordFilter, search: str, path: Path) -> int:
+        """Writes the matching records for real: CSV like the engine (ISO times, formula-safe
+        cells), Parquet with pyarrow; source_file is app.log, line the record's position."""
+        self.threads.add(threading.current_thread().name)
+        self.exports.append((record_filter, search, Path(path), threading.current_thread().name))
+        if self.export_error is not None:
+            raise self.export_error
+        source = str(Path(result.input_folder) / "app.log")
+        matching = set(map(id, self._matching(record_filter, search)))
+        rows = [
+            (rec.ts, rec.level, rec.service, rec.ip, rec.endpoint, rec.message, rec.error_type, source, line)
+            for line, rec in enumerate(self.records, start=1) if id(rec) in matching
+        ]
+        target = Path(path)
+        tmp = target.with_name(f".{target.name}.tmp")
+        if target.suffix == ".parquet":
+            import pyarrow as pa
+            import pyarrow.parquet as pq
+
+            columns = list(zip(*rows)) if rows else [[] for _ in EXPORT_COLUMNS]
+            pq.write_table(pa.table({name: list(values) for name, values in zip(EXPORT_COLUMNS, columns)}), tmp)
+        else:
+            with open(tmp, "w", encoding="utf-8", newline="") as handle:
+                writer = csv.writer(handle, lineterminator="\n")
+                writer.writerow(EXPORT_COLUMNS)
+                for row in rows:
+                    writer.writerow([iso_ms(row[0], timezone.utc), *(neutralize(v) for v in row[1:])])
+        tmp.replace(target)
+        return len(rows)
 
     def malformed_rows(self, result: RunResult, limit: int) -> Sequence[tuple]:
         return MALFORMED[:limit]
