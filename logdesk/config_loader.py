@@ -536,13 +536,13 @@ def _format_problems(entry: Mapping, seen_names: set[str]) -> list[str]:
     else:
         problems.extend(_pattern_problems(pattern))
     timestamp_pattern = entry.get("timestamp_pattern")
-    if timestamp_pattern is not None and (
-        not isinstance(timestamp_pattern, str) or not timestamp_pattern.strip()
-    ):
-        problems.append(
-            "timestamp_pattern must be a Spark datetime pattern like 'yyyy-MM-dd HH:mm:ss' "
-            "or null (logdesk's own timestamp parser)"
-        )
+    if timestamp_pattern is not None:
+        problem = datetime_pattern_problem(timestamp_pattern)
+        if problem:
+            problems.append(
+                f"timestamp_pattern {problem}; it must be a Spark datetime pattern like "
+                "'yyyy-MM-dd HH:mm:ss' or null (logdesk's own timestamp parser)"
+            )
     for flag in ("yearless", "multiline"):
         if flag in entry and not isinstance(entry[flag], bool):
             problems.append(f"{flag} must be true or false, not {_show(entry[flag])}")
@@ -556,6 +556,30 @@ def _format_problems(entry: Mapping, seen_names: set[str]) -> list[str]:
             except re.error as exc:
                 problems.append(f"skip is not a valid regular expression: {exc}")
     return problems
+
+
+# Letters Spark 4 takes in a datetime pattern for parsing; others (week-based Y w W u e c,
+# E F, q Q, ...) fail the whole query even in try_to_timestamp (measured).
+SPARK_PARSE_LETTERS = "GyDMLdahKkHmsSVzOXxZ"
+
+
+def datetime_pattern_problem(pattern: Any) -> str | None:
+    """Why Spark would refuse `pattern` for parsing, or None when it takes it."""
+    if not isinstance(pattern, str) or not pattern.strip():
+        return "is not text"
+    quoted = False
+    for char in pattern:
+        if char == "'":
+            quoted = not quoted  # '' inside or outside quotes toggles twice: a literal quote
+        elif quoted:
+            continue
+        elif char.isascii() and char.isalpha() and char not in SPARK_PARSE_LETTERS:
+            return f"uses {char!r}, which Spark cannot parse (letters: {SPARK_PARSE_LETTERS})"
+        elif char in "#{}":
+            return f"uses {char!r}, reserved in Spark datetime patterns (quote it: '{char}')"
+    if quoted:
+        return "has an unclosed quote"
+    return None
 
 
 def _pattern_problems(pattern: str) -> list[str]:
@@ -618,7 +642,9 @@ def _atomic_write(target: Path, text: str) -> None:
 
 __all__ = [
     "MAPPED_LEVELS",
+    "SPARK_PARSE_LETTERS",
     "ConfigError",
+    "datetime_pattern_problem",
     "load_settings",
     "save_user_settings",
     "settings_to_dict",

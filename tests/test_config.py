@@ -414,7 +414,9 @@ def test_default_yaml_example_format_is_valid():
         ({"name": "myapp", "pattern": "(?P<ts>\\S+)", "skip": "(#"},
          "formats[0] ('myapp'): skip is not a valid regular expression"),
         ({"name": "myapp", "pattern": "(?P<ts>\\S+)", "timestamp_pattern": 5},
-         "formats[0] ('myapp'): timestamp_pattern must be a Spark datetime pattern"),
+         "formats[0] ('myapp'): timestamp_pattern is not text; it must be a Spark datetime"),
+        ({"name": "myapp", "pattern": "(?P<ts>\\S+)", "timestamp_pattern": "YYYY-MM-dd"},
+         "formats[0] ('myapp'): timestamp_pattern uses 'Y', which Spark cannot parse"),
     ],
 )
 def test_invalid_format_names_the_format_and_the_problem(tmp_path, entry, problem):
@@ -441,3 +443,20 @@ def test_saved_formats_round_trip(tmp_path):
     # saving the defaults again removes the list from the user file
     save_user_settings({"formats": []}, target)
     assert "formats" not in (yaml.safe_load(target.read_text(encoding="utf-8")) or {})
+
+
+@pytest.mark.parametrize(
+    "pattern, problem",
+    [
+        ("yyyy-MM-dd'T'HH:mm:ss.SSSXXX", None),
+        ("dd/MMM/yyyy:HH:mm:ss Z", None),
+        ("yyyy 'o''clock' HH", None),
+        ("EEE MMM d HH:mm:ss yyyy", "uses 'E'"),
+        ("yyyy-ww", "uses 'w'"),
+        ("yyyy #", "uses '#'"),
+        ("yyyy 'T", "unclosed quote"),
+    ],
+)
+def test_datetime_pattern_problem(pattern, problem):
+    found = config_loader.datetime_pattern_problem(pattern)
+    assert (found is None) if problem is None else (problem in found)

@@ -275,6 +275,14 @@ def test_group_names_are_java_names_and_levels_are_mapped():
     assert {lv.upper() for lv in levels if lv} <= set(DEFAULT_LEVEL_MAPPING)
 
 
+def test_timestamp_patterns_pass_the_config_check():
+    from logdesk.config_loader import datetime_pattern_problem
+
+    for fmt in BUILTIN_FORMATS:
+        if fmt.timestamp_pattern:
+            assert datetime_pattern_problem("yyyy " + fmt.timestamp_pattern) is None, fmt.name
+
+
 def test_rfc3164_without_pri_has_no_level_group_value():
     fields = python_fields(BY_NAME["syslog_rfc3164"], SAMPLES["syslog_rfc3164"][0][0])
     assert "pri" not in fields and "level" not in fields
