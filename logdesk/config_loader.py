@@ -27,6 +27,7 @@ from logdesk.settings import (
     PathSettings,
     Settings,
     SparkSettings,
+    TextFormatSettings,
     parse_duration,
 )
 from logdesk.spark_urls import MASTER_FORMS, validate_master
@@ -47,6 +48,10 @@ SECTIONS: dict[str, type] = {
 }
 LEVEL_MAPPING = "level_mapping"
 TOP_LEVEL_SCALARS: tuple[str, ...] = ("time_zone",)
+# The user's plain-text formats: YAML key `formats`, Settings.text_formats. A later layer's list
+# replaces an earlier one whole (entries are not merged).
+FORMATS = "formats"
+FORMATS_FIELD = "text_formats"
 
 
 class ConfigError(ValueError):
@@ -81,6 +86,8 @@ def settings_to_dict(settings: Settings) -> dict[str, Any]:
         value = getattr(settings, f.name)
         if f.name in SECTIONS:
             out[f.name] = dataclasses.asdict(value)
+        elif f.name == FORMATS_FIELD:
+            out[FORMATS] = [dataclasses.asdict(spec) for spec in value]
         elif f.name == LEVEL_MAPPING:
             out[f.name] = dict(value)
         else:
@@ -243,7 +250,7 @@ def _merge_layer(
                     continue
                 mapping[raw_key] = level
                 origin[f"{key}.{raw_key}"] = source
-        elif key in TOP_LEVEL_SCALARS:
+        elif key in TOP_LEVEL_SCALARS or key == FORMATS:
             merged[key] = value
             origin[key] = source
         else:
@@ -254,7 +261,7 @@ def _all_key_paths() -> list[str]:
     paths = [
         f"{section}.{f.name}" for section, cls in SECTIONS.items() for f in dataclasses.fields(cls)
     ]
-    return paths + list(SECTIONS) + list(TOP_LEVEL_SCALARS) + [LEVEL_MAPPING]
+    return paths + list(SECTIONS) + list(TOP_LEVEL_SCALARS) + [LEVEL_MAPPING, FORMATS]
 
 
 def _unknown_entry(key_path: str, source: str) -> str:
@@ -322,9 +329,11 @@ def _validate(merged: dict[str, Any], origin: dict[str, str]) -> Settings:
         raw: check(f"{LEVEL_MAPPING}.{raw}", level, _mapped_level)
         for raw, level in merged.get(LEVEL_MAPPING, {}).items()
     }
+    text_formats = _text_formats(merged.get(FORMATS), origin.get(FORMATS), problems)
     if problems:
         raise ConfigError(problems)
     kwargs: dict[str, Any] = {name: SECTIONS[name](**values) for name, values in sections.items()}
+    kwargs[FORMATS_FIELD] = text_formats
     if time_zone is not None:
         kwargs["time_zone"] = time_zone
     if LEVEL_MAPPING in merged:
@@ -463,6 +472,136 @@ def _mapped_level(value: Any) -> str:
     return value.strip().upper()
 
 
+# Java takes group names of ASCII letters and digits only (no underscore), starting with a letter
+_JAVA_GROUP_NAME = re.compile(r"^[A-Za-z][A-Za-z0-9]*$")
+_TIMESTAMP_GROUP = re.compile(r"^(?:ts\d*|date)$")
+_FORMAT_KEYS = tuple(f.name for f in dataclasses.fields(TextFormatSettings))
+
+
+def _text_formats(
+    value: Any, source: str | None, problems: list[str]
+) -> tuple[TextFormatSettings, ...]:
+    """The `formats` list; each problem names the entry (index and name) and what is wrong."""
+    where = f" (in {source})" if source else ""
+    if value is None:
+        return ()
+    if not isinstance(value, list):
+        problems.append(
+            f"{FORMATS} must be a list of formats (name, pattern, ...), not {_type_name(value)}"
+            + where
+        )
+        return ()
+    specs: list[TextFormatSettings] = []
+    seen: set[str] = set()
+    for i, entry in enumerate(value):
+        label = f"{FORMATS}[{i}]"
+        if not isinstance(entry, Mapping):
+            problems.append(f"{label} must be a mapping with name and pattern{where}")
+            continue
+        name = entry.get("name")
+        if isinstance(name, str) and name.strip():
+            label += f" ({name.strip()!r})"
+        found = _format_problems(entry, seen)
+        problems.extend(f"{label}: {problem}{where}" for problem in found)
+        if not found:
+            seen.add(entry["name"].strip())
+            specs.append(
+                TextFormatSettings(
+                    name=entry["name"].strip(),
+                    pattern=entry["pattern"],
+                    timestamp_pattern=entry.get("timestamp_pattern"),
+                    yearless=entry.get("yearless", False),
+                    multiline=entry.get("multiline", True),
+                    skip=entry.get("skip"),
+                )
+            )
+    return tuple(specs)
+
+
+def _format_problems(entry: Mapping, seen_names: set[str]) -> list[str]:
+    problems: list[str] = []
+    unknown = [str(k) for k in entry if k not in _FORMAT_KEYS]
+    if unknown:
+        problems.append(
+            "unknown key " + ", ".join(unknown) + " (allowed: " + ", ".join(_FORMAT_KEYS) + ")"
+        )
+    name = entry.get("name")
+    if not isinstance(name, str) or not name.strip():
+        problems.append("name must be non-empty text")
+    elif name.strip() in seen_names:
+        problems.append(f"name {name.strip()!r} is used by an earlier format")
+    pattern = entry.get("pattern")
+    if not isinstance(pattern, str) or not pattern:
+        problems.append("pattern must be a regular expression (text)")
+    else:
+        problems.extend(_pattern_problems(pattern))
+    timestamp_pattern = entry.get("timestamp_pattern")
+    if timestamp_pattern is not None:
+        problem = datetime_pattern_problem(timestamp_pattern)
+        if problem:
+            problems.append(
+                f"timestamp_pattern {problem}; it must be a Spark datetime pattern like "
+                "'yyyy-MM-dd HH:mm:ss' or null (logdesk's own timestamp parser)"
+            )
+    for flag in ("yearless", "multiline"):
+        if flag in entry and not isinstance(entry[flag], bool):
+            problems.append(f"{flag} must be true or false, not {_show(entry[flag])}")
+    skip = entry.get("skip")
+    if skip is not None:
+        if not isinstance(skip, str) or not skip:
+            problems.append("skip must be a regular expression (text) or null")
+        else:
+            try:
+                re.compile(skip)
+            except re.error as exc:
+                problems.append(f"skip is not a valid regular expression: {exc}")
+    return problems
+
+
+# Letters Spark 4 takes in a datetime pattern for parsing; others (week-based Y w W u e c,
+# E F, q Q, ...) fail the whole query even in try_to_timestamp (measured).
+SPARK_PARSE_LETTERS = "GyDMLdahKkHmsSVzOXxZ"
+
+
+def datetime_pattern_problem(pattern: Any) -> str | None:
+    """Why Spark would refuse `pattern` for parsing, or None when it takes it."""
+    if not isinstance(pattern, str) or not pattern.strip():
+        return "is not text"
+    quoted = False
+    for char in pattern:
+        if char == "'":
+            quoted = not quoted  # '' inside or outside quotes toggles twice: a literal quote
+        elif quoted:
+            continue
+        elif char.isascii() and char.isalpha() and char not in SPARK_PARSE_LETTERS:
+            return f"uses {char!r}, which Spark cannot parse (letters: {SPARK_PARSE_LETTERS})"
+        elif char in "#{}":
+            return f"uses {char!r}, reserved in Spark datetime patterns (quote it: '{char}')"
+    if quoted:
+        return "has an unclosed quote"
+    return None
+
+
+def _pattern_problems(pattern: str) -> list[str]:
+    try:
+        compiled = re.compile(pattern)
+    except re.error as exc:
+        return [f"pattern is not a valid regular expression: {exc}"]
+    problems: list[str] = []
+    bad = [g for g in compiled.groupindex if not _JAVA_GROUP_NAME.match(g)]
+    if bad:
+        problems.append(
+            "group name " + ", ".join(bad) + " cannot be used (Spark's Java regex takes "
+            "letters and digits only, starting with a letter: no underscore)"
+        )
+    if not any(_TIMESTAMP_GROUP.match(g) for g in compiled.groupindex):
+        problems.append(
+            "pattern has no timestamp group: name it (?P<ts>...), or (?P<date>...) and "
+            "(?P<time>...)"
+        )
+    return problems
+
+
 VALIDATORS: dict[str, Validator] = {
     "spark.master": _master,
     "spark.driver_memory": _driver_memory,
@@ -503,7 +642,9 @@ def _atomic_write(target: Path, text: str) -> None:
 
 __all__ = [
     "MAPPED_LEVELS",
+    "SPARK_PARSE_LETTERS",
     "ConfigError",
+    "datetime_pattern_problem",
     "load_settings",
     "save_user_settings",
     "settings_to_dict",

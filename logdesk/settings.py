@@ -51,11 +51,25 @@ DEFAULT_LEVEL_MAPPING: Mapping[str, str] = {
     "W": "WARN", "WARN": "WARN", "WARNING": "WARN",
     "E": "ERROR", "ERR": "ERROR", "ERROR": "ERROR", "SEVERE": "ERROR",
     "CRIT": "CRITICAL", "CRITICAL": "CRITICAL", "FATAL": "CRITICAL", "F": "CRITICAL",
+    "A": "CRITICAL",  # Android logcat "assert"
     "EMERG": "CRITICAL", "EMERGENCY": "CRITICAL", "ALERT": "CRITICAL", "PANIC": "CRITICAL",
     # syslog numeric severities
     "0": "CRITICAL", "1": "CRITICAL", "2": "CRITICAL", "3": "ERROR",
     "4": "WARN", "5": "INFO", "6": "INFO", "7": "DEBUG",
 }
+
+
+@dataclass(frozen=True)
+class TextFormatSettings:
+    """A user-defined plain-text log format (config `formats:`); the engine turns it into a
+    logdesk.engine.text_formats.TextFormat (see there for what each field means)."""
+
+    name: str
+    pattern: str  # regex with named groups (ts or date+time, level, message, ...)
+    timestamp_pattern: str | None = None  # Spark datetime pattern; None = generic parser
+    yearless: bool = False
+    multiline: bool = True
+    skip: str | None = None  # header/directive lines: neither records nor malformed
 
 
 @dataclass(frozen=True)
@@ -68,6 +82,8 @@ class Settings:
     time_zone: str = "UTC"  # zone for naive timestamps and for hour/day buckets
     # raw level (upper-cased) -> one of DEBUG, INFO, WARN, ERROR, CRITICAL
     level_mapping: Mapping[str, str] = field(default_factory=lambda: dict(DEFAULT_LEVEL_MAPPING))
+    # user-defined plain-text formats (config key `formats`), tried before the built-in ones
+    text_formats: tuple[TextFormatSettings, ...] = ()
 
 
 _UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400}

@@ -18,7 +18,7 @@ from logdesk.config_loader import (
     settings_to_dict,
 )
 from logdesk.paths import default_config_file, user_config_file
-from logdesk.settings import DEFAULT_LEVEL_MAPPING, Settings
+from logdesk.settings import DEFAULT_LEVEL_MAPPING, Settings, TextFormatSettings
 from logdesk.spark_urls import validate_master
 
 
@@ -353,3 +353,110 @@ def test_valid_masters(master):
 @pytest.mark.parametrize("master", ["", "yarn", "local[x]", "spark://host", "http://h:1", " local"])
 def test_invalid_masters(master):
     assert validate_master(master) is not None
+
+
+# --------------------------------------------------------------------------- user text formats
+
+MYAPP_FORMAT = r"(?P<ts>\d{2}\.\d{2}\.\d{4} \d{2}:\d{2}:\d{2}) \[(?P<level>\w+)\] (?P<message>.*)"
+
+
+def test_formats_load_into_text_format_settings(tmp_path):
+    user = tmp_path / "user.yaml"
+    user.write_text(
+        yaml.safe_dump(
+            {
+                "formats": [
+                    {"name": "myapp", "pattern": MYAPP_FORMAT,
+                     "timestamp_pattern": "dd.MM.yyyy HH:mm:ss"},
+                    {"name": "kernel", "pattern": r"\[(?P<ts>[^\]]+)\] (?P<message>.*)",
+                     "yearless": True, "multiline": False, "skip": "#"},
+                ]
+            }
+        ),
+        encoding="utf-8",
+    )
+    formats = load_settings(user).text_formats
+    assert formats == (
+        TextFormatSettings("myapp", MYAPP_FORMAT, "dd.MM.yyyy HH:mm:ss", False, True, None),
+        TextFormatSettings("kernel", r"\[(?P<ts>[^\]]+)\] (?P<message>.*)", None, True, False, "#"),
+    )
+    assert Settings().text_formats == ()
+
+
+def test_default_yaml_example_format_is_valid():
+    # the commented example under `formats:` in config/default.yaml, uncommented
+    lines = default_config_file().read_text(encoding="utf-8").splitlines()
+    start = lines.index("#   formats:")
+    example = []
+    for line in lines[start:]:
+        if not line.startswith("#   "):
+            break
+        example.append(line[4:])
+    settings = load_settings(None, yaml.safe_load("\n".join(example)))
+    assert [f.name for f in settings.text_formats] == ["myapp"]
+    assert settings.text_formats[0].timestamp_pattern == "dd.MM.yyyy HH:mm:ss"
+
+
+@pytest.mark.parametrize(
+    "entry, problem",
+    [
+        ({"name": "myapp", "pattern": "(?P<ts>\\d+"},
+         "formats[0] ('myapp'): pattern is not a valid regular expression: missing )"),
+        ({"name": "myapp", "pattern": "(?P<when>\\S+) (?P<message>.*)"},
+         "formats[0] ('myapp'): pattern has no timestamp group"),
+        ({"name": "myapp", "pattern": "(?P<ts>\\S+) (?P<log_level>\\S+)"},
+         "formats[0] ('myapp'): group name log_level cannot be used"),
+        ({"pattern": "(?P<ts>\\S+)"}, "formats[0]: name must be non-empty text"),
+        ({"name": "myapp", "pattern": "(?P<ts>\\S+)", "multiline": "yes"},
+         "formats[0] ('myapp'): multiline must be true or false"),
+        ({"name": "myapp", "pattern": "(?P<ts>\\S+)", "colour": "red"},
+         "formats[0] ('myapp'): unknown key colour"),
+        ({"name": "myapp", "pattern": "(?P<ts>\\S+)", "skip": "(#"},
+         "formats[0] ('myapp'): skip is not a valid regular expression"),
+        ({"name": "myapp", "pattern": "(?P<ts>\\S+)", "timestamp_pattern": 5},
+         "formats[0] ('myapp'): timestamp_pattern is not text; it must be a Spark datetime"),
+        ({"name": "myapp", "pattern": "(?P<ts>\\S+)", "timestamp_pattern": "YYYY-MM-dd"},
+         "formats[0] ('myapp'): timestamp_pattern uses 'Y', which Spark cannot parse"),
+    ],
+)
+def test_invalid_format_names_the_format_and_the_problem(tmp_path, entry, problem):
+    message = config_error(tmp_path, yaml.safe_dump({"formats": [entry]}))
+    assert problem in message
+    assert str(tmp_path / "bad.yaml") in message
+
+
+def test_formats_must_be_a_list_of_mappings_with_unique_names(tmp_path):
+    assert "formats must be a list" in config_error(tmp_path, "formats:\n  name: x\n")
+    assert "formats[0] must be a mapping" in config_error(tmp_path, "formats:\n  - just text\n")
+    twice = {"name": "a", "pattern": "(?P<ts>\\S+)"}
+    message = config_error(tmp_path, yaml.safe_dump({"formats": [twice, twice]}))
+    assert "formats[1] ('a'): name 'a' is used by an earlier format" in message
+
+
+def test_saved_formats_round_trip(tmp_path):
+    target = tmp_path / "config.yaml"
+    entry = {"name": "myapp", "pattern": MYAPP_FORMAT, "yearless": True}
+    save_user_settings({"formats": [entry]}, target)
+    loaded = load_settings(target)
+    assert loaded.text_formats == (TextFormatSettings("myapp", MYAPP_FORMAT, yearless=True),)
+    assert load_settings(None, settings_to_dict(loaded)) == loaded
+    # saving the defaults again removes the list from the user file
+    save_user_settings({"formats": []}, target)
+    assert "formats" not in (yaml.safe_load(target.read_text(encoding="utf-8")) or {})
+
+
+@pytest.mark.parametrize(
+    "pattern, problem",
+    [
+        ("yyyy-MM-dd'T'HH:mm:ss.SSSXXX", None),
+        ("dd/MMM/yyyy:HH:mm:ss Z", None),
+        ("yyyy 'o''clock' HH", None),
+        ("EEE MMM d HH:mm:ss yyyy", "uses 'E'"),
+        ("yyyy-ww", "uses 'w'"),
+        ("yyyy #", "uses '#'"),
+        ("yyyy 'T", "unclosed quote"),
+    ],
+)
+def test_datetime_pattern_problem(pattern, problem):
+    found = config_loader.datetime_pattern_problem(pattern)
+    assert (found is None) if problem is None else (problem in found)

@@ -7,15 +7,17 @@ the run can account for every input line.
 
 from __future__ import annotations
 
+import bz2
 import csv
 import gzip
 import os
 import re
 import zlib
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from logdesk.engine.text_formats import TextFormat
+from logdesk.engine.text_formats import TextFormat, detect_text_format
 
 # InputFile.format values
 FORMAT_CSV = "csv"
@@ -35,10 +37,14 @@ COLUMN_ALIASES: dict[str, tuple[str, ...]] = {
     "endpoint": ("endpoint", "path", "url", "uri", "route"),
 }
 
-# app.csv, app.csv.gz, app.log, app.log.1, app.log.2.gz, notes.txt
-_CANDIDATE = re.compile(r"\.(csv|log|txt)(\.\d+)?(\.gz)?$", re.IGNORECASE)
+# app.csv, app.csv.gz, app.log, app.log.1, app.log.2.gz, app.log.bz2, notes.txt
+_CANDIDATE = re.compile(r"\.(csv|log|txt)(\.\d+)?(\.gz|\.bz2)?$", re.IGNORECASE)
+# syslog, messages, access_log, access_log.0, syslog.2.gz: listed only when their head is a
+# known text format, so READMEs and images next to the logs are not reported as malformed
+_PLAIN_NAME = re.compile(r"^[^.]+(\.\d+)?(\.gz|\.bz2)?$", re.IGNORECASE)
 _SNIFF_BYTES = 64 * 1024
 _GZIP_MAGIC = b"\x1f\x8b"
+_BZIP2_MAGIC = re.compile(rb"^BZh[1-9]1AY&SY")  # stream header + first block's magic
 _UTF8_BOM = b"\xef\xbb\xbf"
 _UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
 
@@ -104,12 +110,13 @@ def is_log_header(header: tuple[str, ...]) -> bool:
     return "timestamp" in roles and ("message" in roles or "level" in roles)
 
 
-def discover_inputs(folder: Path) -> list[InputFile]:
+def discover_inputs(folder: Path, text_formats: Sequence[TextFormat] = ()) -> list[InputFile]:
     """Every candidate log file under `folder` (recursive; hidden files and folders skipped),
-    sorted by path. `folder` may also be a single file."""
+    sorted by path. `folder` may also be a single file. `text_formats` are the user's own
+    plain-text formats, tried before the built-in ones."""
     folder = Path(folder)
     if folder.is_file():
-        return [_describe(folder)]
+        return [_describe(folder, text_formats)]
     if not folder.is_dir():
         raise FileNotFoundError(f"not a folder: {folder}")
     found: list[InputFile] = []
@@ -132,21 +139,34 @@ def discover_inputs(folder: Path) -> list[InputFile]:
     for root, dirs, names in os.walk(folder, onerror=unlistable):
         dirs[:] = [d for d in dirs if not d.startswith(".")]
         for name in names:
-            if not name.startswith(".") and _CANDIDATE.search(name):
-                found.append(_describe(Path(root) / name))
+            if name.startswith("."):
+                continue
+            if _CANDIDATE.search(name):
+                found.append(_describe(Path(root) / name, text_formats))
+            elif _PLAIN_NAME.match(name):
+                described = _describe(Path(root) / name, text_formats)
+                if described.format == FORMAT_TEXT:
+                    found.append(described)
     return sorted(found, key=lambda f: f.path)
 
 
-def _describe(path: Path) -> InputFile:
+def _describe(path: Path, text_formats: Sequence[TextFormat] = ()) -> InputFile:
+    codec = "gzip"  # named in the note when decompressing fails
     try:
         st = path.stat()
         with open(path, "rb") as fh:
             head = fh.read(_SNIFF_BYTES)
             is_gzip = head.startswith(_GZIP_MAGIC)
+            is_bzip2 = _BZIP2_MAGIC.match(head) is not None
             if is_gzip:
                 fh.seek(0)
                 with gzip.GzipFile(fileobj=fh) as gz:
                     head = gz.read(_SNIFF_BYTES)
+            elif is_bzip2:
+                codec = "bzip2"
+                fh.seek(0)
+                with bz2.BZ2File(fh) as bz:
+                    head = bz.read(_SNIFF_BYTES)
     except OSError as exc:
         # gzip.BadGzipFile is an OSError too
         size, mtime = _stat_or_zero(path)
@@ -167,7 +187,7 @@ def _describe(path: Path) -> InputFile:
             st.st_mtime,
             None,
             "",
-            f"broken gzip data: {exc}",
+            f"broken {codec} data: {exc}",
         )
 
     def make(fmt: str, header: tuple[str, ...] | None, encoding: str, note: str) -> InputFile:
@@ -177,6 +197,10 @@ def _describe(path: Path) -> InputFile:
     gz_named = path.name.lower().endswith(".gz")
     if gz_named != is_gzip:
         why = "gzip data without a .gz name" if is_gzip else "named .gz but not gzip data"
+        return make(FORMAT_UNREADABLE, None, "", f"{why}; rename it to match its content")
+    bz2_named = path.name.lower().endswith(".bz2")
+    if bz2_named != is_bzip2:
+        why = "bzip2 data without a .bz2 name" if is_bzip2 else "named .bz2 but not bzip2 data"
         return make(FORMAT_UNREADABLE, None, "", f"{why}; rename it to match its content")
     if not head.strip():
         return make(FORMAT_EMPTY, None, "", "empty file")
@@ -190,6 +214,12 @@ def _describe(path: Path) -> InputFile:
     lines = head.decode("utf-8", errors="replace").lstrip("\ufeff").splitlines()
     header = _parse_header(lines[0] if lines else "")
     if header is None or not is_log_header(header):
+        text_format = detect_text_format(lines, text_formats)
+        if text_format is not None:
+            return InputFile(
+                str(path), FORMAT_TEXT, st.st_size, st.st_mtime, None, encoding,
+                f"plain text in {text_format.name} format", text_format,
+            )
         return make(FORMAT_UNKNOWN, None, encoding, _why_not_csv(header))
     return make(FORMAT_CSV, header, encoding, "")
 
