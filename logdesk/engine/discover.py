@@ -205,13 +205,15 @@ def _describe(path: Path, text_formats: Sequence[TextFormat] = ()) -> InputFile:
     if not head.strip():
         return make(FORMAT_EMPTY, None, "", "empty file")
     if head.startswith(_UTF16_BOMS):
-        return make(
-            FORMAT_UNKNOWN, None, "", "UTF-16 text; only UTF-8 is read (save the file as UTF-8)"
-        )
-    encoding = "utf-8-sig" if head.startswith(_UTF8_BOM) else "utf-8"
-    if b"\x00" in head:
-        return make(FORMAT_UNKNOWN, None, encoding, "binary content")
-    lines = head.decode("utf-8", errors="replace").lstrip("\ufeff").splitlines()
+        # read through a UTF-8 copy (transcode.py); the head is decoded here the same way
+        encoding = "utf-16-le" if head.startswith(b"\xff\xfe") else "utf-16-be"
+        text = head[: len(head) - len(head) % 2].decode("utf-16", errors="replace")
+    else:
+        encoding = "utf-8-sig" if head.startswith(_UTF8_BOM) else "utf-8"
+        if b"\x00" in head:
+            return make(FORMAT_UNKNOWN, None, encoding, "binary content")
+        text = head.decode("utf-8", errors="replace")
+    lines = text.lstrip("\ufeff").splitlines()
     header = _parse_header(lines[0] if lines else "")
     if header is None or not is_log_header(header):
         text_format = detect_text_format(lines, text_formats)

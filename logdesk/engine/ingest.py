@@ -25,6 +25,7 @@ from logdesk.engine.readers.common import union_staged
 from logdesk.engine.readers.csv_reader import read_csv_inputs
 from logdesk.engine.readers.line_numbers import number_staged_lines
 from logdesk.engine.readers.text_reader import read_text_inputs
+from logdesk.engine.text_formats import user_text_formats
 from logdesk.engine.readers.unknown_reader import UNRECOGNIZED_REASON, read_unrecognized
 from logdesk.settings import Settings
 
@@ -71,7 +72,7 @@ def read_folder(
     spark: SparkSession, folder: Path, settings: Settings, numbered: bool = True
 ) -> tuple[DataFrame, list[InputFile]]:
     """(STAGED rows of every log file under `folder`, the files found, sorted by path)."""
-    files = discover_inputs(Path(folder))
+    files = discover_inputs(Path(folder), user_text_formats(settings.text_formats))
     return read_inputs(spark, files, settings, numbered=numbered), files
 
 

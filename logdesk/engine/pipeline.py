@@ -29,6 +29,7 @@ from logdesk.engine.run_files import (
     publish_single_csv,
 )
 from logdesk.engine.schema import STAGED_SCHEMA
+from logdesk.engine.text_formats import user_text_formats
 from logdesk.engine.transcode import transcode_inputs
 from logdesk.reports.csv_safety import FORMULA_PREFIXES
 from logdesk.results import (
@@ -96,7 +97,7 @@ def _run(
     clock = _StageClock(control)
 
     clock.begin("discover")
-    inputs = discover_inputs(folder)
+    inputs = discover_inputs(folder, user_text_formats(settings.text_formats))
     if not inputs:
         raise EmptyFolderError(f"no files to read in {folder}")
     files = prepare_run_files(folder, settings.paths.work_dir)

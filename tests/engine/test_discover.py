@@ -133,7 +133,10 @@ def test_header_needs_timestamp_and_message_or_level(tmp_path):
     assert found["msg.txt"].format == FORMAT_CSV
     assert found["nothing.log"].format == FORMAT_UNKNOWN
     assert found["nothing.log"].note == "CSV header has no message or level column"
-    assert found["utf16.csv"].format == FORMAT_UNKNOWN and "UTF-16" in found["utf16.csv"].note
+    # UTF-16 (by its BOM) is recognized like UTF-8; the pipeline reads it through a UTF-8 copy
+    assert found["utf16.csv"].format == FORMAT_CSV
+    assert found["utf16.csv"].header == ("timestamp", "message")
+    assert found["utf16.csv"].encoding == "utf-16-le"
     assert (
         found["binary.log"].format == FORMAT_UNKNOWN
         and found["binary.log"].note == "binary content"

@@ -67,7 +67,8 @@ def _read_group(
     numbered = with_line_numbers(
         scanned, file_col=_FILE, block_col=_BLOCK, row_id_col=_ROW_ID, newlines=None, first_line=1
     )
-    pattern = "^(?:" + java_pattern(fmt.pattern) + ")"
+    # (?s): Java's `.` stops at \u2028 and \u0085 where Python's (used for detection) does not
+    pattern = "(?s)^(?:" + java_pattern(fmt.pattern) + ")"
     text = F.regexp_replace(F.col("value"), "^\ufeff", "")  # a UTF-8 BOM on the first line
     data = numbered.select(F.col(_FILE), F.col("line"), text.alias("text")).where(
         F.trim(F.col("text")) != ""
