@@ -7,8 +7,10 @@ the run can account for every input line.
 
 from __future__ import annotations
 
+import bz2
 import csv
 import gzip
+import json
 import os
 import re
 import zlib
@@ -37,8 +39,11 @@ COLUMN_ALIASES: dict[str, tuple[str, ...]] = {
 
 # app.csv, app.csv.gz, app.log, app.log.1, app.log.2.gz, notes.txt
 _CANDIDATE = re.compile(r"\.(csv|log|txt)(\.\d+)?(\.gz)?$", re.IGNORECASE)
+# app.json, app.jsonl.gz, app.ndjson.1, app.json.2.bz2: JSON lines (or not; see _describe_json)
+_JSON_CANDIDATE = re.compile(r"\.(json|jsonl|ndjson)(\.\d+)?(\.gz|\.bz2)?$", re.IGNORECASE)
 _SNIFF_BYTES = 64 * 1024
 _GZIP_MAGIC = b"\x1f\x8b"
+_BZIP2_MAGIC = b"BZh"
 _UTF8_BOM = b"\xef\xbb\xbf"
 _UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
 
@@ -126,12 +131,16 @@ def discover_inputs(folder: Path) -> list[InputFile]:
     for root, dirs, names in os.walk(folder, onerror=unlistable):
         dirs[:] = [d for d in dirs if not d.startswith(".")]
         for name in names:
-            if not name.startswith(".") and _CANDIDATE.search(name):
+            if not name.startswith(".") and (
+                _CANDIDATE.search(name) or _JSON_CANDIDATE.search(name)
+            ):
                 found.append(_describe(Path(root) / name))
     return sorted(found, key=lambda f: f.path)
 
 
 def _describe(path: Path) -> InputFile:
+    if _JSON_CANDIDATE.search(path.name):
+        return _describe_json(path)
     try:
         st = path.stat()
         with open(path, "rb") as fh:
@@ -186,6 +195,62 @@ def _describe(path: Path) -> InputFile:
     if header is None or not is_log_header(header):
         return make(FORMAT_UNKNOWN, None, encoding, _why_not_csv(header))
     return make(FORMAT_CSV, header, encoding, "")
+
+
+def _describe_json(path: Path) -> InputFile:
+    """A *.json / *.jsonl / *.ndjson file (.gz, .bz2 too): JSON lines when its first non-blank
+    line is one JSON object; anything else (one array, pretty-printed JSON) is FORMAT_UNKNOWN."""
+    lower = path.name.lower()
+    size, mtime = _stat_or_zero(path)
+
+    def make(fmt: str, encoding: str, note: str) -> InputFile:
+        return InputFile(str(path), fmt, size, mtime, None, encoding, note)
+
+    try:
+        with open(path, "rb") as fh:
+            raw = fh.read(_SNIFF_BYTES)
+        # Spark picks the codec by file name, so name and content must agree
+        for suffix, magic, label in ((".gz", _GZIP_MAGIC, "gzip"), (".bz2", _BZIP2_MAGIC, "bzip2")):
+            if lower.endswith(suffix) != raw.startswith(magic):
+                why = (
+                    f"{label} data without a {suffix} name"
+                    if raw.startswith(magic)
+                    else f"named {suffix} but not {label} data"
+                )
+                return make(FORMAT_UNREADABLE, "", f"{why}; rename it to match its content")
+        if lower.endswith((".gz", ".bz2")):
+            opener = gzip.open if lower.endswith(".gz") else bz2.open
+            with opener(path, "rb") as packed:
+                raw = packed.read(_SNIFF_BYTES)
+    except OSError as exc:  # also gzip.BadGzipFile and a broken bzip2 stream
+        return make(FORMAT_UNREADABLE, "", f"cannot read: {_os_error_text(exc)}")
+    except (EOFError, zlib.error, ValueError) as exc:
+        return make(FORMAT_UNREADABLE, "", f"broken compressed data: {exc}")
+    if not raw.strip():
+        return make(FORMAT_EMPTY, "", "empty file")
+    if raw.startswith(_UTF16_BOMS):
+        return make(FORMAT_UNKNOWN, "", "UTF-16 text; only UTF-8 is read (save the file as UTF-8)")
+    encoding = "utf-8-sig" if raw.startswith(_UTF8_BOM) else "utf-8"
+    text = raw.decode("utf-8", errors="replace").lstrip("\ufeff")
+    first = next((line.strip() for line in text.splitlines() if line.strip()), "")
+    # a first line longer than the head cannot be parsed here; its opening brace must do
+    cut = len(raw) >= _SNIFF_BYTES and first == text.strip().splitlines()[-1].strip()
+    if first.startswith("{") and (cut or _is_json_object(first)):
+        return make(FORMAT_JSONL, encoding, "")
+    if first.startswith("["):
+        why = "one JSON array, not JSON lines (one object per line)"
+    elif first.startswith("{"):
+        why = "JSON over several lines (pretty-printed), not JSON lines (one object per line)"
+    else:
+        why = "first line is not a JSON object, so not JSON lines"
+    return make(FORMAT_UNKNOWN, encoding, why)
+
+
+def _is_json_object(line: str) -> bool:
+    try:
+        return isinstance(json.loads(line), dict)
+    except ValueError:
+        return False
 
 
 def _os_error_text(exc: OSError) -> str:

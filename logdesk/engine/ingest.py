@@ -16,12 +16,14 @@ from pyspark.sql import DataFrame, SparkSession
 
 from logdesk.engine.discover import (
     FORMAT_CSV,
+    FORMAT_JSONL,
     FORMAT_UNKNOWN,
     InputFile,
     discover_inputs,
 )
 from logdesk.engine.readers.common import union_staged
 from logdesk.engine.readers.csv_reader import read_csv_inputs
+from logdesk.engine.readers.json_reader import read_jsonl_inputs
 from logdesk.engine.readers.line_numbers import number_staged_lines
 from logdesk.engine.readers.unknown_reader import UNRECOGNIZED_REASON, read_unrecognized
 from logdesk.settings import Settings
@@ -36,6 +38,7 @@ def _read_unknown(spark: SparkSession, files: Sequence[InputFile], settings: Set
 
 READERS: dict[str, Reader] = {
     FORMAT_CSV: read_csv_inputs,
+    FORMAT_JSONL: read_jsonl_inputs,
     FORMAT_UNKNOWN: _read_unknown,
 }
 
