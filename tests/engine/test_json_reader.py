@@ -301,3 +301,11 @@ def test_pipeline_totals_over_csv_and_json_lines(spark, tmp_path):
     assert [r[:2] for r in rows] == [("a.csv", 3), ("b.jsonl", 4), ("c.json", 1), ("c.json", 2)]
     assert rows[0][2] == "unparseable timestamp: N/A"
     assert rows[1][2] == NOT_JSON_OBJECT_REASON
+
+
+def test_discovery_takes_a_first_line_longer_than_the_head(tmp_path):
+    long_line = '{"ts": "2024-03-05T10:00:00Z", "msg": "' + "x" * 70_000 + '"}\n'
+    _write(tmp_path / "long.jsonl", long_line * 2)
+    _write(tmp_path / "long_text.json", "y" * 70_000 + "\n")
+    found = {Path(f.path).name: f.format for f in discover_inputs(tmp_path)}
+    assert found == {"long.jsonl": FORMAT_JSONL, "long_text.json": FORMAT_UNKNOWN}
