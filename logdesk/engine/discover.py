@@ -10,6 +10,7 @@ from __future__ import annotations
 import bz2
 import csv
 import gzip
+import json
 import os
 import re
 import zlib
@@ -39,6 +40,8 @@ COLUMN_ALIASES: dict[str, tuple[str, ...]] = {
 
 # app.csv, app.csv.gz, app.log, app.log.1, app.log.2.gz, app.log.bz2, notes.txt
 _CANDIDATE = re.compile(r"\.(csv|log|txt)(\.\d+)?(\.gz|\.bz2)?$", re.IGNORECASE)
+# app.json, app.jsonl.gz, app.ndjson.1, app.json.2.bz2: JSON lines (or not; see _describe_json)
+_JSON_CANDIDATE = re.compile(r"\.(json|jsonl|ndjson)(\.\d+)?(\.gz|\.bz2)?$", re.IGNORECASE)
 # syslog, messages, access_log, access_log.0, syslog.2.gz: listed only when their head is a
 # known text format, so READMEs and images next to the logs are not reported as malformed
 _PLAIN_NAME = re.compile(r"^[^.]+(\.\d+)?(\.gz|\.bz2)?$", re.IGNORECASE)
@@ -141,7 +144,7 @@ def discover_inputs(folder: Path, text_formats: Sequence[TextFormat] = ()) -> li
         for name in names:
             if name.startswith("."):
                 continue
-            if _CANDIDATE.search(name):
+            if _CANDIDATE.search(name) or _JSON_CANDIDATE.search(name):
                 found.append(_describe(Path(root) / name, text_formats))
             elif _PLAIN_NAME.match(name):
                 described = _describe(Path(root) / name, text_formats)
@@ -151,6 +154,8 @@ def discover_inputs(folder: Path, text_formats: Sequence[TextFormat] = ()) -> li
 
 
 def _describe(path: Path, text_formats: Sequence[TextFormat] = ()) -> InputFile:
+    if _JSON_CANDIDATE.search(path.name):
+        return _describe_json(path)
     codec = "gzip"  # named in the note when decompressing fails
     try:
         st = path.stat()
@@ -216,6 +221,9 @@ def _describe(path: Path, text_formats: Sequence[TextFormat] = ()) -> InputFile:
     lines = text.lstrip("\ufeff").splitlines()
     header = _parse_header(lines[0] if lines else "")
     if header is None or not is_log_header(header):
+        first = next((line.strip() for line in lines if line.strip()), "")
+        if first.startswith("{") and _is_json_object(first):  # e.g. Docker's *.log files
+            return make(FORMAT_JSONL, None, encoding, "JSON lines")
         text_format = detect_text_format(lines, text_formats)
         if text_format is not None:
             return InputFile(
@@ -224,6 +232,68 @@ def _describe(path: Path, text_formats: Sequence[TextFormat] = ()) -> InputFile:
             )
         return make(FORMAT_UNKNOWN, None, encoding, _why_not_csv(header))
     return make(FORMAT_CSV, header, encoding, "")
+
+
+def _describe_json(path: Path) -> InputFile:
+    """A *.json / *.jsonl / *.ndjson file (.gz, .bz2 too): JSON lines when its first non-blank
+    line is one JSON object; anything else (one array, pretty-printed JSON) is FORMAT_UNKNOWN."""
+    lower = path.name.lower()
+    size, mtime = _stat_or_zero(path)
+
+    def make(fmt: str, encoding: str, note: str) -> InputFile:
+        return InputFile(str(path), fmt, size, mtime, None, encoding, note)
+
+    try:
+        with open(path, "rb") as fh:
+            raw = fh.read(_SNIFF_BYTES)
+        # Spark picks the codec by file name, so name and content must agree
+        for suffix, is_codec, label in (
+            (".gz", raw.startswith(_GZIP_MAGIC), "gzip"),
+            (".bz2", _BZIP2_MAGIC.match(raw) is not None, "bzip2"),
+        ):
+            if lower.endswith(suffix) != is_codec:
+                why = (
+                    f"{label} data without a {suffix} name"
+                    if is_codec
+                    else f"named {suffix} but not {label} data"
+                )
+                return make(FORMAT_UNREADABLE, "", f"{why}; rename it to match its content")
+        if lower.endswith((".gz", ".bz2")):
+            opener = gzip.open if lower.endswith(".gz") else bz2.open
+            with opener(path, "rb") as packed:
+                raw = packed.read(_SNIFF_BYTES)
+    except OSError as exc:  # also gzip.BadGzipFile and a broken bzip2 stream
+        return make(FORMAT_UNREADABLE, "", f"cannot read: {_os_error_text(exc)}")
+    except (EOFError, zlib.error, ValueError) as exc:
+        return make(FORMAT_UNREADABLE, "", f"broken compressed data: {exc}")
+    if not raw.strip():
+        return make(FORMAT_EMPTY, "", "empty file")
+    if raw.startswith(_UTF16_BOMS):  # read through a UTF-8 copy, see transcode.py
+        encoding = "utf-16-le" if raw.startswith(b"\xff\xfe") else "utf-16-be"
+        text = raw[: len(raw) - len(raw) % 2].decode("utf-16", errors="replace")
+    else:
+        encoding = "utf-8-sig" if raw.startswith(_UTF8_BOM) else "utf-8"
+        text = raw.decode("utf-8", errors="replace")
+    text = text.lstrip("\ufeff")
+    first = next((line.strip() for line in text.splitlines() if line.strip()), "")
+    # a first line longer than the head cannot be parsed here; its opening brace must do
+    cut = len(raw) >= _SNIFF_BYTES and first == text.strip().splitlines()[-1].strip()
+    if first.startswith("{") and (cut or _is_json_object(first)):
+        return make(FORMAT_JSONL, encoding, "")
+    if first.startswith("["):
+        why = "one JSON array, not JSON lines (one object per line)"
+    elif first.startswith("{"):
+        why = "JSON over several lines (pretty-printed), not JSON lines (one object per line)"
+    else:
+        why = "first line is not a JSON object, so not JSON lines"
+    return make(FORMAT_UNKNOWN, encoding, why)
+
+
+def _is_json_object(line: str) -> bool:
+    try:
+        return isinstance(json.loads(line), dict)
+    except ValueError:
+        return False
 
 
 def _os_error_text(exc: OSError) -> str:

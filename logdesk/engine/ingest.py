@@ -16,6 +16,7 @@ from pyspark.sql import DataFrame, SparkSession
 
 from logdesk.engine.discover import (
     FORMAT_CSV,
+    FORMAT_JSONL,
     FORMAT_TEXT,
     FORMAT_UNKNOWN,
     InputFile,
@@ -23,6 +24,7 @@ from logdesk.engine.discover import (
 )
 from logdesk.engine.readers.common import union_staged
 from logdesk.engine.readers.csv_reader import read_csv_inputs
+from logdesk.engine.readers.json_reader import read_jsonl_inputs
 from logdesk.engine.readers.line_numbers import number_staged_lines
 from logdesk.engine.readers.text_reader import read_text_inputs
 from logdesk.engine.text_formats import user_text_formats
@@ -39,6 +41,7 @@ def _read_unknown(spark: SparkSession, files: Sequence[InputFile], settings: Set
 
 READERS: dict[str, Reader] = {
     FORMAT_CSV: read_csv_inputs,
+    FORMAT_JSONL: read_jsonl_inputs,
     FORMAT_TEXT: read_text_inputs,
     FORMAT_UNKNOWN: _read_unknown,
 }

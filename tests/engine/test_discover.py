@@ -37,7 +37,7 @@ def test_formats_headers_and_order(tmp_path):
     _write(tmp_path / "logs" / "notes.txt", "shopping list\n")
     _write(tmp_path / "logs" / "no_ts.csv", "level,message\nINFO,hi\n")
     _write(tmp_path / "logs" / "empty.csv", b"")
-    _write(tmp_path / "logs" / "data.json", '{"a": 1}\n')  # not a candidate name
+    _write(tmp_path / "logs" / "data.yaml", "a: 1\n")  # not a candidate name
     _write(tmp_path / ".hidden.csv", "timestamp,message\n")
     _write(tmp_path / ".git" / "x.csv", "timestamp,message\n")
 

@@ -68,6 +68,19 @@ def run(spark, tmp_path_factory):
         logs / "deep" / "a" / "b" / "x.log",
         b"2024-03-05 10:16:00,000 DEBUG [main] com.deep.X - down here\n",
     )
+    _write(
+        logs / "events" / "app.jsonl.gz",
+        gzip.compress(
+            b'{"level":50,"time":1709633880000,"service":"pay","msg":"card declined","req":{"ip":"10.0.0.9"}}\n'
+            b'{"level":30,"time":1709633881000,"service":"pay","msg":"retry ok"}\n'
+            b'{"level":30,"time":17096338\n'
+        ),
+    )
+    # Docker writes JSON lines into *.log files
+    _write(
+        logs / "containers" / "web.log",
+        b'{"log":"GET / 200\\n","stream":"stdout","time":"2024-03-05T10:17:00.123Z"}\n',
+    )
     _write(logs / "README.md", b"# not a log\nignored: not a log file name, no log format\n")
     settings = Settings(spark=SparkSettings(master="local[2]", shuffle_partitions=4))
     return run_pipeline(spark, logs, settings), logs
@@ -90,10 +103,12 @@ def test_every_file_gets_its_format_encoding_and_exact_counts(run):
         "data.csv": ("csv", "utf-8", 2, 0, 1, 3),
         "notes.txt": ("unknown", "utf-8", 0, 0, 2, 2),
         "deep/a/b/x.log": ("log4j", "utf-8", 1, 0, 0, 1),
+        "events/app.jsonl.gz": ("jsonl", "utf-8", 2, 0, 1, 3),
+        "containers/web.log": ("jsonl", "utf-8", 1, 0, 0, 1),
     }
     ingest = result.ingest
-    assert (ingest.parsed_rows, ingest.continuation_lines, ingest.malformed_rows) == (13, 3, 4)
-    assert int(result.cube.levels.count.sum()) == 13
+    assert (ingest.parsed_rows, ingest.continuation_lines, ingest.malformed_rows) == (16, 3, 5)
+    assert int(result.cube.levels.count.sum()) == 16
 
 
 def test_levels_and_errors_across_formats(run):
@@ -102,8 +117,9 @@ def test_levels_and_errors_across_formats(run):
     by_level: dict[str, int] = {}
     for level, count in zip(levels.level.tolist(), levels.count.tolist()):
         by_level[LEVELS[level]] = by_level.get(LEVELS[level], 0) + count
-    # ERROR: the Db failure, HTTP 500, the UTF-16 crash, the CSV disk full; syslog has no level
-    assert by_level == {"DEBUG": 1, "INFO": 4, "WARN": 2, "ERROR": 4, "UNKNOWN": 2}
+    # ERROR: the Db failure, HTTP 500, the UTF-16 crash, the CSV disk full, pino's level 50;
+    # UNKNOWN: syslog without PRI, Docker's line without a level
+    assert by_level == {"DEBUG": 1, "INFO": 5, "WARN": 2, "ERROR": 5, "UNKNOWN": 3}
 
 
 def test_malformed_report_has_exact_lines_in_each_file(run):
@@ -112,6 +128,7 @@ def test_malformed_report_has_exact_lines_in_each_file(run):
         rows = [(str(Path(r["file"]).relative_to(logs)), int(r["line"]), r["reason"]) for r in csv.DictReader(handle)]
     assert rows == [
         ("data.csv", 3, "unparseable timestamp: not a time"),
+        ("events/app.jsonl.gz", 3, "invalid JSON"),
         ("notes.txt", 1, "unrecognized format (not CSV with a known header)"),
         ("notes.txt", 2, "unrecognized format (not CSV with a known header)"),
         ("web/access.log.1.gz", 4, "does not match the apache_combined format"),
