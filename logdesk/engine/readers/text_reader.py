@@ -9,9 +9,10 @@ each line gets its exact physical number (line_numbers.py), and is then one of:
                the record that starts before them, counted in its `continuation_lines`
   malformed    a non-matching line of a one-line format, or a line before the file's first
                record; also a record whose timestamp is missing or unparseable.
-Folding continuations needs the lines of a file in order: one window over (file, line) and one
-grouping on the same partitioning (Spark plans a single shuffle for both). One-line formats skip
-that and parse every line where it is.
+Folding continuations needs the lines of a file in order: one window over (file, line); records
+whose next line starts another record (most) are done there, and only multi-line records and
+their continuation lines are grouped (on the window's partitioning: no second shuffle).
+One-line formats skip all that and parse every line where it is.
 """
 
 from __future__ import annotations
@@ -95,22 +96,37 @@ def _one_line(data: DataFrame) -> DataFrame:
 
 def _fold(data: DataFrame) -> DataFrame:
     """Continuation lines joined to the record that starts before them."""
-    upto = (
-        Window.partitionBy(_FILE)
-        .orderBy("line")
-        .rowsBetween(Window.unboundedPreceding, Window.currentRow)
+    in_order = Window.partitionBy(_FILE).orderBy("line")
+    upto = in_order.rowsBetween(Window.unboundedPreceding, Window.currentRow)
+    # Both windows share one sort. Most records are one line (the next line starts another
+    # record); only the others and their continuation lines go through the grouping.
+    keyed = data.select(
+        "*",
+        F.max(F.when(F.col("_start"), F.col("line"))).over(upto).alias("_record"),
+        F.coalesce(F.lead("_start").over(in_order), F.lit(True)).alias("_next_starts"),
     )
-    keyed = data.withColumn("_record", F.max(F.when(F.col("_start"), F.col("line"))).over(upto))
+    alone = F.col("_start") & F.col("_next_starts")
+    single = keyed.where(alone).select(
+        _FILE,
+        "line",
+        F.col("text").alias("first"),
+        F.lit(None).cast("string").alias("tail"),
+        F.lit(0).cast("long").alias("continuation_lines"),
+        F.lit(True).alias("_is_record"),
+        F.lit(None).cast("string").alias("_why"),
+    )
     # lines before the first record of the file stay alone (and malformed)
-    keyed = keyed.withColumn("_record", F.coalesce(F.col("_record"), -F.col("line")))
+    rest = keyed.where(~alone).withColumn(
+        "_record", F.coalesce(F.col("_record"), -F.col("line"))
+    )
     parts = F.sort_array(F.collect_list(F.struct("line", "text", "_start")))
-    grouped = keyed.groupBy(_FILE, "_record").agg(parts.alias("_parts"))
+    grouped = rest.groupBy(_FILE, "_record").agg(parts.alias("_parts"))
     first = F.col("_parts")[0]
     tail = F.array_join(
         F.transform(F.slice(F.col("_parts"), 2, 1 << 30), lambda p: p["text"]), "\n"
     )
     n = F.size(F.col("_parts"))
-    return grouped.select(
+    multi = grouped.select(
         _FILE,
         first["line"].alias("line"),
         first["text"].alias("first"),
@@ -119,6 +135,7 @@ def _fold(data: DataFrame) -> DataFrame:
         first["_start"].alias("_is_record"),
         F.when(~first["_start"], F.lit("orphan")).alias("_why"),
     )
+    return single.unionByName(multi)
 
 
 def _group(first: Column, pattern: str, numbers: list[int]) -> Column:
