@@ -225,7 +225,7 @@ def _process(args: argparse.Namespace) -> int:
         lines.begin("writing reports")
         # The cube already holds only the records of the exact filter applied in Spark.
         analytics = summarize(run.cube, RecordFilter(), settings.analytics)
-        alerts = evaluate_alerts(analytics, settings.alerts)
+        alerts = evaluate_alerts(analytics, settings.alerts, run.previous_error_types)
         written = write_reports(run, analytics, alerts, out_dir, settings)
         lines.end()
     except BaseException:
