@@ -229,7 +229,7 @@ def _process(args: argparse.Namespace) -> int:
         lines.begin("writing reports")
         # The cube already holds only the records of the exact filter applied in Spark.
         analytics = summarize(run.cube, RecordFilter(), settings.analytics)
-        alerts = evaluate_alerts(analytics, settings.alerts)
+        alerts = evaluate_alerts(analytics, settings.alerts, run.previous_error_types)
         written = write_reports(run, analytics, alerts, out_dir, settings)
         lines.end()
         if records_file is not None:
@@ -540,7 +540,16 @@ def format_alert(alert: Alert, zone: ZoneInfo, zone_name: str) -> str:
         value, threshold = _number(alert.value), _number(alert.threshold)
     op = ">=" if alert.rule == "critical_errors" else ">"
     span = _span(alert.evidence_start, alert.evidence_end, zone, zone_name)
+    if alert.rule == "new_error_type":
+        # the message names the new templates (log text: control characters are shown escaped)
+        return f"{alert.severity.upper():<8} {alert.rule}: {_printable(alert.message)}, {span}"
     return f"{alert.severity.upper():<8} {alert.rule}: {value} {op} {threshold}, {span}"
+
+
+def _printable(text: str) -> str:
+    return "".join(
+        c if c.isprintable() else c.encode("unicode_escape").decode("ascii") for c in text
+    )
 
 
 def _number(value: float) -> str:

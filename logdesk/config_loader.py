@@ -613,6 +613,7 @@ VALIDATORS: dict[str, Validator] = {
     "alerts.error_rate_threshold": _rate,
     "alerts.error_count_threshold": _int_range(0, None, "a whole number, 0 or more"),
     "alerts.critical_error_count": _int_range(1, None, "a whole number, 1 or more"),
+    "alerts.new_error_type": _boolean,
     "analytics.top_n": _int_range(1, 1000, "a whole number from 1 to 1000"),
     "analytics.trend_window": _trend_window,
     "dashboard.auto_refresh": _boolean,

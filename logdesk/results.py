@@ -174,6 +174,25 @@ class ErrorTypeStat:
 
 
 @dataclass(frozen=True)
+class ErrorTypeInfo:
+    """One mined error type over a run's records (its applied filter): where and when it shows."""
+
+    template: str
+    count: int
+    first_seen: datetime
+    last_seen: datetime
+    services: tuple[str, ...]  # the alphabetically first few
+    service_count: int
+    sample: str  # one message of the type (the smallest)
+
+    @property
+    def services_label(self) -> str:
+        """'auth, billing (+3 more)': the listed services and how many are left out."""
+        more = self.service_count - len(self.services)
+        return ", ".join(self.services) + (f" (+{more:,} more)" if more > 0 else "")
+
+
+@dataclass(frozen=True)
 class SeverityStat:
     level: str
     count: int
@@ -215,7 +234,7 @@ class Analytics:
 
 @dataclass(frozen=True)
 class Alert:
-    rule: str  # "high_error_rate" | "high_error_count" | "critical_errors"
+    rule: str  # "high_error_rate" | "high_error_count" | "critical_errors" | "new_error_type"
     severity: str  # "warning" | "critical"
     value: float
     threshold: float
@@ -240,3 +259,7 @@ class RunResult:
     malformed_csv_path: str
     # The exact filter applied in Spark before aggregation (CLI --from/--to/--levels).
     applied_filter: RecordFilter = RecordFilter()
+    # Mined error types of this run, most frequent first.
+    error_types: tuple[ErrorTypeInfo, ...] = ()
+    # Templates of this folder's previous run; None when there was none to compare with.
+    previous_error_types: frozenset[str] | None = None

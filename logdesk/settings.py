@@ -27,6 +27,7 @@ class AlertSettings:
     error_rate_threshold: float = 0.10
     error_count_threshold: int = 100
     critical_error_count: int = 5
+    new_error_type: bool = True  # alert on error types the folder's previous run did not have
 
 
 @dataclass(frozen=True)

@@ -461,3 +461,16 @@ def test_a_launcher_may_pass_several_paths_or_a_log_file(tmp_path):
     assert _folder_to_open([log_file]) == logs
     assert _folder_to_open([log_file, other]) == other
     assert _folder_to_open([tmp_path / "missing"]) == tmp_path / "missing"
+
+
+def test_a_new_error_type_alert_prints_its_message_with_control_characters_escaped():
+    from logdesk.results import Alert
+
+    utc = ZoneInfo("UTC")
+    alert = Alert("new_error_type", "warning", 1.0, 0.0,
+                  '1 new error type since the previous run: "Evil \x1b[31m <*>"',
+                  datetime(2024, 3, 1, 12, 0, tzinfo=UTC), datetime(2024, 3, 1, 12, 30, tzinfo=UTC))
+    assert cli.format_alert(alert, utc, "UTC") == (
+        'WARNING  new_error_type: 1 new error type since the previous run: "Evil \\x1b[31m <*>", '
+        "2024-03-01 12:00:00 … 2024-03-01 12:30:00 UTC"
+    )

@@ -19,7 +19,9 @@ from pyspark.sql import functions as F
 from logdesk.control import Cancelled, RunControl
 from logdesk.engine.cube import build_cube
 from logdesk.engine.discover import discover_inputs
+from logdesk.engine.error_type_details import error_type_details
 from logdesk.engine.ingest import read_inputs
+from logdesk.engine.known_error_types import read_known_error_types, write_known_error_types
 from logdesk.engine.readers.line_numbers import number_staged_lines
 from logdesk.engine.records import apply_record_filter
 from logdesk.engine.run_files import (
@@ -29,6 +31,7 @@ from logdesk.engine.run_files import (
     publish_single_csv,
 )
 from logdesk.engine.schema import STAGED_SCHEMA
+from logdesk.engine.templates import apply_mined_templates
 from logdesk.engine.text_formats import user_text_formats
 from logdesk.engine.transcode import transcode_inputs
 from logdesk.reports.csv_safety import FORMULA_PREFIXES
@@ -142,11 +145,17 @@ def _run(
     clock.begin("aggregate")
     _describe(spark, "logdesk: aggregate")
     records = _records(spark, files)
+    # Error types: masked messages mined into templates over all records (so the known set
+    # does not depend on the filter), then the filter, the cube and the per-type details.
+    records, templates = apply_mined_templates(records)
+    previous_templates = read_known_error_types(files.folder_dir)
     records = apply_record_filter(records, record_filter, settings.time_zone)
     cube = build_cube(records, settings)
+    error_types = error_type_details(records, settings.time_zone)
 
     clock.begin("finish")
     files.commit()
+    write_known_error_types(files.folder_dir, templates)
     clock.end()
     return RunResult(
         input_folder=str(folder),
@@ -158,6 +167,8 @@ def _run(
         records_path=str(files.records_dir) if ingest.parsed_rows else "",
         malformed_csv_path=malformed_path,
         applied_filter=record_filter,
+        error_types=error_types,
+        previous_error_types=previous_templates,
     )
 
 

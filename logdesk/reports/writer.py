@@ -22,7 +22,15 @@ from logdesk.reports.alerts_log import ALERTS_LOG_NAME, data_fingerprint, new_hi
 from logdesk.reports.atomic import PendingFile, ReportWriteError, commit_files, write_error
 from logdesk.reports.csv_safety import neutralize
 from logdesk.reports.formats import alert_dict, filter_dict, iso_ms, iso_time, rate
-from logdesk.results import MALFORMED_COLUMNS, Alert, Analytics, ErrorTypeStat, KeyStat, RunResult
+from logdesk.results import (
+    MALFORMED_COLUMNS,
+    Alert,
+    Analytics,
+    ErrorTypeInfo,
+    ErrorTypeStat,
+    KeyStat,
+    RunResult,
+)
 from logdesk.settings import Settings
 
 CSV_FILES: tuple[str, ...] = (
@@ -61,10 +69,16 @@ def _json(document: object) -> bytes:
     return (json.dumps(document, indent=2, sort_keys=True, ensure_ascii=False) + "\n").encode("utf-8")
 
 
-def _error_type_rows(stats: Sequence[ErrorTypeStat], errors: int, tz: ZoneInfo, ranked: bool):
+def _error_type_rows(
+    stats: Sequence[ErrorTypeStat], errors: int, tz: ZoneInfo, ranked: bool,
+    infos: Sequence[ErrorTypeInfo],
+):
+    # services come from the run's per-type details (over the run's applied filter)
+    services = {i.template: i.services_label for i in infos}
     for rank, s in enumerate(stats, start=1):
         row = [s.error_type, s.count, RATE_FORMAT.format(rate(s.count, errors)),
-               iso_ms(s.first_seen, tz), iso_ms(s.last_seen, tz), s.sample]
+               iso_ms(s.first_seen, tz), iso_ms(s.last_seen, tz), s.sample,
+               services.get(s.error_type, "")]
         yield [rank, *row] if ranked else row
 
 
@@ -75,17 +89,21 @@ def _key_csv(key_name: str, stats: Sequence[KeyStat]) -> bytes:
     )
 
 
-def _csv_files(analytics: Analytics, tz: ZoneInfo) -> dict[str, bytes]:
-    type_header = ["error_type", "count", "share_of_errors", "first_seen", "last_seen", "sample"]
+def _csv_files(analytics: Analytics, tz: ZoneInfo, infos: Sequence[ErrorTypeInfo]) -> dict[str, bytes]:
+    type_header = ["error_type", "count", "share_of_errors", "first_seen", "last_seen", "sample", "services"]
     a = analytics
     return {
-        "csv/errors_by_type.csv": _csv(type_header, _error_type_rows(a.errors_by_type, a.errors, tz, False)),
+        "csv/errors_by_type.csv": _csv(
+            type_header, _error_type_rows(a.errors_by_type, a.errors, tz, False, infos)
+        ),
         "csv/errors_by_hour.csv": _csv(
             ["hour_start", "total", "errors", "error_rate"],
             ([iso_time(h.start, tz), h.total, h.errors, RATE_FORMAT.format(rate(h.errors, h.total))]
              for h in a.errors_by_hour),
         ),
-        "csv/top_errors.csv": _csv(["rank", *type_header], _error_type_rows(a.top_errors, a.errors, tz, True)),
+        "csv/top_errors.csv": _csv(
+            ["rank", *type_header], _error_type_rows(a.top_errors, a.errors, tz, True, infos)
+        ),
         "csv/errors_per_ip.csv": _key_csv("ip", a.per_ip),
         "csv/errors_per_service.csv": _key_csv("service", a.per_service),
         "csv/errors_per_endpoint.csv": _key_csv("endpoint", a.per_endpoint),
@@ -211,7 +229,7 @@ def write_reports(
     out_dir = Path(out_dir).expanduser()
     tz = ZoneInfo(analytics.time_zone)
     now = now or datetime.now(tz)
-    contents = {**_csv_files(analytics, tz), **_json_files(run, analytics, alerts, settings, now, tz)}
+    contents = {**_csv_files(analytics, tz, run.error_types), **_json_files(run, analytics, alerts, settings, now, tz)}
     try:
         history, _ = new_history_content(
             out_dir / ALERTS_LOG_NAME,

@@ -20,6 +20,7 @@ RULE_NAMES = {
     "high_error_rate": "High error rate",
     "high_error_count": "High error count",
     "critical_errors": "Critical errors",
+    "new_error_type": "New error type",
 }
 
 

@@ -139,7 +139,7 @@ class Dashboard(QWidget):
         top_n = max(1, settings.analytics.top_n)
         self.ip_chart.set_data([(k.key, k.errors) for k in analytics.per_ip if k.errors][:top_n], empty)
         self.service_chart.set_data([(k.key, k.errors) for k in analytics.per_service if k.errors][:top_n], empty)
-        self.top_errors.set_rows(list(analytics.top_errors), tz)
+        self.top_errors.set_rows(tm.error_type_rows(analytics.top_errors, result.error_types), tz)
         self.trends.set_rows(list(analytics.error_trend), tz)
         self.severity.set_rows(list(analytics.errors_by_severity), tz)
         self.per_ip.set_rows(list(analytics.per_ip), tz)

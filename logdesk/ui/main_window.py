@@ -409,7 +409,11 @@ class MainWindow(QMainWindow):
         record_filter = self.dashboard.filter_bar.current
         try:
             analytics = self.services.summarize(cube, record_filter, self.settings.analytics)
-            alerts = tuple(self.services.evaluate_alerts(analytics, self.settings.alerts))
+            alerts = tuple(
+                self.services.evaluate_alerts(
+                    analytics, self.settings.alerts, self.result.previous_error_types
+                )
+            )
             if record_filter.start is not None or record_filter.end is not None:
                 context = self.services.summarize(cube, RecordFilter(levels=record_filter.levels), self.settings.analytics)
             else:

@@ -16,7 +16,8 @@ from logdesk.settings import AlertSettings, AnalyticsSettings, Settings
 @dataclass
 class Services:
     summarize: Callable[[Cube, RecordFilter, AnalyticsSettings], Analytics]
-    evaluate_alerts: Callable[[Analytics, AlertSettings], Sequence[Alert]]
+    # (analytics, alert settings, previous run's error types or None)
+    evaluate_alerts: Callable[..., Sequence[Alert]]
     write_reports: Callable[[RunResult, Analytics, Sequence[Alert], Path, Settings], list[Path]]
     read_alert_history: Callable[[Path], list[dict]]
     save_user_settings: Callable[[Mapping[str, Any]], Path]
@@ -29,10 +30,10 @@ def _summarize(cube, record_filter, analytics_settings):
     return summarize(cube, record_filter, analytics_settings)
 
 
-def _evaluate_alerts(analytics, alert_settings):
+def _evaluate_alerts(analytics, alert_settings, previous_error_types=None):
     from logdesk.analysis.alerts import evaluate_alerts
 
-    return evaluate_alerts(analytics, alert_settings)
+    return evaluate_alerts(analytics, alert_settings, previous_error_types)
 
 
 def _write_reports(run, analytics, alerts, out_dir, settings):

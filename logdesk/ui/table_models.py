@@ -13,6 +13,7 @@ from typing import Any, Callable, Sequence
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, QSortFilterProxyModel, Qt
 from PySide6.QtGui import QColor
 
+from logdesk.results import ErrorTypeInfo, ErrorTypeStat
 from logdesk.ui.plain_text import one_line, tooltip
 from logdesk.ui.timefmt import format_time
 
@@ -135,13 +136,27 @@ def make_proxy(model: RowsTableModel, parent=None) -> QSortFilterProxyModel:
 
 # -- the analytics tables -----------------------------------------------------------------
 
+@dataclass(frozen=True)
+class ErrorTypeRow:
+    """A row of the error-types table: the filter's statistics plus the run's details."""
+
+    stat: ErrorTypeStat
+    services: str = ""
+
+
+def error_type_rows(stats: Sequence[ErrorTypeStat], infos: Sequence[ErrorTypeInfo]) -> list[ErrorTypeRow]:
+    services = {i.template: i.services_label for i in infos}
+    return [ErrorTypeRow(s, services.get(s.error_type, "")) for s in stats]
+
+
 def top_errors_columns() -> list[Column]:
     return [
-        Column("Error type", lambda s: s.error_type),
-        Column("Count", lambda s: s.count, "int"),
-        Column("First seen", lambda s: s.first_seen, "time"),
-        Column("Last seen", lambda s: s.last_seen, "time"),
-        Column("Example message", lambda s: s.sample),
+        Column("Error type", lambda r: r.stat.error_type),
+        Column("Count", lambda r: r.stat.count, "int"),
+        Column("First seen", lambda r: r.stat.first_seen, "time"),
+        Column("Last seen", lambda r: r.stat.last_seen, "time"),
+        Column("Services", lambda r: r.services, tip="services of the run's records of this type"),
+        Column("Example message", lambda r: r.stat.sample),
     ]
 
 

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import datetime, timezone
 
 import pytest
 
 from logdesk.analysis.alerts import evaluate_alerts
-from logdesk.results import LEVELS, Analytics, RecordFilter
+from logdesk.results import LEVELS, MISSING_KEY, Analytics, ErrorTypeStat, RecordFilter
 from logdesk.settings import AlertSettings
 
 FIRST_ERROR = datetime(2024, 5, 1, 8, 0, tzinfo=timezone.utc)
@@ -111,3 +112,66 @@ def test_all_rules_fire_together_in_rule_order():
         ("critical_errors", "critical"),
     ]
     assert by_rule(alerts)["high_error_rate"].value == 0.5
+    alerts = evaluate_alerts(with_types(analytics(1000, 500, 20)), AlertSettings(), frozenset())
+    assert [a.rule for a in alerts] == [
+        "high_error_rate", "high_error_count", "critical_errors", "new_error_type",
+    ]
+
+
+# -- new error type -----------------------------------------------------------------------
+
+NO_THRESHOLDS = dict(error_rate_threshold=1.0, error_count_threshold=10**9, critical_error_count=10**9)
+
+
+def at(hour: int, minute: int = 0) -> datetime:
+    return datetime(2024, 5, 1, hour, minute, tzinfo=timezone.utc)
+
+
+TYPES = (  # most frequent first, as summarize orders them
+    ErrorTypeStat("Disk full on <path>", 9, at(9), at(10)),
+    ErrorTypeStat("User <*> failed login from <ip>", 5, at(8), at(9, 30)),
+    ErrorTypeStat("Queue <*> is full", 3, at(11), at(12)),
+    ErrorTypeStat(MISSING_KEY, 2, at(7), at(13)),
+    ErrorTypeStat("Timeout after <num> ms " + "x" * 100, 1, at(10), at(10, 5)),
+)
+
+
+def with_types(a: Analytics, types=TYPES) -> Analytics:
+    return replace(a, errors_by_type=types, top_errors=types[:3])
+
+
+def test_new_error_type_stays_silent_on_a_first_run():
+    assert evaluate_alerts(with_types(analytics(100, 20)), AlertSettings(**NO_THRESHOLDS), None) == ()
+    # and when the caller does not pass the previous run at all
+    assert evaluate_alerts(with_types(analytics(100, 20)), AlertSettings(**NO_THRESHOLDS)) == ()
+
+
+def test_new_error_type_stays_silent_when_every_type_was_seen_before():
+    previous = frozenset(s.error_type for s in TYPES if s.error_type != MISSING_KEY) | {"Gone <*>"}
+    assert evaluate_alerts(with_types(analytics(100, 20)), AlertSettings(**NO_THRESHOLDS), previous) == ()
+
+
+def test_new_error_type_names_the_new_templates_and_spans_their_evidence():
+    previous = frozenset({"User <*> failed login from <ip>"})
+    (alert,) = evaluate_alerts(with_types(analytics(100, 20)), AlertSettings(**NO_THRESHOLDS), previous)
+    assert (alert.rule, alert.severity, alert.value, alert.threshold) == ("new_error_type", "warning", 3.0, 0.0)
+    assert alert.message == (
+        '3 new error types since the previous run: "Disk full on <path>", "Queue <*> is full", '
+        '"Timeout after <num> ms ' + "x" * 56 + '…"'
+    )
+    # first/last seen of the new types only (not of the known one nor of untyped errors)
+    assert (alert.evidence_start, alert.evidence_end) == (at(9), at(12))
+
+
+def test_new_error_type_counts_beyond_the_named_ones_and_can_be_switched_off():
+    types = tuple(ErrorTypeStat(f"Event {c} failed", 1, at(8), at(9 + i)) for i, c in enumerate("abcde"))
+    (alert,) = evaluate_alerts(with_types(analytics(100, 5), types), AlertSettings(**NO_THRESHOLDS), frozenset())
+    assert alert.message == (
+        '5 new error types since the previous run: "Event a failed", "Event b failed", '
+        '"Event c failed" and 2 more'
+    )
+    assert (alert.value, alert.evidence_end) == (5.0, at(13))
+    (single,) = evaluate_alerts(with_types(analytics(100, 1), types[:1]), AlertSettings(**NO_THRESHOLDS), frozenset())
+    assert single.message == '1 new error type since the previous run: "Event a failed"'
+    off = AlertSettings(new_error_type=False, **NO_THRESHOLDS)
+    assert evaluate_alerts(with_types(analytics(100, 5), types), off, frozenset()) == ()

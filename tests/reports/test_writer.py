@@ -23,6 +23,7 @@ from logdesk.results import (
     Alert,
     Analytics,
     Cube,
+    ErrorTypeInfo,
     ErrorTypeStat,
     FactTable,
     FileIngest,
@@ -106,6 +107,12 @@ def run(tmp_path) -> RunResult:
         records_path="",
         malformed_csv_path=str(malformed),
         applied_filter=RecordFilter(),
+        error_types=(
+            ErrorTypeInfo("DbTimeout", 4, at("2024-01-01 22:10:00.5"), at("2024-01-02 00:40"),
+                          ("api", "worker"), 2, "db timeout, after 30s"),
+            ErrorTypeInfo('=HYPERLINK("http://x")', 2, at("2024-01-01 23:00"), at("2024-01-01 23:05"),
+                          ("=evil", "api"), 4, '-1+2 "quoted"'),
+        ),
     )
 
 
@@ -133,14 +140,16 @@ def test_csv_contents_are_exact_and_formula_safe(run, tmp_path):
     out = tmp_path / "reports"
     write(run, out)
     assert read(out / "csv/errors_by_type.csv") == (
-        "error_type,count,share_of_errors,first_seen,last_seen,sample\n"
-        'DbTimeout,4,0.6667,2024-01-01T22:10:00.500+01:00,2024-01-02T00:40:00.000+01:00,"db timeout, after 30s"\n'
+        "error_type,count,share_of_errors,first_seen,last_seen,sample,services\n"
+        'DbTimeout,4,0.6667,2024-01-01T22:10:00.500+01:00,2024-01-02T00:40:00.000+01:00,"db timeout, after 30s",'
+        '"api, worker"\n'
         '"\'=HYPERLINK(""http://x"")",2,0.3333,2024-01-01T23:00:00.000+01:00,2024-01-01T23:05:00.000+01:00,'
-        '"\'-1+2 ""quoted"""\n'
+        '"\'-1+2 ""quoted""","\'=evil, api (+2 more)"\n'
     )
     assert read(out / "csv/top_errors.csv") == (
-        "rank,error_type,count,share_of_errors,first_seen,last_seen,sample\n"
-        '1,DbTimeout,4,0.6667,2024-01-01T22:10:00.500+01:00,2024-01-02T00:40:00.000+01:00,"db timeout, after 30s"\n'
+        "rank,error_type,count,share_of_errors,first_seen,last_seen,sample,services\n"
+        '1,DbTimeout,4,0.6667,2024-01-01T22:10:00.500+01:00,2024-01-02T00:40:00.000+01:00,"db timeout, after 30s",'
+        '"api, worker"\n'
     )
     assert read(out / "csv/errors_by_hour.csv") == (
         "hour_start,total,errors,error_rate\n"

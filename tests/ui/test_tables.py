@@ -115,3 +115,22 @@ def test_records_model_columns_and_headers(window, log_folder, qtbot):
     assert [model.index(0, c).data() for c in range(5)] == [
         "2024-03-01 00:00:00", "DEBUG", "api", "10.0.0.1", "/login"]
     assert model.rowCount(model.index(0, 0)) == 0 and not model.canFetchMore(QModelIndex())
+
+
+def test_error_types_table_shows_the_runs_services_as_plain_text(qapp):
+    from datetime import datetime, timezone
+
+    from logdesk.results import ErrorTypeInfo, ErrorTypeStat
+    from logdesk.ui.table_models import RowsTableModel, error_type_rows, top_errors_columns
+
+    t = datetime(2024, 3, 1, 10, 0, tzinfo=timezone.utc)
+    stats = [ErrorTypeStat("User <*> failed", 3, t, t, "User <b>x</b> failed"),
+             ErrorTypeStat("Disk full on <path>", 1, t, t, "Disk full on /x")]
+    infos = [ErrorTypeInfo("User <*> failed", 3, t, t, ("<i>api</i>", "web"), 4, "User <b>x</b> failed")]
+    model = RowsTableModel(top_errors_columns())
+    model.set_rows(error_type_rows(stats, infos))
+    headers = [model.headerData(c, Qt.Orientation.Horizontal) for c in range(model.columnCount())]
+    assert headers == ["Error type", "Count", "First seen", "Last seen", "Services", "Example message"]
+    assert [model.display_text(0, c) for c in (0, 1, 4, 5)] == [
+        "User <*> failed", "3", "<i>api</i>, web (+2 more)", "User <b>x</b> failed"]
+    assert model.display_text(1, 4) == ""
