@@ -6,7 +6,10 @@ import csv
 import gzip
 import importlib.util
 import io
+import json
+import re
 import sys
+from collections import Counter
 from pathlib import Path
 
 import pytest
@@ -71,7 +74,9 @@ def _records(path: Path) -> list[list[str]]:
 def test_stats_match_the_files(fresh):
     """What the README reports is what a strict CSV reading of the files finds."""
     out, stats = fresh
-    assert stats.records == sum(len(_records(out / f.path)) - 1 for f in stats.files)
+    assert sum(f.records for f in stats.files) == sum(
+        len(_records(out / f.path)) - 1 for f in stats.files
+    )
     for f in stats.files:
         rows = _records(out / f.path)
         assert tuple(rows[0]) == f.header
@@ -83,8 +88,74 @@ def test_stats_match_the_files(fresh):
         assert wrong_width + empty_message + bad_time == len(f.malformed), f.path
         assert _text(out / f.path).count("\n") == f.physical_lines
     assert 5 <= stats.malformed <= 10
-    assert stats.levels["UNKNOWN"] == 3
+    assert stats.levels["UNKNOWN"] == 3 + 50  # unmappable words + the level-less syslog
     assert len(stats.ips) == 40
+
+
+# A record's first line in each plain-text file, written independently of the generator.
+_RECORD_START = {
+    "apache_combined": re.compile(
+        r'^\S+ - - \[\d{2}/[A-Z][a-z]{2}/\d{4}:\d{2}:\d{2}:\d{2} \+0000\] '
+        r'"[A-Z]+ /\S* HTTP/1\.1" (\d{3}) \d+ "[^"]*" "[^"]*"$'
+    ),
+    "log4j": re.compile(
+        r"^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2},\d{3} (DEBUG|INFO |WARN |ERROR|FATAL) "
+        r"\[[\w-]+\] [\w.]+ - \S"
+    ),
+    "syslog_rfc3164": re.compile(r"^[A-Z][a-z]{2} [ \d]\d \d{2}:\d{2}:\d{2} [\w-]+ \w+(\[\d+\])?: \S"),
+}
+
+
+def _lines(path: Path) -> list[str]:
+    return [line for line in _text(path).split("\n")[:-1]]
+
+
+def _json_object(line: str) -> dict | None:
+    try:
+        value = json.loads(line)
+    except ValueError:
+        return None
+    return value if isinstance(value, dict) else None
+
+
+def test_text_stats_match_the_files(fresh):
+    """Lines, records, continuation lines and malformed lines of the plain-text and JSON-lines
+    files, counted here with plain regexes and json.loads."""
+    out, stats = fresh
+    assert [f.format for f in stats.text_files] == [
+        "apache_combined", "log4j", "jsonl", "syslog_rfc3164"
+    ]
+    for f in stats.text_files:
+        lines = _lines(out / f.path)
+        assert all(line.strip() for line in lines), f.path  # no blank lines
+        assert f.data_lines == len(lines), f.path
+        if f.format == "jsonl":
+            bad = [i for i, line in enumerate(lines, 1) if _json_object(line) is None]
+            assert [line for line, _ in f.malformed] == bad
+            assert f.parsed == len(lines) - len(bad) and f.continuation_lines == 0
+            levels = Counter(str(_json_object(line)["level"]) for line in lines
+                             if _json_object(line) is not None)
+            assert levels == f.raw_levels
+            continue
+        start = _RECORD_START[f.format]
+        starts = [i for i, line in enumerate(lines, 1) if start.match(line)]
+        assert starts[0] == 1, f.path  # a continuation line needs a record above it
+        assert f.parsed == len(starts), f.path
+        assert f.continuation_lines == len(lines) - len(starts), f.path
+        assert f.malformed == []
+        if f.format == "apache_combined":
+            statuses = Counter(start.match(line).group(1) for line in lines)
+            assert statuses == f.raw_levels
+        if f.format == "log4j":
+            words = Counter(start.match(lines[i - 1]).group(1).strip() for i in starts)
+            assert words == f.raw_levels
+            continuation = [line for line in lines if not start.match(line)]
+            assert all(line.startswith(("\tat ", "\t... ", "Caused by: ", "java.", "org."))
+                       for line in continuation)
+    assert stats.continuation_lines == sum(f.continuation_lines for f in stats.text_files) > 0
+    assert stats.data_lines == (
+        sum(f.records for f in stats.files) + sum(f.data_lines for f in stats.text_files)
+    )
 
 
 def test_sample_trips_every_default_alert(fresh):
