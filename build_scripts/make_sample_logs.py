@@ -3,8 +3,8 @@
     python build_scripts/make_sample_logs.py            # rewrites resources/sample_logs/
     python build_scripts/make_sample_logs.py --out DIR  # somewhere else
 
-Three days (2026-03-01 .. 2026-03-03 UTC) of CSV application logs from ten services, written
-in four differently shaped sources so that ingest has real work to do:
+Three days (2026-03-01 .. 2026-03-03 UTC) of application logs: CSV from ten services, written
+in four differently shaped sources so that ingest has real work to do,
 
 * api-gateway/2026-03-0{1,2,3}.csv   timestamp,level,service,ip,endpoint,message
                                      ISO time with T and Z, upper-case levels
@@ -13,6 +13,16 @@ in four differently shaped sources so that ingest has real work to do:
                                      (time,remote_addr,severity,component,path,msg),
                                      `dd/MMM/yyyy:HH:mm:ss +0000`, one-letter levels
 * archive/inventory-2026-03.csv.gz   gzip-compressed, ISO time, syslog-ish level names
+
+and, as real systems write them (their own random stream, so the CSV files above do not change
+when these do):
+
+* web/access.log                     Nginx "combined" lines; level from the HTTP status
+* orders/orders-service.log          logback lines, some ERROR/FATAL records followed by Java
+                                     stack traces (continuation lines)
+* notifications/events.jsonl         pino JSON lines (numeric levels, epoch-ms time), one line
+                                     cut off mid-object
+* system/syslog                      BSD syslog (RFC 3164) without PRI: no level, no year
 
 Error messages carry variable ids, numbers, IPs and paths so that error-type masking has
 something to group; some fields need CSV quoting (commas, doubled quotes, one newline); one
@@ -1129,9 +1139,10 @@ def _readme(s: SampleStats, seed: int) -> str:
         + ", ".join(sorted({w for _, w in UNMAPPABLE_LEVELS}))
         + f"), {SYSLOG_LINES} are the syslog lines, which have no level.",
         "",
-        (f"{len(s.services)} services (as the files name them: CSV service columns, Java "
-         f"loggers, syslog tags; the access log has none), {len(s.ips)} client IPs, "
-         f"{len(s.endpoints)} endpoints."),
+        (f"In the data: {len(s.services)} services (as the files name them: CSV service "
+         f"columns, Java loggers, syslog tags; the access log has none), {len(s.ips)} client "
+         f"IPs, {len(s.endpoints)} endpoints (the JSON lines keep theirs nested in `req`; the "
+         "Java log and syslog have none)."),
         f"Busiest error IP: `{ABUSIVE_IP}` (rate limits, failed logins).",
         "",
         "## Error families",

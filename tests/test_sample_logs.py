@@ -7,9 +7,11 @@ import gzip
 import importlib.util
 import io
 import json
+import os
 import re
 import sys
 from collections import Counter
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -166,3 +168,59 @@ def test_sample_trips_every_default_alert(fresh):
     assert stats.errors / stats.parsed > alerts.error_rate_threshold
     assert stats.burst_errors > alerts.error_count_threshold
     assert stats.burst_critical >= alerts.critical_error_count
+
+
+def _readers_for_every_sample_format() -> bool:
+    """The plain-text format detection and the JSON-lines reader (issue 5) are both present."""
+    from logdesk.engine import text_formats
+
+    json_reader = importlib.util.find_spec("logdesk.engine.readers.json_reader")
+    return json_reader is not None and hasattr(text_formats, "BUILTIN_FORMATS")
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not _readers_for_every_sample_format(),
+                    reason="needs the plain-text format detection and the JSON-lines reader")
+def test_logdesk_reads_the_sample_as_its_readme_says(spark, generator, fresh, tmp_path):
+    """The whole sample through run_pipeline, summarize and the alerts: every figure the README
+    states about ingest, levels, services, IPs and alerts is what logdesk computes."""
+    from logdesk.analysis.alerts import evaluate_alerts
+    from logdesk.analysis.summarize import summarize
+    from logdesk.engine.pipeline import run_pipeline
+    from logdesk.results import MISSING_KEY, RecordFilter
+    from logdesk.settings import PathSettings, Settings
+
+    out, stats = fresh
+    # syslog has no year: logdesk takes it from the file's date, so date the files in 2026
+    march_4 = datetime(2026, 3, 4, tzinfo=UTC).timestamp()
+    for f in stats.all_files:
+        os.utime(out / f.path, (march_4, march_4))
+    settings = Settings(paths=PathSettings(work_dir=str(tmp_path / "work")))
+    run = run_pipeline(spark, out, settings)
+
+    by_path = {Path(f.path).relative_to(out).as_posix(): f for f in run.ingest.files}
+    assert sorted(by_path) == sorted(f.path for f in stats.all_files)
+    for f in stats.files:
+        got = by_path[f.path]
+        assert (got.format, got.data_lines, got.parsed_rows, got.malformed_rows) == (
+            "csv", f.records, f.records - len(f.malformed), len(f.malformed)
+        ), f.path
+    for f in stats.text_files:
+        got = by_path[f.path]
+        assert (got.format, got.data_lines, got.parsed_rows, got.continuation_lines,
+                got.malformed_rows) == (
+            f.format, f.data_lines, f.parsed, f.continuation_lines, len(f.malformed)
+        ), f.path
+    assert run.ingest.data_lines == stats.data_lines
+    assert run.ingest.parsed_rows == stats.parsed
+
+    analytics = summarize(run.cube, RecordFilter(), settings.analytics)
+    assert analytics.total == stats.parsed and analytics.errors == stats.errors
+    assert {k: v for k, v in analytics.by_level.items() if v} == +stats.levels
+    assert (analytics.first_seen, analytics.last_seen) == (stats.first, stats.last)
+    assert {s.key for s in analytics.per_service} - {MISSING_KEY} == set(stats.services)
+    assert {s.key for s in analytics.per_ip} - {MISSING_KEY} == set(stats.ips)
+    alerts = evaluate_alerts(analytics, settings.alerts)
+    assert [(a.rule, a.severity) for a in alerts] == [
+        (rule, severity) for rule, severity, _ in generator.fired_alerts(stats)
+    ]
