@@ -3,8 +3,8 @@
     python build_scripts/make_sample_logs.py            # rewrites resources/sample_logs/
     python build_scripts/make_sample_logs.py --out DIR  # somewhere else
 
-Three days (2026-03-01 .. 2026-03-03 UTC) of CSV application logs from ten services, written
-in four differently shaped sources so that ingest has real work to do:
+Three days (2026-03-01 .. 2026-03-03 UTC) of application logs: CSV from ten services, written
+in four differently shaped sources so that ingest has real work to do,
 
 * api-gateway/2026-03-0{1,2,3}.csv   timestamp,level,service,ip,endpoint,message
                                      ISO time with T and Z, upper-case levels
@@ -13,6 +13,16 @@ in four differently shaped sources so that ingest has real work to do:
                                      (time,remote_addr,severity,component,path,msg),
                                      `dd/MMM/yyyy:HH:mm:ss +0000`, one-letter levels
 * archive/inventory-2026-03.csv.gz   gzip-compressed, ISO time, syslog-ish level names
+
+and, as real systems write them (their own random stream, so the CSV files above do not change
+when these do):
+
+* web/access.log                     Nginx "combined" lines; level from the HTTP status
+* orders/orders-service.log          logback lines, some ERROR/FATAL records followed by Java
+                                     stack traces (continuation lines)
+* notifications/events.jsonl         pino JSON lines (numeric levels, epoch-ms time), one line
+                                     cut off mid-object
+* system/syslog                      BSD syslog (RFC 3164) without PRI: no level, no year
 
 Error messages carry variable ids, numbers, IPs and paths so that error-type masking has
 something to group; some fields need CSV quoting (commas, doubled quotes, one newline); one
@@ -27,6 +37,7 @@ import argparse
 import csv
 import gzip
 import io
+import json
 import random
 import sys
 from collections import Counter
@@ -321,7 +332,7 @@ class FileStats:
 
 @dataclass
 class SampleStats:
-    files: list[FileStats]
+    files: list[FileStats]  # the CSV files
     levels: Counter  # normalized level -> parsed rows
     families: Counter  # error family label -> error rows
     services: Counter
@@ -332,14 +343,34 @@ class SampleStats:
     burst_critical: int
     first: datetime
     last: datetime
+    text_files: list = field(default_factory=list)  # TextFileStats: plain-text and JSON lines
+
+    @property
+    def all_files(self) -> list:
+        return [*self.files, *self.text_files]
 
     @property
     def records(self) -> int:
-        return sum(f.records for f in self.files)
+        """Parsed records plus malformed records/lines."""
+        return sum(f.records for f in self.all_files)
 
     @property
     def malformed(self) -> int:
-        return sum(len(f.malformed) for f in self.files)
+        return sum(len(f.malformed) for f in self.all_files)
+
+    @property
+    def continuation_lines(self) -> int:
+        return sum(f.continuation_lines for f in self.text_files)
+
+    @property
+    def data_lines(self) -> int:
+        """Lines as logdesk's ingest report counts them: a CSV record is one data line (even
+        one spanning two physical lines); a text file's every non-blank line is one."""
+        return sum(f.records for f in self.files) + sum(f.data_lines for f in self.text_files)
+
+    @property
+    def critical(self) -> int:
+        return self.levels["CRITICAL"]
 
     @property
     def parsed(self) -> int:
@@ -507,6 +538,413 @@ _TIME_STYLES = {_iso: "2026-03-01T08:15:02Z", _slashed: "2026/03/01 08:15:02",
                 _access_log: "01/Mar/2026:08:15:02 +0000"}
 
 
+# ---------------------------------------------------------------------------------------------
+# Plain-text and JSON-lines sources, as real systems write them: an Nginx access log, a Java
+# service log with stack traces, pino JSON lines and a BSD syslog. They reuse the row model
+# above (clients, services, error families, the outage hour) but draw from their own random
+# stream, so the CSV files stay byte-identical when these change.
+
+TEXT_STREAM = "text-sources"
+
+ACCESS_LOG = "web/access.log"
+ORDERS_LOG = "orders/orders-service.log"
+EVENTS_LOG = "notifications/events.jsonl"
+SYSLOG = "system/syslog"
+
+# --- Nginx "combined" access log: level from the status (5xx ERROR, 4xx WARN, else INFO)
+ACCESS_ROWS = 560
+ACCESS_BURST_ERRORS = 45  # checkout and payment calls answered 502/503/504 in the outage hour
+ACCESS_LEVEL_WEIGHTS = {"INFO": 87.0, "WARN": 8.5, "ERROR": 4.5}
+ACCESS_STATUSES = {
+    "INFO": (200, 200, 200, 200, 200, 200, 200, 200, 201, 204, 301, 304, 304),
+    "WARN": (400, 401, 403, 404, 404, 404),
+    "ERROR": (500, 502, 503, 503, 504),
+}
+ACCESS_ERROR_FAMILY = '"<METHOD> <path> HTTP/1.1" answered 5xx (access log request line)'
+USER_AGENTS = (
+    ("Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) "
+    "Chrome/122.0.0.0 Safari/537.36"),
+    ("Mozilla/5.0 (Macintosh; Intel Mac OS X 14_3) AppleWebKit/605.1.15 (KHTML, like Gecko) "
+    "Version/17.3 Safari/605.1.15"),
+    "Mozilla/5.0 (X11; Linux x86_64; rv:123.0) Gecko/20100101 Firefox/123.0",
+    ("Mozilla/5.0 (iPhone; CPU iPhone OS 17_3 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like "
+    "Gecko) Version/17.3 Mobile/15E148 Safari/604.1"),
+    "okhttp/4.12.0",
+    "curl/8.5.0",
+)
+REFERERS = ("-", "-", "https://shop.example.com/", "https://shop.example.com/cart",
+            "https://shop.example.com/search")
+
+# --- log4j/logback service log of the orders service; FATAL is CRITICAL
+ORDERS_ROWS = 300
+ORDERS_SPELLINGS = {"DEBUG": "DEBUG", "INFO": "INFO", "WARN": "WARN", "ERROR": "ERROR",
+                    "CRITICAL": "FATAL"}
+ORDERS_BURST: tuple[tuple[str, str, int], ...] = (
+    ("ERROR", "Timeout after <ms> ms calling payment-provider", 24),
+    ("CRITICAL", "Database connection pool exhausted (<n>/<n> in use)", 3),
+)
+# The logger (what the log calls the service) of each error family; others log from these two.
+ORDERS_LOGGERS = {
+    "Timeout after <ms> ms calling payment-provider": "com.shop.orders.client.PaymentClient",
+    "Database connection pool exhausted (<n>/<n> in use)": "com.zaxxer.hikari.pool.HikariPool",
+}
+ORDERS_DEFAULT_LOGGERS = ("com.shop.orders.OrderService", "com.shop.orders.OrderService",
+                          "com.shop.orders.CheckoutController")
+
+# --- pino JSON lines of the notifications service
+EVENTS_ROWS = 220
+PINO_LEVELS = {"DEBUG": (10, 20, 20), "INFO": (30,), "WARN": (40,), "ERROR": (50,), "CRITICAL": (60,)}
+PINO_NAMES = {10: "TRACE", 20: "DEBUG", 30: "INFO", 40: "WARN", 50: "ERROR", 60: "FATAL"}
+NOTIFY_ENDPOINTS = ("/api/v1/notify", "/api/v1/notify", "/api/v1/notify/batch")
+NOTIFY_FAMILIES: tuple[ErrorFamily, ...] = (
+    ErrorFamily(
+        "SMTP relay <host> rejected mail for user <id>: 451 4.7.1 try again later",
+        ("notifications",),
+        lambda r, ip: f"SMTP relay smtp-{r.randint(1, 3)}.mail.internal rejected mail for user "
+        f"{r.randint(1000, 99999)}: 451 4.7.1 try again later",
+    ),
+    ErrorFamily(
+        "Push delivery failed for device <hex>: token expired",
+        ("notifications",),
+        lambda r, ip: f"Push delivery failed for device {r.getrandbits(48):012x}: token expired",
+    ),
+    FAMILY_BY_LABEL["Connection refused to <ip>:<port>"],
+    ErrorFamily(
+        "Queue <name> unreachable, <n> notifications dropped",
+        ("notifications",),
+        lambda r, ip: f"Queue notify-{r.choice(('email', 'push'))} unreachable, "
+        f"{r.randint(20, 400)} notifications dropped",
+        critical=True,
+    ),
+)
+EVENTS_BROKEN = "invalid JSON (line cut off mid-object)"
+
+# --- BSD syslog (RFC 3164) without <PRI>: no level at all, so UNKNOWN
+SYSLOG_LINES = 50
+SYSLOG_HOSTS = ("web-01", "web-01", "web-02")
+SYSLOG_BOOT = datetime(2026, 2, 20, 6, 12, tzinfo=UTC)  # kernel lines count seconds since then
+
+
+@dataclass
+class TextFileStats:
+    """One plain-text or JSON-lines file. data_lines == parsed + continuation_lines + malformed."""
+
+    path: str
+    format: str  # the format name logdesk's ingest report should give it
+    time_style: str
+    data_lines: int = 0  # non-blank lines
+    parsed: int = 0  # records (their first lines)
+    continuation_lines: int = 0  # stack-trace lines folded into the record above them
+    malformed: list[tuple[int, str]] = field(default_factory=list)  # (line, reason)
+    raw_levels: Counter = field(default_factory=Counter)
+
+    @property
+    def records(self) -> int:
+        """Records plus malformed lines, as CSV FileStats.records counts them."""
+        return self.parsed + len(self.malformed)
+
+
+@dataclass
+class TextEntry:
+    """A row and the physical lines it is written as (more than one: a stack trace follows)."""
+
+    row: Row
+    lines: list[str]
+
+
+def _access_endpoints() -> list[tuple[str, str]]:
+    return [(s, e) for s, eps in SERVICE_ENDPOINTS.items() for e in eps
+            if not e.startswith("/internal")]
+
+
+def _access_entry(rng: random.Random, t: datetime, level: str, client_w: list[float],
+                  endpoint: str | None = None) -> TextEntry:
+    ip = rng.choices(CLIENT_IPS, weights=client_w)[0]
+    if endpoint is None:
+        _, endpoint = rng.choice(_access_endpoints())
+    status = rng.choice(ACCESS_STATUSES[level])
+    if level == "WARN" and rng.random() < 0.4:  # the abusive client: failed logins, rate limits
+        ip, endpoint = ABUSIVE_IP, rng.choice(("/api/v1/login", "/api/v1/search"))
+        status = 401 if endpoint == "/api/v1/login" else 429
+    method = "POST" if endpoint.endswith(("checkout", "login", "payments", "refund")) else "GET"
+    query = {
+        "/api/v1/orders": lambda: f"?id={rng.randint(1, 9999)}",
+        "/api/v1/search": lambda: "?q=" + rng.choice(("shoes", "red+dress", "usb-c", "lamp")),
+        "/api/v1/products": lambda: f"?page={rng.randint(1, 40)}",
+    }.get(endpoint)
+    path = endpoint + (query() if query and rng.random() < 0.6 else "")
+    request = f"{method} {path} HTTP/1.1"
+    size = 0 if status in (204, 304) else rng.randint(150, 600) if status >= 400 else \
+        rng.randint(300, 25000)
+    stamp = t.replace(microsecond=0)
+    line = (f'{ip} - - [{_access_log(stamp)}] "{request}" {status} {size} '
+            f'"{rng.choice(REFERERS)}" "{rng.choice(USER_AGENTS)}"')
+    row = Row(t, level, str(status), "", ip, endpoint, request,
+              ACCESS_ERROR_FAMILY if level == "ERROR" else "")
+    return TextEntry(row, [line])
+
+
+def _access_entries(rng: random.Random, client_w: list[float]) -> list[TextEntry]:
+    entries = [
+        _access_entry(rng, _moment(rng, rng.randrange(DAYS)), _weighted(rng, ACCESS_LEVEL_WEIGHTS),
+                      client_w)
+        for _ in range(ACCESS_ROWS)
+    ]
+    for _ in range(ACCESS_BURST_ERRORS):
+        t = BURST_START + timedelta(seconds=rng.randrange(3600))
+        endpoint = rng.choice(("/api/v1/orders/checkout", "/api/v1/payments", "/api/v1/payments"))
+        entries.append(_access_entry(rng, t, "ERROR", client_w, endpoint))
+    return entries
+
+
+def _orders_trace(rng: random.Random, label: str) -> list[str]:
+    """A Java stack trace for an orders error, or none ("User not found" is logged without)."""
+    more = f"\t... {rng.randint(40, 120)} more"
+    if label.startswith("Timeout"):
+        if rng.random() < 0.5:
+            return []
+        return [
+            ("org.springframework.web.client.ResourceAccessException: I/O error on POST request "
+            'for "https://payment-provider.example/v2/charges": Read timed out'),
+            "\tat org.springframework.web.client.RestTemplate.doExecute(RestTemplate.java:915)",
+            "\tat com.shop.orders.client.PaymentClient.charge(PaymentClient.java:57)",
+            "\tat com.shop.orders.OrderService.place(OrderService.java:131)",
+            "\tat com.shop.orders.CheckoutController.checkout(CheckoutController.java:44)",
+            "Caused by: java.net.SocketTimeoutException: Read timed out",
+            "\tat java.base/sun.nio.ch.NioSocketImpl.timedRead(NioSocketImpl.java:288)",
+            "\tat java.base/java.net.Socket$SocketInputStream.read(Socket.java:1099)",
+            more,
+        ]
+    if label.startswith("NullPointerException"):
+        return [
+            ('java.lang.NullPointerException: Cannot invoke "com.shop.orders.Address.getCountry()" '
+            'because "order.shipping" is null'),
+            "\tat com.shop.orders.OrderService.place(OrderService.java:88)",
+            "\tat com.shop.orders.CheckoutController.checkout(CheckoutController.java:44)",
+            "\tat jdk.internal.reflect.GeneratedMethodAccessor211.invoke(Unknown Source)",
+            more,
+        ]
+    if label.startswith("Deadlock"):
+        return [
+            "java.lang.IllegalStateException: Transaction rolled back: could not execute statement",
+            "\tat com.shop.orders.OrderRepository.save(OrderRepository.java:39)",
+            "\tat com.shop.orders.OrderService.place(OrderService.java:127)",
+            "Caused by: org.postgresql.util.PSQLException: ERROR: deadlock detected",
+            ("\tat org.postgresql.core.v3.QueryExecutorImpl.receiveErrorResponse"
+            "(QueryExecutorImpl.java:2713)"),
+            more,
+        ]
+    if label.startswith("Database connection pool"):
+        return [
+            ("java.sql.SQLTransientConnectionException: HikariPool-1 - Connection is not available, "
+            f"request timed out after 30000ms (total=50, active=50, idle=0, waiting={rng.randint(3, 40)})"),
+            "\tat com.zaxxer.hikari.pool.HikariPool.createTimeoutException(HikariPool.java:696)",
+            "\tat com.zaxxer.hikari.pool.HikariPool.getConnection(HikariPool.java:181)",
+            "\tat com.shop.orders.OrderRepository.save(OrderRepository.java:39)",
+            "Caused by: java.net.ConnectException: Connection refused",
+            "\tat java.base/sun.nio.ch.Net.pollConnect(Native Method)",
+            more,
+        ]
+    return []
+
+
+def _orders_entry(rng: random.Random, t: datetime, level: str, client_w: list[float],
+                  family_label: str = "") -> TextEntry:
+    ip = rng.choices(CLIENT_IPS, weights=client_w)[0]
+    endpoint = rng.choice(SERVICE_ENDPOINTS["orders"])
+    trace: list[str] = []
+    if level in ("ERROR", "CRITICAL"):
+        if not family_label:
+            family_label = rng.choice([f.label for f in ERROR_FAMILIES if "orders" in f.services
+                                       and f.critical == (level == "CRITICAL")])
+        message = FAMILY_BY_LABEL[family_label].make(rng, ip)
+        logger = ORDERS_LOGGERS.get(family_label, "com.shop.orders.OrderService")
+        trace = _orders_trace(rng, family_label)
+    else:
+        message = _ok_message(rng, level, "orders", ip, endpoint)
+        logger = rng.choice(ORDERS_DEFAULT_LOGGERS)
+    thread = (f"http-nio-8080-exec-{rng.randint(1, 10)}" if rng.random() < 0.9
+              else "scheduling-1")
+    t = t + timedelta(milliseconds=rng.randrange(1000))
+    raw = ORDERS_SPELLINGS[level]
+    first = (f"{t:%Y-%m-%d %H:%M:%S},{t.microsecond // 1000:03d} {raw:<5} [{thread}] "
+             f"{logger} - {message}")
+    # The reader's record: service = logger, no ip or endpoint; the trace joins the message.
+    row = Row(t, level, raw, logger, "", "", "\n".join([message, *trace]), family_label)
+    return TextEntry(row, [first, *trace])
+
+
+def _orders_entries(rng: random.Random, client_w: list[float]) -> list[TextEntry]:
+    entries = [
+        _orders_entry(rng, _moment(rng, rng.randrange(DAYS)), _weighted(rng, LEVEL_WEIGHTS),
+                      client_w)
+        for _ in range(ORDERS_ROWS)
+    ]
+    for level, label, count in ORDERS_BURST:
+        for _ in range(count):
+            t = BURST_START + timedelta(seconds=rng.randrange(3600))
+            entries.append(_orders_entry(rng, t, level, client_w, label))
+    return entries
+
+
+def _notification_message(rng: random.Random, level: str) -> str:
+    if level == "DEBUG":
+        return rng.choice((
+            lambda: f"Rendered template order-confirmation ({rng.choice(('de-DE', 'en-GB', 'fr-FR'))}) "
+            f"in {rng.randint(2, 60)} ms",
+            lambda: f"Loaded {rng.randint(1, 50)} device tokens for user {rng.randint(1000, 99999)}",
+        ))()
+    if level == "INFO":
+        return rng.choice((
+            lambda: f"Sent order confirmation for order {_uuid(rng)} to user {rng.randint(1000, 99999)}",
+            lambda: f"Push notification delivered to device {rng.getrandbits(48):012x} "
+            f"in {rng.randint(20, 900)} ms",
+            lambda: f"POST /api/v1/notify 202 in {rng.randint(3, 200)} ms",
+        ))()
+    return rng.choice((
+        lambda: f"Retrying SMTP delivery for user {rng.randint(1000, 99999)} "
+        f"(attempt {rng.randint(2, 4)} of 5)",
+        lambda: f"Slow response {rng.randint(1200, 6000)} ms on /api/v1/notify",
+    ))()
+
+
+def _events_entry(rng: random.Random, t: datetime, level: str, client_w: list[float]) -> TextEntry:
+    ip = rng.choices(CLIENT_IPS, weights=client_w)[0]
+    endpoint = rng.choice(NOTIFY_ENDPOINTS)
+    family_label = ""
+    if level in ("ERROR", "CRITICAL"):
+        family = rng.choice([f for f in NOTIFY_FAMILIES if f.critical == (level == "CRITICAL")])
+        message, family_label = family.make(rng, ip), family.label
+    else:
+        message = _notification_message(rng, level)
+    number = rng.choice(PINO_LEVELS[level])
+    t = t + timedelta(milliseconds=rng.randrange(1000))
+    epoch_ms = int((t - datetime(1970, 1, 1, tzinfo=UTC)) / timedelta(milliseconds=1))
+    record = {"level": number, "time": epoch_ms, "pid": 4242, "hostname": "notif-1",
+              "service": "notifications", "msg": message, "req": {"ip": ip, "path": endpoint}}
+    line = json.dumps(record, ensure_ascii=False, separators=(",", ":"))
+    row = Row(t, level, str(number), "notifications", ip, endpoint, message, family_label)
+    return TextEntry(row, [line])
+
+
+def _events_entries(rng: random.Random, client_w: list[float]) -> list[TextEntry]:
+    entries = [
+        _events_entry(rng, _moment(rng, rng.randrange(DAYS)), _weighted(rng, LEVEL_WEIGHTS),
+                      client_w)
+        for _ in range(EVENTS_ROWS)
+    ]
+    # the queue goes away once: pino's level 60, which ordinary traffic is too small to draw
+    entries.append(_events_entry(rng, _moment(rng, rng.randrange(DAYS)), "CRITICAL", client_w))
+    return entries
+
+
+def _syslog_time(t: datetime) -> str:
+    return f"{_MONTHS[t.month - 1]} {t.day:>2} {t:%H:%M:%S}"
+
+
+def _syslog_entry(rng: random.Random, t: datetime) -> TextEntry:
+    host = rng.choice(SYSLOG_HOSTS)
+    pid = rng.randint(1000, 32000)
+    kind = rng.choices(("failed", "accepted", "cron", "systemd", "ufw"),
+                       weights=(18, 5, 12, 8, 7))[0]
+    if kind == "failed":
+        ip = rng.choice((ABUSIVE_IP, ABUSIVE_IP, ABUSIVE_IP, "203.0.113.201"))
+        user = rng.choice(("admin", "root", "test", "oracle"))
+        tag, message = f"sshd[{pid}]", (f"Failed password for invalid user {user} from {ip} "
+                                         f"port {rng.randint(30000, 65000)} ssh2")
+    elif kind == "accepted":
+        tag, message = f"sshd[{pid}]", (f"Accepted publickey for deploy from "
+                                         f"{rng.choice(('10.20.1.5', '10.20.1.6'))} port "
+                                         f"{rng.randint(30000, 65000)} ssh2: ED25519 SHA256:"
+                                         f"{rng.getrandbits(128):032x}")
+    elif kind == "cron":
+        tag, message = f"CRON[{pid}]", rng.choice((
+            "(root) CMD (/usr/local/bin/rotate-logs.sh)",
+            "(www-data) CMD (php /srv/shop/bin/console cache:prune)",
+        ))
+    elif kind == "systemd":
+        tag, message = "systemd[1]", rng.choice((
+            f"Started Session {rng.randint(10, 900)} of User deploy.",
+            "logrotate.service: Succeeded.",
+            "Starting Daily apt download activities...",
+        ))
+    else:
+        tag = "kernel"
+        uptime = (t - SYSLOG_BOOT).total_seconds()
+        message = (f"[{uptime:.0f}.{rng.randint(0, 999999):06d}] [UFW BLOCK] IN=eth0 "
+                   f"OUT= SRC={ABUSIVE_IP} DST=10.0.0.5 LEN=60 PROTO=TCP "
+                   f"SPT={rng.randint(30000, 65000)} DPT=22")
+    line = f"{_syslog_time(t)} {host} {tag}: {message}"
+    service = tag.split("[", 1)[0]
+    return TextEntry(Row(t, "UNKNOWN", "", service, "", "", message), [line])
+
+
+def _syslog_entries(rng: random.Random) -> list[TextEntry]:
+    return [_syslog_entry(rng, _moment(rng, rng.randrange(DAYS))) for _ in range(SYSLOG_LINES)]
+
+
+def _break_events(rng: random.Random, entries: list[TextEntry]) -> None:
+    """One JSON line cut off in the middle (a writer killed mid-line)."""
+    at = rng.randrange(len(entries) // 5, len(entries) * 4 // 5)
+    base = entries[at]
+    line = base.lines[0][: len(base.lines[0]) // 2]
+    broken = Row(base.row.t, base.row.level, base.row.raw_level, base.row.service, base.row.ip,
+                 base.row.endpoint, base.row.message, base.row.family, broken=EVENTS_BROKEN)
+    entries.insert(at + 1, TextEntry(broken, [line]))
+
+
+def _render_text(entries: list[TextEntry], stats: TextFileStats) -> str:
+    out: list[str] = []
+    for entry in entries:
+        line = len(out) + 1
+        out.extend(entry.lines)
+        stats.data_lines += len(entry.lines)
+        if entry.row.broken:
+            stats.malformed.append((line, entry.row.broken))
+            continue
+        stats.parsed += 1
+        stats.continuation_lines += len(entry.lines) - 1
+        stats.raw_levels[entry.row.raw_level or "(none)"] += 1
+    return "".join(f"{line}\n" for line in out)
+
+
+def _sorted(entries: list[TextEntry]) -> list[TextEntry]:
+    return sorted(entries, key=lambda e: (e.row.t, e.lines[0]))
+
+
+# (path, format name in the ingest report, time style)
+TEXT_SOURCES: tuple[tuple[str, str, str], ...] = (
+    (ACCESS_LOG, "apache_combined", "01/Mar/2026:08:15:02 +0000"),
+    (ORDERS_LOG, "log4j", "2026-03-01 08:15:02,345"),
+    (EVENTS_LOG, "jsonl", "1772352902345 (epoch ms)"),
+    (SYSLOG, "syslog_rfc3164", "Mar  1 08:15:02 (no year)"),
+)
+
+
+def _text_entries(seed: int, client_w: list[float]) -> dict[str, list[TextEntry]]:
+    rng = random.Random(f"{seed}-{TEXT_STREAM}")
+    made = {
+        ACCESS_LOG: _sorted(_access_entries(rng, client_w)),
+        ORDERS_LOG: _sorted(_orders_entries(rng, client_w)),
+        EVENTS_LOG: _sorted(_events_entries(rng, client_w)),
+        SYSLOG: _sorted(_syslog_entries(rng)),
+    }
+    _break_events(rng, made[EVENTS_LOG])
+    return made
+
+
+def _expected_level(path: str, raw_level: str) -> str:
+    """The level logdesk gives a text record of `path` with this raw level."""
+    from logdesk.settings import DEFAULT_LEVEL_MAPPING
+
+    if path == ACCESS_LOG:
+        status = int(raw_level)
+        return "ERROR" if status >= 500 else "WARN" if status >= 400 else "INFO"
+    if path == EVENTS_LOG:
+        raw_level = PINO_NAMES[int(raw_level)]
+    return DEFAULT_LEVEL_MAPPING.get(raw_level.strip().upper(), "UNKNOWN")
+
+
 def generate(out_dir: Path, seed: int = SEED) -> SampleStats:
     """Write the sample folder (log files + README.md) into `out_dir`; return what was written."""
     rng = random.Random(seed)
@@ -521,6 +959,16 @@ def generate(out_dir: Path, seed: int = SEED) -> SampleStats:
         _write(out_dir / src.path, _render(src, rows, stats))
         file_stats.append(stats)
         all_rows.extend(rows)
+    csv_good = [r for r in all_rows if not r.broken]
+    text_stats: list[TextFileStats] = []
+    text_entries = _text_entries(seed, client_w)
+    for path, fmt, time_style in TEXT_SOURCES:
+        entries = text_entries[path]
+        stats = TextFileStats(path, fmt, time_style)
+        _write(out_dir / path, _render_text(entries, stats))
+        text_stats.append(stats)
+        all_rows.extend(e.row for e in entries)
+        _check_text_levels(path, [e.row for e in entries if not e.row.broken])
 
     good = [r for r in all_rows if not r.broken]
     burst = [r for r in good if BURST_START <= r.t < BURST_END]
@@ -528,39 +976,66 @@ def generate(out_dir: Path, seed: int = SEED) -> SampleStats:
         files=file_stats,
         levels=Counter(r.level for r in good),
         families=Counter(r.family for r in good if r.family),
-        services=Counter(r.service for r in good),
-        ips=Counter(r.ip for r in good),
-        endpoints=Counter(r.endpoint for r in good),
+        services=Counter(r.service for r in good if r.service),
+        ips=Counter(r.ip for r in good if r.ip),
+        endpoints=Counter(r.endpoint for r in good if r.endpoint),
         burst_rows=len(burst),
         burst_errors=sum(r.level in ("ERROR", "CRITICAL") for r in burst),
         burst_critical=sum(r.level == "CRITICAL" for r in burst),
         first=min(r.t for r in good),
         last=max(r.t for r in good),
+        text_files=text_stats,
     )
-    _check(result, good)
+    _check(result, csv_good)
     (out_dir / "README.md").write_text(_readme(result, seed), encoding="utf-8")
     return result
 
 
-def _check(stats: SampleStats, good: list[Row]) -> None:
+def _check(stats: SampleStats, csv_good: list[Row]) -> None:
     """The promises the README makes; fail loudly when a change to the generator breaks one."""
     from logdesk.settings import DEFAULT_LEVEL_MAPPING
 
-    for row in good:
+    for row in csv_good:
         mapped = DEFAULT_LEVEL_MAPPING.get(row.raw_level.strip().upper(), "UNKNOWN")
         assert mapped == row.level, f"level {row.raw_level!r} maps to {mapped}, not {row.level}"
-    assert stats.levels["UNKNOWN"] == len(UNMAPPABLE_LEVELS), "unmappable level count"
+    assert stats.levels["UNKNOWN"] == len(UNMAPPABLE_LEVELS) + SYSLOG_LINES, "unknown level count"
     assert stats.errors / stats.parsed > ALERT_ERROR_RATE, "overall error rate must trip the alert"
     assert stats.burst_errors / stats.burst_rows > ALERT_ERROR_RATE
     assert stats.burst_errors > ALERT_ERROR_COUNT and stats.burst_critical >= ALERT_CRITICAL_COUNT
     assert 5 <= stats.malformed <= 10
     assert sum(len(f.multiline) for f in stats.files) == 1
+    for f in stats.text_files:
+        assert f.data_lines == f.parsed + f.continuation_lines + len(f.malformed), f.path
+
+
+def _check_text_levels(path: str, rows: list[Row]) -> None:
+    for row in rows:
+        expected = _expected_level(path, row.raw_level) if row.raw_level else "UNKNOWN"
+        assert expected == row.level, f"{path}: {row.raw_level!r} gives {expected}, not {row.level}"
+
+
+def fired_alerts(stats: SampleStats) -> list[tuple[str, str, str]]:
+    """(rule, severity, value) of the default alerts over the whole sample, as
+    logdesk.analysis.alerts rules them: rate and count fire strictly above the threshold and are
+    critical above twice it; the CRITICAL rule fires from its threshold on."""
+    fired = []
+    rate = stats.errors / stats.parsed
+    if rate > ALERT_ERROR_RATE:
+        severity = "critical" if rate > 2 * ALERT_ERROR_RATE else "warning"
+        fired.append(("high_error_rate", severity, f"{100 * rate:.2f} %"))
+    if stats.errors > ALERT_ERROR_COUNT:
+        severity = "critical" if stats.errors > 2 * ALERT_ERROR_COUNT else "warning"
+        fired.append(("high_error_count", severity, f"{stats.errors} errors"))
+    if stats.critical >= ALERT_CRITICAL_COUNT:
+        fired.append(("critical_errors", "critical", f"{stats.critical} CRITICAL"))
+    return fired
 
 
 def _readme(s: SampleStats, seed: int) -> str:
     def pct(a: int, b: int) -> str:
         return f"{100.0 * a / b:.1f}%"
 
+    text_only = [f for f in s.text_files if f.format != "jsonl"]
     lines = [
         "# Sample logs",
         "",
@@ -569,11 +1044,25 @@ def _readme(s: SampleStats, seed: int) -> str:
         "Running it twice gives byte-identical files.",
         "",
         (f"Three days of made-up shop traffic, {s.first:%Y-%m-%d %H:%M:%S} to "
-         f"{s.last:%Y-%m-%d %H:%M:%S} UTC: {s.records} records in {len(s.files)} files, "
-         f"{s.parsed} parseable and {s.malformed} malformed on purpose."),
+         f"{s.last:%Y-%m-%d %H:%M:%S} UTC, in {len(s.all_files)} files: {len(s.files)} CSV, "
+         f"{len(text_only)} plain-text logs in standard formats and "
+         f"{len(s.text_files) - len(text_only)} JSON-lines log. "
+         f"{s.parsed} records parse, {s.malformed} records or lines are malformed on purpose, "
+         f"and {s.continuation_lines} stack-trace lines belong to the records above them."),
         "Addresses are private or documentation ranges (10.x, 192.168.x, 203.0.113.x).",
         "",
-        "## Files",
+        "## Totals, as logdesk's ingest report counts them",
+        "",
+        "| files | data lines | records | continuation lines | malformed |",
+        "|---:|---:|---:|---:|---:|",
+        (f"| {len(s.all_files)} | {s.data_lines} | {s.parsed} | {s.continuation_lines} | "
+         f"{s.malformed} |"),
+        "",
+        ("Data lines = records + continuation lines + malformed. A CSV record is one data line, "
+         "even the one whose quoted message spans two physical lines; header and blank lines "
+         "are not data lines."),
+        "",
+        "## CSV files",
         "",
         "| file | columns | time style | records | physical lines | malformed |",
         "|---|---|---|---:|---:|---:|",
@@ -585,13 +1074,53 @@ def _readme(s: SampleStats, seed: int) -> str:
         )
     lines += [
         "",
-        "Physical lines include the header line. Level spellings per file:",
+        ("Records here include the malformed ones; physical lines include the header line. "
+         "Level spellings per file:"),
         "",
     ]
     for f in s.files:
         spelled = ", ".join(f"`{raw}` {n}" for raw, n in sorted(f.raw_levels.items()))
         lines.append(f"- `{f.path}`: {spelled}")
     lines += [
+        "",
+        "## Plain-text and JSON-lines files",
+        "",
+        "| file | format | time style | data lines | records | continuation lines | malformed |",
+        "|---|---|---|---:|---:|---:|---:|",
+    ]
+    for f in s.text_files:
+        lines.append(
+            f"| `{f.path}` | {f.format} | `{f.time_style}` | {f.data_lines} | {f.parsed} | "
+            f"{f.continuation_lines} | {len(f.malformed)} |"
+        )
+    lines += [
+        "",
+        "Raw levels per file (the status code, the pino number, the log4j word):",
+        "",
+    ]
+    for f in s.text_files:
+        spelled = ", ".join(f"`{raw}` {n}" for raw, n in sorted(f.raw_levels.items()))
+        lines.append(f"- `{f.path}`: {spelled}")
+    lines += [
+        "",
+        "What each one is:",
+        "",
+        (f"- `{ACCESS_LOG}`: Nginx `combined` lines; the level comes from the status (5xx "
+         "ERROR, 4xx WARN, else INFO), the endpoint is the request path without its query, the "
+         "message is the request line; no service."),
+        (f"- `{ORDERS_LOG}`: logback lines `yyyy-MM-dd HH:mm:ss,SSS LEVEL [thread] logger - "
+         "message`; the logger is the service; FATAL is CRITICAL. Some ERROR and FATAL records "
+         "are followed by a Java stack trace (`Caused by:`, `\\tat ...`, `\\t... N more`), "
+         "which continues their message."),
+        (f"- `{EVENTS_LOG}`: pino JSON lines, numeric levels (10 TRACE, 20 DEBUG, 30 INFO, "
+         "40 WARN, 50 ERROR, 60 FATAL), `time` in epoch milliseconds, client ip and path nested "
+         "in `req` (`req.ip`, `req.path`)."),
+        (f"- `{SYSLOG}`: BSD syslog (RFC 3164) without `<PRI>`, so it has no level: all "
+         f"{SYSLOG_LINES} records are UNKNOWN, honestly. The service is the tag (`sshd`, `CRON`, "
+         "`systemd`, `kernel`). Its times have no year: logdesk takes the year from the file's "
+         "modification time (rolling back a year for times after it), so these records are in "
+         "2026 only while the file is dated in 2026 or early 2027 — a checkout made later puts "
+         "them a year later and widens the time span."),
         "",
         "## Parsed records",
         "",
@@ -605,17 +1134,22 @@ def _readme(s: SampleStats, seed: int) -> str:
     lines += [
         "",
         f"Errors (ERROR + CRITICAL): {s.errors} of {s.parsed} = {pct(s.errors, s.parsed)}.",
-        "UNKNOWN rows carry level words no mapping knows ("
+        "UNKNOWN records are parsed, not malformed: "
+        f"{len(UNMAPPABLE_LEVELS)} carry level words no mapping knows ("
         + ", ".join(sorted({w for _, w in UNMAPPABLE_LEVELS}))
-        + "); they are parsed, not malformed.",
+        + f"), {SYSLOG_LINES} are the syslog lines, which have no level.",
         "",
-        f"{len(s.services)} services, {len(s.ips)} client IPs, {len(s.endpoints)} endpoints.",
+        (f"In the data: {len(s.services)} services (as the files name them: CSV service "
+         f"columns, Java loggers, syslog tags; the access log has none), {len(s.ips)} client "
+         f"IPs, {len(s.endpoints)} endpoints (the JSON lines keep theirs nested in `req`; the "
+         "Java log and syslog have none)."),
         f"Busiest error IP: `{ABUSIVE_IP}` (rate limits, failed logins).",
         "",
         "## Error families",
         "",
         ("Messages differ in ids, numbers, IPs and paths; error-type masking should group each "
-         "family (a family may split where a fixed word differs, e.g. the disk path)."),
+         "family (a family may split where a fixed word differs, e.g. the disk path). A Java "
+         "record's family is its first line; its stack trace follows in the message."),
         "",
         "| family | records |",
         "|---|---:|",
@@ -624,22 +1158,31 @@ def _readme(s: SampleStats, seed: int) -> str:
         lines.append(f"| `{label}` | {n} |")
     lines += [
         "",
-        "## Outage burst (alerts)",
+        "## Outage burst",
         "",
         (f"{BURST_START:%Y-%m-%d %H:%M} to {BURST_END:%H:%M} UTC, the payment provider is "
          f"down: {s.burst_rows} records, {s.burst_errors} errors "
          f"({pct(s.burst_errors, s.burst_rows)}), {s.burst_critical} CRITICAL."),
+        "",
+        "## Alerts",
+        "",
         ("With the default thresholds (error rate > 10%, more than 100 errors, at least 5 "
-         "CRITICAL) all three alerts fire, both for that hour and for the whole sample."),
+         "CRITICAL) these alerts fire for the whole sample (and, as the burst shows, for that "
+         "hour alone too):"),
+        "",
+        "| rule | severity | value |",
+        "|---|---|---|",
+        *(f"| {rule} | {severity} | {value} |" for rule, severity, value in fired_alerts(s)),
         "",
         "## On purpose",
         "",
-        "Malformed records (line = physical line where the record starts, header is line 1):",
+        ("Malformed records and lines (line = physical line where the record starts; a CSV "
+         "header is line 1):"),
         "",
         "| file | line | what is wrong |",
         "|---|---:|---|",
     ]
-    for f in s.files:
+    for f in s.all_files:
         for line, reason in f.malformed:
             lines.append(f"| `{f.path}` | {line} | {reason} |")
     multi = [(f.path, ln) for f in s.files for ln in f.multiline]
@@ -647,7 +1190,7 @@ def _readme(s: SampleStats, seed: int) -> str:
         "",
         "Other quirks a reader must handle (these records are valid):",
         "",
-        (f"- {sum(f.quoted_records for f in s.files)} records need CSV quoting (commas or "
+        (f"- {sum(f.quoted_records for f in s.files)} CSV records need quoting (commas or "
          "doubled quotes in the message)."),
         *(f"- `{p}` line {ln}: a quoted message with an embedded newline (one record, two "
           "lines)." for p, ln in multi),
@@ -655,6 +1198,9 @@ def _readme(s: SampleStats, seed: int) -> str:
          "`SEVERE`, `TRACE`, `NOTICE`)."),
         "- `auth/auth.log` is CSV despite its name, with its own column names and order.",
         "- `archive/inventory-2026-03.csv.gz` is gzip-compressed.",
+        (f"- `{ORDERS_LOG}`: {s.continuation_lines} stack-trace lines, each folded into the "
+         "record that starts above it."),
+        f"- `{SYSLOG}` has no file extension.",
         "",
     ]
     return "\n".join(lines)
@@ -668,8 +1214,9 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     sys.path.insert(0, str(repo))  # logdesk.settings, when run from a plain checkout
     stats = generate(args.out, args.seed)
-    print(f"wrote {args.out}: {stats.records} records in {len(stats.files)} files, "
-          f"{stats.malformed} malformed on purpose, {stats.errors} errors "
+    print(f"wrote {args.out}: {stats.parsed} records in {len(stats.all_files)} files, "
+          f"{stats.malformed} malformed on purpose, {stats.continuation_lines} continuation "
+          f"lines, {stats.errors} errors "
           f"({stats.burst_errors} in the burst hour)")
     return 0
 
