@@ -134,7 +134,7 @@ def test_records_levels_and_field_aliases(spark, tmp_path):
 
     assert fields(1) == ("ERROR", "ERROR", "api", "10.0.0.1", "/a", "Timeout after 30 ms")
     assert row(1).error_type == "Timeout after <num> ms"
-    assert fields(2) == ("INFO", "30", "payments", None, None, "started")
+    assert fields(2) == ("INFO", "30", "payments", None, "/x", "started")  # req.url (pino-http)
     assert row(2).ts == datetime(2024, 3, 5, 10, 11, 12, 123000)
     assert fields(3) == ("CRITICAL", "60", "web", None, None, "dead")
     assert row(3).error_type == "dead"

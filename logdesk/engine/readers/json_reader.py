@@ -63,11 +63,14 @@ JSON_FIELD_ALIASES: dict[str, tuple[str, ...]] = {
         "message", "@message", "MESSAGE", "Message", "@m", "@mt", "@fields.msg",
         "@fields.message", "log",
     ),
-    "ip": _with_extra("ip", "client.ip", "source.ip", "remote_ip"),
+    # req.*: what pino-http / bunyan request serializers write
+    "ip": _with_extra("ip", "client.ip", "source.ip", "remote_ip", "req.ip", "req.remoteAddress"),
     "service": _with_extra(
         "service", "service.name", "fields.service", "name", "log.logger", "logger_name"
     ),
-    "endpoint": _with_extra("endpoint", "url.path", "http.url", "request_uri"),
+    "endpoint": _with_extra(
+        "endpoint", "url.path", "http.url", "request_uri", "req.path", "req.url"
+    ),
 }
 
 # Numeric levels as bunyan and pino write them, turned into names before the configured mapping

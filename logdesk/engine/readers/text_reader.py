@@ -166,9 +166,9 @@ def _stage(
     if fmt.field_groups("pri"):
         pri = field("pri").try_cast("int")
         raw_level = F.coalesce(raw_level, (pri % 8).cast("string"))
-    message = field("message") if fmt.field_groups("message") else F.trim(first)
-    message = F.when(F.col("tail").isNotNull(), F.concat_ws("\n", message, F.col("tail"))).otherwise(
-        message
+    head = field("message") if fmt.field_groups("message") else F.trim(first)
+    message = F.when(F.col("tail").isNotNull(), F.concat_ws("\n", head, F.col("tail"))).otherwise(
+        head
     )
     file_col = F.col(_FILE)
     located = records.select("*", lookup.position(file_col).alias("_pos"))
@@ -179,6 +179,7 @@ def _stage(
         ts_text.alias("_ts_text"),
         raw_level.alias("raw_level"),
         F.when(message != "", message).alias("message"),
+        head.alias("_head"),
         field("service").alias("service"),
         field("ip").alias("ip"),
         field("endpoint").alias("endpoint"),
@@ -226,7 +227,10 @@ def _stage(
         if_ok("ip"),
         if_ok("endpoint"),
         if_ok("message"),
-        F.when(ok & is_error, error_type(F.col("message"))).alias("error_type"),
+        # the record's own line, not its stack trace: one error, one type, whatever the call path
+        F.when(ok & is_error, error_type(F.coalesce(F.col("_head"), F.lit("")))).alias(
+            "error_type"
+        ),
         F.col("source_file"),
         F.col("line"),
         F.lit(fmt.name).alias("format"),
