@@ -552,7 +552,7 @@ def _rate(rows: int, seconds: float) -> str:
 
 def print_report(spec: DataSpec, logs: Path, cli: dict | None, engine: dict,
                  duck: dict | str | None) -> None:
-    size_mb = sum(p.stat().st_size for p in logs.glob("*.csv")) / 1e6
+    size_mb = sum(p.stat().st_size for p in logs.iterdir() if p.is_file()) / 1e6
     rows = spec.rows
     print()
     print(f"logdesk benchmark: {rows:,} rows in {spec.files} files ({size_mb:,.0f} MB {spec.format}), "
