@@ -12,7 +12,10 @@ from pyspark.sql import Column, DataFrame, SparkSession
 from pyspark.sql import functions as F
 
 from logdesk.engine.discover import InputFile
-from logdesk.engine.schema import STAGED_SCHEMA
+from logdesk.engine.error_types import error_type
+from logdesk.engine.readers.line_numbers import with_line_numbers
+from logdesk.engine.schema import LOCATOR_COLUMNS, STAGED_SCHEMA
+from logdesk.results import ERROR_LEVELS
 
 # Hadoop expands these in a path given to spark.read; a file may really be named "app[1].csv".
 _GLOB_CHARS = re.compile(r"([\\\[\]{}*?])")
@@ -68,6 +71,72 @@ class FileLookup:
         return F.timestamp_seconds(F.try_element_at(self._mtimes, position))
 
 
+LINE_FILE = "_file"  # Spark's file column in read_numbered_lines
+
+
+def read_numbered_lines(spark: SparkSession, files: Sequence[InputFile]) -> DataFrame:
+    """Every physical line of `files` (blank ones too) as `value`, `_file` (Spark's file
+    column, for FileLookup) and `line`, its exact 1-based number. Large files are split across
+    tasks (gz/bz2 by name); the numbering takes a second, narrow scan (see line_numbers.py)."""
+    lines = spark.read.text([spark_path(f.read_path) for f in files]).select(
+        F.col("value"),
+        metadata_file_column().alias(LINE_FILE),
+        F.col("_metadata.file_block_start").alias("_block"),
+        F.monotonically_increasing_id().alias("_row_id"),
+    )
+    numbered = with_line_numbers(
+        lines, file_col=LINE_FILE, block_col="_block", row_id_col="_row_id", newlines=None,
+        first_line=1,
+    )
+    return numbered.select("value", LINE_FILE, "line")
+
+
+def staged_from_judged(
+    judged: DataFrame,
+    *,
+    fmt: Column,
+    error_message: Column,
+    raw: Column,
+    locators: Sequence[Column] | None = None,
+    continuation_lines: Column | None = None,
+) -> DataFrame:
+    """The projection every reader ends with. `judged` has _ts, _level, raw_level, service, ip,
+    endpoint, message, source_file, line and malformed_reason. Malformed rows keep only file,
+    line, reason and `raw`; ERROR/CRITICAL rows get the error type of `error_message`.
+    `locators`: the LOCATOR_COLUMNS values (null when `line` is already exact)."""
+    ok = F.col("malformed_reason").isNull()
+
+    def if_ok(name: str) -> Column:
+        return F.when(ok, F.col(name)).alias(name.lstrip("_"))
+
+    is_error = F.col("_level").isin(*sorted(ERROR_LEVELS))
+    null_long = F.lit(None).cast("long")
+    located = (
+        list(locators)
+        if locators is not None
+        else [null_long.alias(name) for name in LOCATOR_COLUMNS]
+    )
+    return judged.select(
+        if_ok("_ts"),
+        if_ok("_level"),
+        if_ok("raw_level"),
+        if_ok("service"),
+        if_ok("ip"),
+        if_ok("endpoint"),
+        if_ok("message"),
+        F.when(ok & is_error, error_type(error_message)).alias("error_type"),
+        F.col("source_file"),
+        F.col("line"),
+        fmt.alias("format"),
+        F.col("malformed_reason"),
+        F.when(~ok, raw).alias("raw"),
+        *located,
+        (continuation_lines if continuation_lines is not None else F.lit(0))
+        .cast("long")
+        .alias("continuation_lines"),
+    )
+
+
 def blank_to_null(col: Column) -> Column:
     """Trimmed text, null when empty."""
     trimmed = F.trim(col)
@@ -90,11 +159,14 @@ def union_staged(spark: SparkSession, frames: Sequence[DataFrame]) -> DataFrame:
 
 
 __all__ = [
+    "LINE_FILE",
     "FileLookup",
     "blank_to_null",
     "empty_staged",
     "metadata_file_column",
+    "read_numbered_lines",
     "spark_path",
+    "staged_from_judged",
     "to_staged",
     "union_staged",
 ]

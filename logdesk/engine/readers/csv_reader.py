@@ -31,19 +31,18 @@ from logdesk.engine.discover import (
     column_roles,
     timestamp_columns,
 )
-from logdesk.engine.error_types import error_type
 from logdesk.engine.levels import normalize_level
 from logdesk.engine.readers.common import (
     FileLookup,
     blank_to_null,
     metadata_file_column,
     spark_path,
+    staged_from_judged,
     to_staged,
     union_staged,
 )
 from logdesk.engine.schema import LOCATOR_COLUMNS
 from logdesk.engine.timestamps import parse_timestamp
-from logdesk.results import ERROR_LEVELS
 from logdesk.settings import Settings
 
 CORRUPT = "_corrupt_record"
@@ -173,28 +172,12 @@ def _stage(
         )
     )
     judged = parsed.select("*", reason.alias("malformed_reason"))
-    ok = F.col("malformed_reason").isNull()
-
-    def if_ok(name: str) -> Column:  # malformed rows carry only file, line, reason and raw
-        return F.when(ok, F.col(name)).alias(name.lstrip("_"))
-
-    is_error = F.col("_level").isin(*sorted(ERROR_LEVELS))
-    return judged.select(
-        if_ok("_ts"),
-        if_ok("_level"),
-        if_ok("raw_level"),
-        if_ok("service"),
-        if_ok("ip"),
-        if_ok("endpoint"),
-        if_ok("message"),
-        F.when(ok & is_error, error_type(message)).alias("error_type"),
-        F.col("source_file"),
-        F.col("line"),
-        F.lit(FORMAT_CSV).alias("format"),
-        F.col("malformed_reason"),
-        F.when(~ok, F.coalesce(corrupt, _csv_line(fields))).alias("raw"),
-        *LOCATOR_COLUMNS,
-        F.lit(0).cast("long").alias("continuation_lines"),
+    return staged_from_judged(
+        judged,
+        fmt=F.lit(FORMAT_CSV),
+        error_message=message,
+        raw=F.coalesce(corrupt, _csv_line(fields)),
+        locators=[F.col(c) for c in LOCATOR_COLUMNS],  # lines are counted from the staged copy
     )
 
 

@@ -28,21 +28,18 @@ from pyspark.sql import functions as F
 from pyspark.sql.types import StringType, StructField, StructType
 
 from logdesk.engine.discover import COLUMN_ALIASES, FORMAT_JSONL, InputFile
-from logdesk.engine.error_types import error_type
 from logdesk.engine.levels import normalize_level
 from logdesk.engine.readers.common import (
+    LINE_FILE,
     FileLookup,
-    metadata_file_column,
-    spark_path,
+    read_numbered_lines,
+    staged_from_judged,
     to_staged,
 )
-from logdesk.engine.readers.line_numbers import with_line_numbers
-from logdesk.engine.schema import LOCATOR_COLUMNS
 from logdesk.engine.timestamps import parse_timestamp
-from logdesk.results import ERROR_LEVELS
 from logdesk.settings import Settings
 
-_FILE, _BLOCK, _ROW_ID, _LINE_TEXT = "_file", "_block", "_row_id", "_line_text"
+_FILE, _LINE_TEXT = LINE_FILE, "_line_text"
 _PARSED, _CORRUPT = "_json", "_corrupt_json"
 _REASON_VALUE_CHARS = 100  # how much of a bad timestamp the reason quotes
 
@@ -97,15 +94,7 @@ def read_jsonl_inputs(
     if not jsonl:
         raise ValueError("read_jsonl_inputs needs at least one JSON-lines file")
     lookup = FileLookup(jsonl)
-    lines = spark.read.text([spark_path(f.read_path) for f in jsonl]).select(
-        F.col("value"),
-        metadata_file_column().alias(_FILE),
-        F.col("_metadata.file_block_start").alias(_BLOCK),
-        F.monotonically_increasing_id().alias(_ROW_ID),
-    )
-    numbered = with_line_numbers(
-        lines, file_col=_FILE, block_col=_BLOCK, row_id_col=_ROW_ID, newlines=None, first_line=1
-    )
+    numbered = read_numbered_lines(spark, jsonl)
     value = F.col("value")
     # a UTF-8 byte order mark is read as part of the first line
     text = F.when(value.startswith("\ufeff"), F.substring(value, 2, 1 << 30)).otherwise(value)
@@ -258,29 +247,8 @@ def _stage(df: DataFrame, settings: Settings) -> DataFrame:
         .when(message.isNull(), F.lit("missing message"))
     )
     judged = parsed.select("*", reason.alias("malformed_reason"))
-    ok = F.col("malformed_reason").isNull()
-
-    def if_ok(name: str) -> Column:  # malformed rows carry only file, line, reason and raw
-        return F.when(ok, F.col(name)).alias(name.lstrip("_"))
-
-    is_error = F.col("_level").isin(*sorted(ERROR_LEVELS))
-    null = F.lit(None)
-    return judged.select(
-        if_ok("_ts"),
-        if_ok("_level"),
-        if_ok("raw_level"),
-        if_ok("service"),
-        if_ok("ip"),
-        if_ok("endpoint"),
-        if_ok("message"),
-        F.when(ok & is_error, error_type(message)).alias("error_type"),
-        F.col("source_file"),
-        F.col("line"),
-        F.lit(FORMAT_JSONL).alias("format"),
-        F.col("malformed_reason"),
-        F.when(~ok, line_text).alias("raw"),
-        *[null.alias(name) for name in LOCATOR_COLUMNS],  # `line` is already exact
-        F.lit(0).cast("long").alias("continuation_lines"),
+    return staged_from_judged(
+        judged, fmt=F.lit(FORMAT_JSONL), error_message=message, raw=line_text
     )
 
 

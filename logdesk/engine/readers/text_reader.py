@@ -23,23 +23,20 @@ from pyspark.sql import Column, DataFrame, SparkSession, Window
 from pyspark.sql import functions as F
 
 from logdesk.engine.discover import FORMAT_TEXT, InputFile
-from logdesk.engine.error_types import error_type
 from logdesk.engine.levels import normalize_level
 from logdesk.engine.readers.common import (
+    LINE_FILE,
     FileLookup,
-    metadata_file_column,
-    spark_path,
+    read_numbered_lines,
+    staged_from_judged,
     to_staged,
     union_staged,
 )
-from logdesk.engine.readers.line_numbers import with_line_numbers
-from logdesk.engine.schema import LOCATOR_COLUMNS
 from logdesk.engine.text_formats import TextFormat, java_pattern
 from logdesk.engine.timestamps import parse_timestamp, parse_with_pattern
-from logdesk.results import ERROR_LEVELS
 from logdesk.settings import Settings
 
-_FILE, _BLOCK, _ROW_ID = "_file", "_block", "_row_id"
+_FILE = LINE_FILE
 _REASON_VALUE_CHARS = 100
 
 
@@ -59,15 +56,7 @@ def _read_group(
     spark: SparkSession, fmt: TextFormat, files: list[InputFile], settings: Settings
 ) -> DataFrame:
     lookup = FileLookup(files)
-    scanned = spark.read.text([spark_path(f.read_path) for f in files]).select(
-        F.col("value"),
-        metadata_file_column().alias(_FILE),
-        F.col("_metadata.file_block_start").alias(_BLOCK),
-        F.monotonically_increasing_id().alias(_ROW_ID),
-    )
-    numbered = with_line_numbers(
-        scanned, file_col=_FILE, block_col=_BLOCK, row_id_col=_ROW_ID, newlines=None, first_line=1
-    )
+    numbered = read_numbered_lines(spark, files)
     # (?s): Java's `.` stops at \u2028 and \u0085 where Python's (used for detection) does not
     pattern = "(?s)^(?:" + java_pattern(fmt.pattern) + ")"
     text = F.regexp_replace(F.col("value"), "^\ufeff", "")  # a UTF-8 BOM on the first line
@@ -210,34 +199,16 @@ def _stage(
         .when(F.col("message").isNull(), F.lit("empty message"))
     )
     judged = parsed.select("*", reason.alias("malformed_reason"))
-    ok = F.col("malformed_reason").isNull()
-
-    def if_ok(name: str) -> Column:
-        return F.when(ok, F.col(name)).alias(name.lstrip("_"))
-
     raw = F.when(F.col("tail").isNotNull(), F.concat_ws("\n", "first", "tail")).otherwise(
         F.col("first")
     )
-    is_error = F.col("_level").isin(*sorted(ERROR_LEVELS))
-    return judged.select(
-        if_ok("_ts"),
-        if_ok("_level"),
-        if_ok("raw_level"),
-        if_ok("service"),
-        if_ok("ip"),
-        if_ok("endpoint"),
-        if_ok("message"),
+    return staged_from_judged(
+        judged,
+        fmt=F.lit(fmt.name),
         # the record's own line, not its stack trace: one error, one type, whatever the call path
-        F.when(ok & is_error, error_type(F.coalesce(F.col("_head"), F.lit("")))).alias(
-            "error_type"
-        ),
-        F.col("source_file"),
-        F.col("line"),
-        F.lit(fmt.name).alias("format"),
-        F.col("malformed_reason"),
-        F.when(~ok, raw).alias("raw"),
-        *[F.lit(None).cast("long").alias(c) for c in LOCATOR_COLUMNS],  # `line` is exact
-        F.col("continuation_lines"),
+        error_message=F.coalesce(F.col("_head"), F.lit("")),
+        raw=raw,
+        continuation_lines=F.col("continuation_lines"),
     )
 
 

@@ -15,16 +15,14 @@ from pyspark.sql import functions as F
 
 from logdesk.engine.discover import FORMAT_UNKNOWN, InputFile
 from logdesk.engine.readers.common import (
+    LINE_FILE,
     FileLookup,
-    metadata_file_column,
-    spark_path,
+    read_numbered_lines,
     to_staged,
 )
-from logdesk.engine.readers.line_numbers import with_line_numbers
 from logdesk.engine.schema import LOCATOR_COLUMNS
 
 UNRECOGNIZED_REASON = "unrecognized format (not CSV with a known header)"
-_FILE, _BLOCK, _ROW_ID = "_file", "_block", "_row_id"
 
 
 def read_unrecognized(
@@ -34,15 +32,7 @@ def read_unrecognized(
     if not files:
         raise ValueError("read_unrecognized needs at least one file")
     lookup = FileLookup(files)
-    lines = spark.read.text([spark_path(f.read_path) for f in files]).select(
-        F.col("value"),
-        metadata_file_column().alias(_FILE),
-        F.col("_metadata.file_block_start").alias(_BLOCK),
-        F.monotonically_increasing_id().alias(_ROW_ID),
-    )
-    numbered = with_line_numbers(
-        lines, file_col=_FILE, block_col=_BLOCK, row_id_col=_ROW_ID, newlines=None, first_line=1
-    )
+    numbered = read_numbered_lines(spark, files)
     null = F.lit(None)
     staged = numbered.where(F.trim(F.col("value")) != "").select(
         null.alias("ts"),
@@ -53,7 +43,7 @@ def read_unrecognized(
         null.alias("endpoint"),
         null.alias("message"),
         null.alias("error_type"),
-        lookup.source_file(lookup.position(F.col(_FILE)), F.col(_FILE)).alias("source_file"),
+        lookup.source_file(lookup.position(F.col(LINE_FILE)), F.col(LINE_FILE)).alias("source_file"),
         F.col("line"),
         F.lit(FORMAT_UNKNOWN).alias("format"),
         F.lit(reason).alias("malformed_reason"),
