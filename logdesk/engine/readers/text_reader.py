@@ -60,8 +60,9 @@ def _read_group(
     # (?s): Java's `.` stops at \u2028 and \u0085 where Python's (used for detection) does not
     pattern = "(?s)^(?:" + java_pattern(fmt.pattern) + ")"
     text = F.regexp_replace(F.col("value"), "^\ufeff", "")  # a UTF-8 BOM on the first line
+    # blank = whitespace only (tabs too, as detection's str.strip() sees it), not just spaces
     data = numbered.select(F.col(_FILE), F.col("line"), text.alias("text")).where(
-        F.trim(F.col("text")) != ""
+        ~F.col("text").rlike(r"^\s*$")
     )
     if fmt.skip:
         data = data.where(~F.col("text").rlike(java_pattern(fmt.skip)))
