@@ -134,7 +134,10 @@ def _logfmt_key(keys: str, group: str, required: bool) -> str:
 
 _LOGFMT_PAIR = r'[A-Za-z_][A-Za-z0-9_.\-/@]*=(?:' + _QUOTED + r'|[^\s"]*)'
 _LOGFMT = (
-    _logfmt_key("time|ts|timestamp", "ts", True)
+    # a line without msg= (metrics, access lines) is still a record: the whole line is its
+    # message, as the last of the message alternatives
+    r"(?=(?P<message9>.*\S))"
+    + _logfmt_key("time|ts|timestamp", "ts", True)
     + _logfmt_key("level|lvl|severity", "level", False)
     + _logfmt_key("msg|message", "message", False)
     + _logfmt_key("service|app|component|logger", "service", False)

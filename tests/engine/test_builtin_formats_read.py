@@ -276,8 +276,9 @@ EXPECTED: dict[str, list[tuple]] = {
             "timeout"),
         _bad(3, "unparseable timestamp: yesterday"),
         _bad(4, "does not match the logfmt format"),
-        # no msg key: the record has no message
-        _bad(5, "empty message"),
+        # no msg key: the whole line is the message
+        _ok(5, _dt(2024, 3, 5, 10, 0, 2), "DEBUG", "debug", None, None, None,
+            "time=2024-03-05T10:00:02Z level=debug duration=5ms"),
     ],
     "w3c": [
         _ok(3, _dt(2024, 3, 5, 10, 0, 0), "INFO", "200", "W3SVC1", "10.2.2.2", "/default.htm",
