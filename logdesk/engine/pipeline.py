@@ -147,7 +147,7 @@ def _run(
     records = _records(spark, files)
     # Error types: masked messages mined into templates over all records (so the known set
     # does not depend on the filter), then the filter, the cube and the per-type details.
-    records, templates = apply_mined_templates(records)
+    records, templates = apply_mined_templates(records, save_to=str(files.templates_dir))
     previous_templates = read_known_error_types(files.folder_dir)
     records = apply_record_filter(records, record_filter, settings.time_zone)
     cube = build_cube(records, settings)

@@ -15,6 +15,14 @@ from pyspark.sql import DataFrame
 from logdesk.paths import cache_dir
 
 
+TEMPLATES_DIR_NAME = "error_templates"
+
+
+def templates_dir_of(records_path: str) -> Path:
+    """The run's template mapping folder, from its records folder (<run>/staged/part=records)."""
+    return Path(records_path).parent.parent / TEMPLATES_DIR_NAME
+
+
 @dataclass(frozen=True)
 class RunFiles:
     folder_dir: Path  # all runs of one input folder
@@ -39,6 +47,11 @@ class RunFiles:
     @property
     def malformed_uri(self) -> str:
         return str(self.staged_dir / "part=malformed")
+
+    @property
+    def templates_dir(self) -> Path:
+        """The mined error-type mapping (masked type -> template) of this run."""
+        return self.run_dir / TEMPLATES_DIR_NAME
 
     @property
     def malformed_csv(self) -> Path:

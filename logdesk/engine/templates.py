@@ -132,14 +132,21 @@ def mine_templates(types: DataFrame) -> DataFrame:
 _MAPPING_SCHEMA = "error_type string, template string"
 
 
-def apply_mined_templates(records: DataFrame) -> tuple[DataFrame, frozenset[str]]:
+def apply_mined_templates(
+    records: DataFrame, save_to: str | None = None
+) -> tuple[DataFrame, frozenset[str]]:
     """Mine the templates of `records` (one small collected result: one row per distinct
-    masked type) and return the records mapped to them, with the set of templates."""
+    masked type) and return the records mapped to them, with the set of templates.
+
+    save_to: a folder to keep the mapping in (Parquet), so that later reads of the staged
+    records (records view, records export) show the same templates as the reports."""
     rows = mine_templates(error_type_counts(records)).collect()
     spark = records.sparkSession
     mapping = spark.createDataFrame(
         [(r["error_type"], r["template"]) for r in rows], _MAPPING_SCHEMA
     )
+    if save_to:
+        mapping.coalesce(1).write.mode("overwrite").parquet(save_to)
     return with_templates(records, mapping), frozenset(r["template"] for r in rows)
 
 

@@ -133,3 +133,23 @@ def test_a_run_without_records_exports_a_header_only(spark, run, tmp_path):
     target = tmp_path / "none.csv"
     assert export_records(spark, replace(run, records_path=""), RecordFilter(), "", target, "UTC") == 0
     assert target.read_text(encoding="utf-8") == ",".join(EXPORT_COLUMNS) + "\n"
+
+
+def test_exported_error_types_are_the_runs_mined_templates(spark, tmp_path):
+    """The staged copy keeps masked types; the export (like the records view) shows the mined
+    templates the reports show, not the masked text."""
+    folder = tmp_path / "logs"
+    folder.mkdir()
+    (folder / "app.csv").write_text(
+        "timestamp,level,message\n"
+        "2024-05-01T10:00:00Z,ERROR,Connection refused by auth\n"
+        "2024-05-01T10:01:00Z,ERROR,Connection refused by billing\n"
+        "2024-05-01T10:02:00Z,ERROR,Connection refused by orders\n"
+        "2024-05-01T10:03:00Z,INFO,all good\n",
+        encoding="utf-8",
+    )
+    run = run_pipeline(spark, folder, Settings(paths=PathSettings(work_dir=str(tmp_path / "w"))))
+    assert {t.template for t in run.error_types} == {"Connection refused by <*>"}
+    target = tmp_path / "records.csv"
+    assert export_records(spark, run, RecordFilter(), "", target, "UTC") == 4
+    assert [r["error_type"] for r in _rows(target)] == ["Connection refused by <*>"] * 3 + [""]
