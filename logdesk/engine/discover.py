@@ -28,6 +28,12 @@ FORMAT_UNKNOWN = "unknown"  # read as plain lines, each counted as a malformed r
 FORMAT_UNREADABLE = "unreadable"  # cannot be opened or decoded: no lines, see the note
 FORMAT_EMPTY = "empty"  # no bytes (or no header line): no lines
 
+# the note of a file whose head fits no reader
+NO_KNOWN_FORMAT = (
+    "no known log format in its first lines (not a CSV header, JSON lines, "
+    "or a built-in or configured text format)"
+)
+
 # Column-name aliases per staged column, in order of preference (matched trimmed, lower-case).
 COLUMN_ALIASES: dict[str, tuple[str, ...]] = {
     "timestamp": ("timestamp", "time", "datetime", "@timestamp", "date", "ts"),
@@ -321,7 +327,7 @@ def _parse_header(line: str) -> tuple[str, ...] | None:
 
 def _why_not_csv(header: tuple[str, ...] | None) -> str:
     if header is None:
-        return "first line is not a CSV header"
+        return NO_KNOWN_FORMAT
     roles = column_roles(header)
     if "timestamp" not in roles:
         return "CSV header has no timestamp column (" + "/".join(COLUMN_ALIASES["timestamp"]) + ")"
@@ -330,6 +336,7 @@ def _why_not_csv(header: tuple[str, ...] | None) -> str:
 
 __all__ = [
     "COLUMN_ALIASES",
+    "NO_KNOWN_FORMAT",
     "FORMAT_CSV",
     "FORMAT_JSONL",
     "FORMAT_TEXT",

@@ -8,6 +8,7 @@ import os
 import pytest
 
 from logdesk.engine.discover import (
+    NO_KNOWN_FORMAT,
     FORMAT_CSV,
     FORMAT_EMPTY,
     FORMAT_UNKNOWN,
@@ -65,7 +66,7 @@ def test_formats_headers_and_order(tmp_path):
     assert by_name["app.log"].header == ("@timestamp", "lvl", "text")
     assert by_name["app.log.1"].format == FORMAT_CSV
     assert by_name["plain.log"].format == FORMAT_UNKNOWN
-    assert by_name["plain.log"].note == "first line is not a CSV header"
+    assert by_name["plain.log"].note == NO_KNOWN_FORMAT
     assert by_name["notes.txt"].format == FORMAT_UNKNOWN
     assert by_name["no_ts.csv"].format == FORMAT_UNKNOWN
     assert "no timestamp column" in by_name["no_ts.csv"].note

@@ -8,6 +8,7 @@ import gzip
 import os
 
 from logdesk.engine.discover import (
+    NO_KNOWN_FORMAT,
     FORMAT_CSV,
     FORMAT_TEXT,
     FORMAT_UNKNOWN,
@@ -55,7 +56,7 @@ def test_text_files_get_their_format_and_other_names_only_when_detected(tmp_path
     assert found["app.log"].note == "plain text in log4j format"
     assert found["app.log"].header is None and found["app.log"].encoding == "utf-8"
     assert found["plain.log"].format == FORMAT_UNKNOWN
-    assert found["plain.log"].note == "first line is not a CSV header"
+    assert found["plain.log"].note == NO_KNOWN_FORMAT
     for name in ("var/syslog", "var/syslog.2.gz"):
         assert found[name].format == FORMAT_TEXT
         assert found[name].text_format.name == "syslog_rfc3164"

@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from logdesk.engine.pipeline import run_pipeline
+from logdesk.engine.readers.unknown_reader import UNRECOGNIZED_REASON
 from logdesk.results import LEVELS
 from logdesk.settings import Settings, SparkSettings
 
@@ -129,7 +130,7 @@ def test_malformed_report_has_exact_lines_in_each_file(run):
     assert rows == [
         ("data.csv", 3, "unparseable timestamp: not a time"),
         ("events/app.jsonl.gz", 3, "invalid JSON"),
-        ("notes.txt", 1, "unrecognized format (not CSV with a known header)"),
-        ("notes.txt", 2, "unrecognized format (not CSV with a known header)"),
+        ("notes.txt", 1, UNRECOGNIZED_REASON),
+        ("notes.txt", 2, UNRECOGNIZED_REASON),
         ("web/access.log.1.gz", 4, "does not match the apache_combined format"),
     ]

@@ -22,7 +22,7 @@ from logdesk.engine.readers.common import (
 )
 from logdesk.engine.schema import LOCATOR_COLUMNS
 
-UNRECOGNIZED_REASON = "unrecognized format (not CSV with a known header)"
+UNRECOGNIZED_REASON = "unrecognized format (no known log format fits this file)"
 
 
 def read_unrecognized(
