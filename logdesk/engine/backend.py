@@ -8,6 +8,7 @@ thread stops the Spark jobs at once.
 from __future__ import annotations
 
 import dataclasses
+import shutil
 import tempfile
 import threading
 from pathlib import Path
@@ -35,14 +36,25 @@ def _warm_up(spark: SparkSession, settings: Settings) -> None:
     from logdesk.paths import sample_logs_dir
 
     sample = sample_logs_dir()
-    if not sample.is_dir():
+    picked = [sample / name for name in _WARM_UP_FILES if (sample / name).is_file()]
+    if not picked:
         return
     with tempfile.TemporaryDirectory(prefix="logdesk-warm-up-") as work:
+        # A few sample files of the common kinds, not the whole sample: a user who drops a
+        # folder at once waits for the warm-up to finish.
+        logs = Path(work) / "logs"
+        logs.mkdir()
+        for path in picked:
+            shutil.copyfile(path, logs / path.name)
         warm = dataclasses.replace(settings, paths=dataclasses.replace(settings.paths, work_dir=work))
         try:
-            run_pipeline(spark, sample, warm)
+            run_pipeline(spark, logs, warm)
         except Exception:  # noqa: BLE001 - see docstring
             pass
+
+
+# sample files the warm-up reads: a CSV and a plain-text log with stack traces
+_WARM_UP_FILES = ("api-gateway/2026-03-01.csv", "orders/orders-service.log")
 
 
 class SparkBackend:

@@ -127,3 +127,11 @@ def test_cancel_before_the_pipeline_starts_raises_cancelled(backend, tmp_path):
     control.cancel()
     with pytest.raises(Cancelled):
         backend.run(tmp_path, Settings(), control)
+
+
+def test_warm_up_files_exist_in_the_sample():
+    """The warm-up is best effort and silent: a renamed sample file would quietly disable it."""
+    from logdesk.engine.backend import _WARM_UP_FILES
+    from logdesk.paths import sample_logs_dir
+
+    assert all((sample_logs_dir() / name).is_file() for name in _WARM_UP_FILES)
