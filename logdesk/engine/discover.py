@@ -159,140 +159,117 @@ def discover_inputs(folder: Path, text_formats: Sequence[TextFormat] = ()) -> li
     return sorted(found, key=lambda f: f.path)
 
 
-def _describe(path: Path, text_formats: Sequence[TextFormat] = ()) -> InputFile:
-    if _JSON_CANDIDATE.search(path.name):
-        return _describe_json(path)
+@dataclass(frozen=True)
+class _Head:
+    """The first bytes of a file (decompressed) and their text, for format detection."""
+
+    size: int
+    mtime: float
+    data: bytes  # at most _SNIFF_BYTES
+    text: str  # decoded, byte order mark removed
+    encoding: str  # "utf-8", "utf-8-sig", "utf-16-le" or "utf-16-be"
+
+
+def _read_head(path: Path) -> _Head | InputFile:
+    """The file's head, or the InputFile that says why there is nothing to detect (unreadable,
+    compression and name disagreeing, empty)."""
+    size, mtime = _stat_or_zero(path)
+
+    def unusable(fmt: str, note: str) -> InputFile:
+        return InputFile(str(path), fmt, size, mtime, None, "", note)
+
     codec = "gzip"  # named in the note when decompressing fails
     try:
         st = path.stat()
+        size, mtime = st.st_size, st.st_mtime
         with open(path, "rb") as fh:
-            head = fh.read(_SNIFF_BYTES)
-            is_gzip = head.startswith(_GZIP_MAGIC)
-            is_bzip2 = _BZIP2_MAGIC.match(head) is not None
+            data = fh.read(_SNIFF_BYTES)
+            is_gzip = data.startswith(_GZIP_MAGIC)
+            is_bzip2 = _BZIP2_MAGIC.match(data) is not None
             if is_gzip:
                 fh.seek(0)
                 with gzip.GzipFile(fileobj=fh) as gz:
-                    head = gz.read(_SNIFF_BYTES)
+                    data = gz.read(_SNIFF_BYTES)
             elif is_bzip2:
                 codec = "bzip2"
                 fh.seek(0)
                 with bz2.BZ2File(fh) as bz:
-                    head = bz.read(_SNIFF_BYTES)
-    except OSError as exc:
-        # gzip.BadGzipFile is an OSError too
-        size, mtime = _stat_or_zero(path)
-        return InputFile(
-            str(path),
-            FORMAT_UNREADABLE,
-            size,
-            mtime,
-            None,
-            "",
-            f"cannot read: {_os_error_text(exc)}",
-        )
-    except (EOFError, zlib.error) as exc:
-        return InputFile(
-            str(path),
-            FORMAT_UNREADABLE,
-            st.st_size,
-            st.st_mtime,
-            None,
-            "",
-            f"broken {codec} data: {exc}",
-        )
-
-    def make(fmt: str, header: tuple[str, ...] | None, encoding: str, note: str) -> InputFile:
-        return InputFile(str(path), fmt, st.st_size, st.st_mtime, header, encoding, note)
+                    data = bz.read(_SNIFF_BYTES)
+    except OSError as exc:  # also gzip.BadGzipFile and a broken bzip2 stream
+        return unusable(FORMAT_UNREADABLE, f"cannot read: {_os_error_text(exc)}")
+    except (EOFError, zlib.error, ValueError) as exc:
+        return unusable(FORMAT_UNREADABLE, f"broken {codec} data: {exc}")
 
     # Spark picks the codec by file name, so name and content must agree
-    gz_named = path.name.lower().endswith(".gz")
-    if gz_named != is_gzip:
-        why = "gzip data without a .gz name" if is_gzip else "named .gz but not gzip data"
-        return make(FORMAT_UNREADABLE, None, "", f"{why}; rename it to match its content")
-    bz2_named = path.name.lower().endswith(".bz2")
-    if bz2_named != is_bzip2:
-        why = "bzip2 data without a .bz2 name" if is_bzip2 else "named .bz2 but not bzip2 data"
-        return make(FORMAT_UNREADABLE, None, "", f"{why}; rename it to match its content")
-    if not head.strip():
-        return make(FORMAT_EMPTY, None, "", "empty file")
-    if head.startswith(_UTF16_BOMS):
+    lower = path.name.lower()
+    for suffix, is_codec, label in ((".gz", is_gzip, "gzip"), (".bz2", is_bzip2, "bzip2")):
+        if lower.endswith(suffix) != is_codec:
+            why = (
+                f"{label} data without a {suffix} name"
+                if is_codec
+                else f"named {suffix} but not {label} data"
+            )
+            return unusable(FORMAT_UNREADABLE, f"{why}; rename it to match its content")
+    if not data.strip():
+        return unusable(FORMAT_EMPTY, "empty file")
+    if data.startswith(_UTF16_BOMS):
         # read through a UTF-8 copy (transcode.py); the head is decoded here the same way
-        encoding = "utf-16-le" if head.startswith(b"\xff\xfe") else "utf-16-be"
-        text = head[: len(head) - len(head) % 2].decode("utf-16", errors="replace")
+        encoding = "utf-16-le" if data.startswith(b"\xff\xfe") else "utf-16-be"
+        text = data[: len(data) - len(data) % 2].decode("utf-16", errors="replace")
     else:
-        encoding = "utf-8-sig" if head.startswith(_UTF8_BOM) else "utf-8"
-        if b"\x00" in head:
-            return make(FORMAT_UNKNOWN, None, encoding, "binary content")
-        text = head.decode("utf-8", errors="replace")
-    lines = text.lstrip("\ufeff").splitlines()
+        encoding = "utf-8-sig" if data.startswith(_UTF8_BOM) else "utf-8"
+        text = data.decode("utf-8", errors="replace")
+    return _Head(size, mtime, data, text.lstrip("\ufeff"), encoding)
+
+
+def _describe(path: Path, text_formats: Sequence[TextFormat] = ()) -> InputFile:
+    head = _read_head(path)
+    if isinstance(head, InputFile):
+        return head
+    if _JSON_CANDIDATE.search(path.name):
+        return _describe_json(path, head)
+
+    def make(fmt: str, header: tuple[str, ...] | None, note: str) -> InputFile:
+        return InputFile(str(path), fmt, head.size, head.mtime, header, head.encoding, note)
+
+    if not head.encoding.startswith("utf-16") and b"\x00" in head.data:
+        return make(FORMAT_UNKNOWN, None, "binary content")
+    lines = head.text.splitlines()
     header = _parse_header(lines[0] if lines else "")
     if header is None or not is_log_header(header):
         first = next((line.strip() for line in lines if line.strip()), "")
         if first.startswith("{") and _is_json_object(first):  # e.g. Docker's *.log files
-            return make(FORMAT_JSONL, None, encoding, "JSON lines")
+            return make(FORMAT_JSONL, None, "JSON lines")
         text_format = detect_text_format(lines, text_formats)
         if text_format is not None:
             return InputFile(
-                str(path), FORMAT_TEXT, st.st_size, st.st_mtime, None, encoding,
+                str(path), FORMAT_TEXT, head.size, head.mtime, None, head.encoding,
                 f"plain text in {text_format.name} format", text_format,
             )
-        return make(FORMAT_UNKNOWN, None, encoding, _why_not_csv(header))
-    return make(FORMAT_CSV, header, encoding, "")
+        return make(FORMAT_UNKNOWN, None, _why_not_csv(header))
+    return make(FORMAT_CSV, header, "")
 
 
-def _describe_json(path: Path) -> InputFile:
+def _describe_json(path: Path, head: _Head) -> InputFile:
     """A *.json / *.jsonl / *.ndjson file (.gz, .bz2 too): JSON lines when its first non-blank
     line is one JSON object; anything else (one array, pretty-printed JSON) is FORMAT_UNKNOWN."""
-    lower = path.name.lower()
-    size, mtime = _stat_or_zero(path)
 
-    def make(fmt: str, encoding: str, note: str) -> InputFile:
-        return InputFile(str(path), fmt, size, mtime, None, encoding, note)
+    def make(fmt: str, note: str) -> InputFile:
+        return InputFile(str(path), fmt, head.size, head.mtime, None, head.encoding, note)
 
-    try:
-        with open(path, "rb") as fh:
-            raw = fh.read(_SNIFF_BYTES)
-        # Spark picks the codec by file name, so name and content must agree
-        for suffix, is_codec, label in (
-            (".gz", raw.startswith(_GZIP_MAGIC), "gzip"),
-            (".bz2", _BZIP2_MAGIC.match(raw) is not None, "bzip2"),
-        ):
-            if lower.endswith(suffix) != is_codec:
-                why = (
-                    f"{label} data without a {suffix} name"
-                    if is_codec
-                    else f"named {suffix} but not {label} data"
-                )
-                return make(FORMAT_UNREADABLE, "", f"{why}; rename it to match its content")
-        if lower.endswith((".gz", ".bz2")):
-            opener = gzip.open if lower.endswith(".gz") else bz2.open
-            with opener(path, "rb") as packed:
-                raw = packed.read(_SNIFF_BYTES)
-    except OSError as exc:  # also gzip.BadGzipFile and a broken bzip2 stream
-        return make(FORMAT_UNREADABLE, "", f"cannot read: {_os_error_text(exc)}")
-    except (EOFError, zlib.error, ValueError) as exc:
-        return make(FORMAT_UNREADABLE, "", f"broken compressed data: {exc}")
-    if not raw.strip():
-        return make(FORMAT_EMPTY, "", "empty file")
-    if raw.startswith(_UTF16_BOMS):  # read through a UTF-8 copy, see transcode.py
-        encoding = "utf-16-le" if raw.startswith(b"\xff\xfe") else "utf-16-be"
-        text = raw[: len(raw) - len(raw) % 2].decode("utf-16", errors="replace")
-    else:
-        encoding = "utf-8-sig" if raw.startswith(_UTF8_BOM) else "utf-8"
-        text = raw.decode("utf-8", errors="replace")
-    text = text.lstrip("\ufeff")
+    text = head.text
     first = next((line.strip() for line in text.splitlines() if line.strip()), "")
     # a first line longer than the head cannot be parsed here; its opening brace must do
-    cut = len(raw) >= _SNIFF_BYTES and first == text.strip().splitlines()[-1].strip()
+    cut = len(head.data) >= _SNIFF_BYTES and first == text.strip().splitlines()[-1].strip()
     if first.startswith("{") and (cut or _is_json_object(first)):
-        return make(FORMAT_JSONL, encoding, "")
+        return make(FORMAT_JSONL, "")
     if first.startswith("["):
         why = "one JSON array, not JSON lines (one object per line)"
     elif first.startswith("{"):
         why = "JSON over several lines (pretty-printed), not JSON lines (one object per line)"
     else:
         why = "first line is not a JSON object, so not JSON lines"
-    return make(FORMAT_UNKNOWN, encoding, why)
+    return make(FORMAT_UNKNOWN, why)
 
 
 def _is_json_object(line: str) -> bool:
