@@ -79,7 +79,6 @@ def _one_line(data: DataFrame) -> DataFrame:
         F.col("text").alias("first"),
         F.lit(None).cast("string").alias("tail"),
         F.lit(0).cast("long").alias("continuation_lines"),
-        F.col("_start").alias("_is_record"),
         F.when(~F.col("_start"), F.lit("orphan")).alias("_why"),
     )
 
@@ -96,15 +95,7 @@ def _fold(data: DataFrame) -> DataFrame:
         F.coalesce(F.lead("_start").over(in_order), F.lit(True)).alias("_next_starts"),
     )
     alone = F.col("_start") & F.col("_next_starts")
-    single = keyed.where(alone).select(
-        _FILE,
-        "line",
-        F.col("text").alias("first"),
-        F.lit(None).cast("string").alias("tail"),
-        F.lit(0).cast("long").alias("continuation_lines"),
-        F.lit(True).alias("_is_record"),
-        F.lit(None).cast("string").alias("_why"),
-    )
+    single = _one_line(keyed.where(alone))  # records of one line: as in a one-line format
     # lines before the first record of the file stay alone (and malformed)
     rest = keyed.where(~alone).withColumn(
         "_record", F.coalesce(F.col("_record"), -F.col("line"))
@@ -122,7 +113,6 @@ def _fold(data: DataFrame) -> DataFrame:
         first["text"].alias("first"),
         F.when(n > 1, tail).alias("tail"),
         (n - 1).cast("long").alias("continuation_lines"),
-        first["_start"].alias("_is_record"),
         F.when(~first["_start"], F.lit("orphan")).alias("_why"),
     )
     return single.unionByName(multi)
