@@ -13,6 +13,7 @@ import uuid
 from datetime import datetime, timezone
 from pathlib import Path
 
+from pyspark import StorageLevel
 from pyspark.sql import DataFrame, SparkSession, Window
 from pyspark.sql import functions as F
 
@@ -134,11 +135,16 @@ def _run(
     malformed_path = ""
     if any(row["part"] == "malformed" for row in counts):
         _describe(spark, "logdesk: malformed rows")
+        # Kept for its two uses (samples, the CSV), so the line index over the whole staged
+        # copy is built once; it holds the malformed rows only.
         malformed = number_staged_lines(
             spark.read.parquet(files.malformed_uri), spark.read.parquet(files.staged_uri)
-        )
-        samples = _malformed_samples(malformed)
-        publish_single_csv(_malformed_for_csv(malformed), files, "malformed_rows.csv")
+        ).persist(StorageLevel.MEMORY_AND_DISK)
+        try:
+            samples = _malformed_samples(malformed)
+            publish_single_csv(_malformed_for_csv(malformed), files, "malformed_rows.csv")
+        finally:
+            malformed.unpersist()
         malformed_path = str(files.malformed_csv)
     ingest = _ingest_report(folder, inputs, counts, samples)
 
