@@ -1,23 +1,37 @@
-"""How fast is logdesk, and what does Spark cost? A rerunnable benchmark on seeded data.
+"""How fast is logdesk, next to plain Spark, DuckDB and lnav? A rerunnable benchmark on seeded
+data. One run prints every figure, the ratios between them and a table of targets.
 
-    python build_scripts/benchmark.py --rows 1000000            # defaults: 8 files, local[*]
-    python build_scripts/benchmark.py --rows 5000000 --data /big/disk/bench
+    python build_scripts/benchmark.py --quick                     # tiny smoke test of it all
+    python build_scripts/benchmark.py --rows 1000000              # CSV, 8 files, local[*]
+    python build_scripts/benchmark.py --rows 1000000 --format apache --markdown bench.md
+    python build_scripts/benchmark.py --rows 5000000 --data /big/disk/bench --json out.json
 
-It generates N synthetic CSV log rows (reused on the next run when N, files and seed match;
-`--format log4j` writes the same rows as plain-text log4j lines, a third of the errors followed
-by a 3-line stack trace, to compare plain-text throughput with CSV), then measures:
+Data (bench_data.py): N seeded rows in DATA/<format>/logs, reused while rows, files and seed
+match. --format csv (8 files), log4j (the same rows as log4j lines, a third of the errors with
+a 3-line stack trace; 8 files) or apache (combined access-log lines, ~5% 5xx, a long tail of
+client IPs; 4 files).
 
-  (a) `python -m logdesk process DATA --out TMP` in a subprocess: what a user waits for,
-      Spark start-up included;
-  (b) the same work through the engine API in a fresh process whose Spark session is started
-      first, so start-up and processing are timed apart; peak RSS of the driver JVM (polled
-      from /proc every 100 ms) and of the Python process;
-  (c) the latency of a filter change: summarize() of the run's cube with a level filter and
-      with a date range (median of 20), plus the cube's size;
-  (d) the same aggregates with DuckDB over the same CSV files (optional: pip install .[bench]).
-
-Every Spark process gets a private config and cache folder under --data, so the user's
-settings and cache are neither used nor touched.
+Measured, each Spark user in a fresh process with a private config and cache under --data:
+  floor  plain Spark (bench_peers.py): session start, then the format's least work — CSV:
+         read CSV + try_to_timestamp + hour x level; apache: read.text + regexp_extract +
+         5xx by hour and top IPs by 5xx; log4j: read.text + regexp_extract + hour x level —
+         cold (first query) and warm (min of 2 more);
+  (a)    `python -m logdesk process DATA --out TMP` with the cache off: what a user waits for,
+         Spark start-up included, and its peak RSS (Python, driver JVM);
+  (b)    the engine API with the cache off (bench_engine.py): session start, the first and
+         the warm run_pipeline runs (seconds, stage_seconds, and spark_jobs / plan_seconds
+         where RunResult has them), summarize + alerts + reports, peak RSS;
+  (c)    filter-change latency: summarize() of the cube with a level filter and a date range
+         (median of 20), and the cube's size;
+  cache  with the cache on (an empty private cache first): A = the run that fills it,
+         B = the same folder again, C = after 1% more lines in one file (a refresh); B and C
+         through the engine API in the warm process and as `logdesk process` subprocesses
+         (which should start no JVM when every file is cached); RunResult.cache if present.
+         The grown file is cut back afterwards, so the data stays reusable;
+  peers  DuckDB over the CSV files (the cube's aggregates; pip install .[bench]) and lnav over
+         the access logs (the two 5xx questions, median of 3; apt-get install lnav).
+Then: ratios (logdesk / floor, / lnav, / DuckDB) and a Markdown table of the targets (printed,
+in --json, and in --markdown FILE). The machine has few cores: close other work first.
 """
 
 from __future__ import annotations
@@ -25,661 +39,353 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import random
-import resource
 import shutil
-import statistics
-import subprocess
 import sys
 import tempfile
-import threading
 import time
-from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Self
 
-REPO = Path(__file__).resolve().parent.parent
-GENERATOR_VERSION = 2  # bump when the generated data changes shape
-HEADER = "timestamp,level,service,ip,endpoint,message\n"
-FIRST_DAY = datetime(2026, 2, 1, tzinfo=UTC)
-DAYS = 14
-LEVEL_WEIGHTS = {"DEBUG": 15.0, "INFO": 65.0, "WARN": 12.0, "ERROR": 7.4, "CRITICAL": 0.6}
-HOUR_WEIGHTS = (2, 1, 1, 1, 1, 2, 4, 7, 10, 12, 13, 13, 12, 12, 13, 14, 14, 13, 11, 9, 7, 5, 4, 3)
-SERVICES = ("api-gateway", "orders", "catalog", "search", "payments", "billing", "auth",
-            "sessions", "inventory", "shipping", "notifications", "recommendations")
-RESOURCES = ("orders", "products", "categories", "search", "suggest", "payments", "refunds",
-             "invoices", "login", "logout", "token", "session", "stock", "shipments", "labels",
-             "notifications", "recommendations", "cart", "wishlist", "reviews")
-ENDPOINTS = tuple(f"/api/v1/{r}" for r in RESOURCES) + tuple(f"/api/v2/{r}" for r in RESOURCES)
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-# Error families. Placeholders: {n} number, {small} 1-2, {ms} duration, {ip} address, {port},
-# {hex} id, {uuid}, {path}, {svc} service, {ep} endpoint — all varying, so masking must group
-# them ({svc} splits a family into one error type per service, as a real upstream name would).
-ERROR_TEMPLATES = (
-    "Timeout after {ms} ms calling payment-provider",
-    "Timeout after {ms} ms calling {svc}",
-    "Connection refused to {ip}:{port}",
-    "Connection reset by peer {ip}:{port}",
-    "User {n} not found",
-    "Order {uuid} not found",
-    "NullPointerException in OrderService.java:{n}",
-    "IllegalStateException in CartController.java:{n}: cart {n} already checked out",
-    "Disk {path} {n}% full",
-    "Cannot open {path}: Permission denied",
-    "Rate limit exceeded for client {ip}, retry in {n}s",
-    'Payment declined for order {uuid}: "insufficient funds" (code {n})',
-    "Invalid JWT signature for session {hex}",
-    'Deadlock detected on table "orders", transaction {n} rolled back',
-    "Upstream {svc} returned HTTP 503 after {ms} ms",
-    "Upstream {svc} returned HTTP 502 after {ms} ms",
-    "Database connection pool exhausted ({n}/{n} in use)",
-    "OutOfMemoryError: Java heap space in worker {n}",
-    "Failed to parse JSON body at position {n}: unexpected token",
-    "SSL handshake with {ip}:{port} failed: certificate expired",
-    "Kafka producer send failed for topic orders-{n}, partition {n}",
-    "Redis command GET session:{hex} timed out after {ms} ms",
-    "Invalid state transition for shipment {uuid}: PACKED -> CREATED",
-    "Template rendering failed for notification {n}: missing key 'name'",
-    "Model {hex} scoring failed: feature vector length {n} != 128",
-)
-CRITICAL_TEMPLATES = tuple(t for t in ERROR_TEMPLATES if t.startswith(
-    ("Database connection pool", "OutOfMemoryError", "Disk ", "SSL handshake")))
-INFO_TEMPLATES = (
-    "GET {ep} 200 in {ms} ms",
-    "GET {ep} 200 in {ms} ms",
-    "POST {ep} 201 in {ms} ms",
-    "User {n} logged in from {ip}",
-    "Order {uuid} created, total {n}.{cents} EUR",
-    "Health check passed ({n} dependencies)",
-)
-DEBUG_TEMPLATES = (
-    "Cache hit for key product:{n}",
-    "Loaded {n} rows from {svc} in {ms} ms",
-    'Feature flag "new-checkout" evaluated for user {n}',
-)
-WARN_TEMPLATES = (
-    "Slow response {ms} ms on {ep}",
-    "Retrying request to {svc} (attempt {small} of 3)",
-    "Disk {path} {n}% full",
-)
-PATHS = ("/var/lib/data", "/var/log/app", "/srv/uploads/img_{n}.png", "/tmp/export-{n}.csv")
+import bench_data  # noqa: E402
+import bench_engine  # noqa: E402
+import bench_peers  # noqa: E402
 
-# Filter-change latency is the median of this many summarize() calls.
-FILTER_REPEATS = 20
+REPO = bench_engine.REPO
+QUICK_ROWS = 10_000
 
 
-# ----------------------------------------------------------------------------- data
-
-
-@dataclass(frozen=True)
-class DataSpec:
-    rows: int
-    files: int
-    seed: int
-    format: str = "csv"  # or "log4j": the same rows as plain text, some errors with a stack trace
-
-    def stamp(self) -> dict:
-        stamp = {"rows": self.rows, "files": self.files, "seed": self.seed,
-                 "generator_version": GENERATOR_VERSION}
-        if self.format != "csv":
-            stamp["format"] = self.format
-        return stamp
-
-
-class _Faker:
-    """Fills message templates with seeded random parts."""
-
-    def __init__(self, rng: random.Random) -> None:
-        self.rng = rng
-        self.ips = self._ips(300)
-        # A long tail of clients: a few busy ones, many quiet ones.
-        self.ip_weights = [1.0 / (i + 1) ** 0.7 for i in range(len(self.ips))]
-
-    def _ips(self, count: int) -> list[str]:
-        seen: set[str] = set()
-        while len(seen) < count:
-            kind = self.rng.randrange(3)
-            if kind == 0:
-                ip = f"10.{self.rng.randrange(256)}.{self.rng.randrange(256)}.{self.rng.randrange(1, 255)}"
-            elif kind == 1:
-                ip = f"192.168.{self.rng.randrange(256)}.{self.rng.randrange(1, 255)}"
-            else:
-                ip = f"203.0.113.{self.rng.randrange(1, 255)}"
-            seen.add(ip)
-        return sorted(seen)
-
-    def fill(self, template: str, ip: str, endpoint: str) -> str:
-        r = self.rng
-        out = template
-        # Replace one placeholder at a time so repeated ones ({n} ... {n}) get different values.
-        while "{" in out:
-            start = out.index("{")
-            end = out.index("}", start)
-            name = out[start + 1:end]
-            if name == "n":
-                value = str(r.randint(1, 99999))
-            elif name == "ms":
-                value = str(r.randint(50, 9000))
-            elif name == "small":
-                value = str(r.randint(1, 2))
-            elif name == "cents":
-                value = f"{r.randrange(100):02d}"
-            elif name == "ip":
-                value = ip if r.random() < 0.5 else f"10.0.{r.randrange(8)}.{r.randrange(1, 30)}"
-            elif name == "port":
-                value = r.choice(("5432", "6379", "9092", "443", "8080"))
-            elif name == "hex":
-                value = f"{r.getrandbits(64):016x}"
-            elif name == "uuid":
-                h = f"{r.getrandbits(128):032x}"
-                value = f"{h[:8]}-{h[8:12]}-4{h[13:16]}-a{h[17:20]}-{h[20:]}"
-            elif name == "path":
-                value = r.choice(PATHS).replace("{n}", str(r.randint(1, 9999)))
-            elif name == "svc":
-                value = r.choice(SERVICES)
-            elif name == "ep":
-                value = endpoint
-            else:
-                raise KeyError(name)
-            out = out[:start] + value + out[end + 1:]
-        return out
-
-
-# continuation lines after some log4j error records
-STACK_TRACE = (
-    "java.lang.IllegalStateException: {svc} failed\n"
-    "\tat com.shop.{svc}.Handler.handle(Handler.java:42)\n"
-    "\tat com.shop.core.Dispatcher.run(Dispatcher.java:118)\n"
-)
-
-
-def _csv_field(text: str) -> str:
-    if any(c in text for c in ',"\n\r'):
-        return '"' + text.replace('"', '""') + '"'
-    return text
-
-
-def _write_file(path: Path, rows: int, rng: random.Random, faker: _Faker,
-                fmt: str = "csv") -> None:
-    day_names = [(FIRST_DAY + timedelta(days=d)).strftime("%Y-%m-%d") for d in range(DAYS)]
-    days = [rng.randrange(DAYS) for _ in range(rows)]
-    hours = rng.choices(range(24), weights=HOUR_WEIGHTS, k=rows)
-    stamps = sorted(d * 86400 + h * 3600 + rng.randrange(3600) for d, h in zip(days, hours))
-    levels = rng.choices(list(LEVEL_WEIGHTS), weights=list(LEVEL_WEIGHTS.values()), k=rows)
-    services = rng.choices(SERVICES, k=rows)
-    ips = rng.choices(faker.ips, weights=faker.ip_weights, k=rows)
-    endpoints = rng.choices(ENDPOINTS, k=rows)
-    templates = {"DEBUG": DEBUG_TEMPLATES, "INFO": INFO_TEMPLATES, "WARN": WARN_TEMPLATES,
-                 "ERROR": ERROR_TEMPLATES, "CRITICAL": CRITICAL_TEMPLATES}
-    with open(path, "w", encoding="utf-8", newline="") as out:
-        if fmt == "csv":
-            out.write(HEADER)
-        chunk: list[str] = []
-        for i in range(rows):
-            s = stamps[i]
-            day, rest = divmod(s, 86400)
-            hh, rest = divmod(rest, 3600)
-            mm, ss = divmod(rest, 60)
-            level = levels[i]
-            message = faker.fill(rng.choice(templates[level]), ips[i], endpoints[i])
-            if fmt == "log4j":
-                chunk.append(
-                    f"{day_names[day]} {hh:02d}:{mm:02d}:{ss:02d},{i % 1000:03d} {level:<5} "
-                    f"[worker-{i % 8}] com.shop.{services[i]} - {message} "
-                    f"(client {ips[i]} {endpoints[i]})\n"
-                )
-                if level in ("ERROR", "CRITICAL") and i % 3 == 0:
-                    chunk.append(STACK_TRACE.format(svc=services[i]))
-            else:
-                chunk.append(
-                    f"{day_names[day]}T{hh:02d}:{mm:02d}:{ss:02d}Z,{level},{services[i]},{ips[i]},"
-                    f"{endpoints[i]},{_csv_field(message)}\n"
-                )
-            if len(chunk) >= 20000:
-                out.write("".join(chunk))
-                chunk.clear()
-        out.write("".join(chunk))
-
-
-def ensure_data(spec: DataSpec, data_dir: Path) -> tuple[Path, bool]:
-    """The logs folder for `spec`, generated unless a previous run left the same data."""
-    logs = data_dir / "logs"
-    stamp_file = data_dir / "stamp.json"
-    if stamp_file.is_file() and logs.is_dir():
+def run_all(args: argparse.Namespace, spec: bench_data.DataSpec, logs: Path,
+            data_dir: Path) -> dict:
+    res: dict = {"spec": vars(spec), "cpus": os.cpu_count(), "python": sys.version.split()[0],
+                 "load_before": os.getloadavg()[0],
+                 "size_mb": sum(p.stat().st_size for p in logs.iterdir() if p.is_file()) / 1e6}
+    accepts, why = bench_engine.config_accepts_cache(data_dir)
+    res["cache_switch"] = ("`cache: {enabled: ...}` in the config file" if accepts else
+                           "dataclasses.replace in the engine processes (the config loader "
+                           "does not take `cache:` yet)")
+    res["cache_switch_detail"] = why
+    env_off = bench_engine.private_env(data_dir, "off", args.master, args.driver_memory,
+                                       {"enabled": False} if accepts else None,
+                                       data_dir / "cache")
+    with tempfile.TemporaryDirectory(prefix="logdesk-bench-") as tmp:
+        tmp_dir = Path(tmp)
+        if not args.skip_floors:
+            print("floor: plain Spark in a fresh process ...", flush=True)
+            res["floor"] = bench_peers.measure_floor_in_child(
+                spec.format, logs, tmp_dir, env_off, args.master, args.driver_memory)
+        if not args.skip_cli:
+            print("(a) logdesk process in a subprocess, cache off ...", flush=True)
+            env, res["cli_cache"] = env_off, "cache off"
+            if not accepts:  # the cache cannot be switched off here: start it empty
+                cold = data_dir / "cache-cli-cold"
+                shutil.rmtree(cold, ignore_errors=True)
+                env = {**env_off, "LOGDESK_CACHE_DIR": str(cold)}
+                res["cli_cache"] = "empty private cache (cannot be switched off yet)"
+            res["cli"] = bench_engine.measure_cli(logs, tmp_dir / "cli-reports", env)
+        print("(b, c) engine API in a fresh process, cache off ...", flush=True)
+        res["engine"] = bench_engine.run_in_child("engine-child", logs, tmp_dir, env_off,
+                                                  "--warm-runs", str(args.warm_runs))
+        if not args.skip_cache:
+            print("cache: A fill, B re-open, C +1% lines (engine API and CLI) ...", flush=True)
+            cache_dir = data_dir / "cache-on"
+            shutil.rmtree(cache_dir, ignore_errors=True)
+            env_on = bench_engine.private_env(data_dir, "on", args.master, args.driver_memory,
+                                              {"enabled": True} if accepts else None, cache_dir)
+            try:
+                res["cache"] = bench_engine.run_in_child(
+                    "cache-child", logs, tmp_dir, env_on, "--spec", json.dumps(vars(spec)),
+                    "--data", str(data_dir))
+            finally:
+                bench_data.restore(spec, data_dir)  # also when the child died mid-way
+    if not args.skip_duckdb and spec.format == "csv":
+        print("(d) DuckDB ...", flush=True)
         try:
-            if json.loads(stamp_file.read_text()) == spec.stamp():
-                return logs, False
-        except ValueError:
-            pass
-    shutil.rmtree(logs, ignore_errors=True)
-    stamp_file.unlink(missing_ok=True)
-    logs.mkdir(parents=True)
-    rng = random.Random(spec.seed)
-    faker = _Faker(rng)
-    base, extra = divmod(spec.rows, spec.files)
-    for i in range(spec.files):
-        suffix = "csv" if spec.format == "csv" else "log"
-        _write_file(logs / f"node-{i + 1:02d}.{suffix}", base + (1 if i < extra else 0), rng,
-                    faker, spec.format)
-    # The stamp goes last and outside the logs folder (logdesk would read it as a log).
-    stamp_file.write_text(json.dumps(spec.stamp()) + "\n")
-    return logs, True
-
-
-# ----------------------------------------------------------------------------- memory
-
-
-class PeakRss:
-    """Polls /proc every 100 ms for the peak resident memory of a process and of the Java
-    processes below it (the Spark driver JVM is a child of the Python process)."""
-
-    def __init__(self, root_pid: int, interval: float = 0.1) -> None:
-        self.root_pid = root_pid
-        self.interval = interval
-        self.root_kb = 0
-        self.java_kb = 0
-        self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._poll, daemon=True)
-        self.available = Path("/proc/self/status").exists()
-
-    def __enter__(self) -> Self:
-        if self.available:
-            self._thread.start()
-        return self
-
-    def __exit__(self, *exc) -> None:
-        self._stop.set()
-        if self.available:
-            self._thread.join()
-
-    def _poll(self) -> None:
-        while True:
-            self.root_kb = max(self.root_kb, _rss_kb(self.root_pid))
-            for pid in _descendants(self.root_pid):
-                if _is_java(pid):
-                    self.java_kb = max(self.java_kb, _rss_kb(pid))
-            if self._stop.wait(self.interval):
-                return
-
-
-def _rss_kb(pid: int) -> int:
-    """Peak (VmHWM) or else current (VmRSS) resident size in kB; 0 when gone."""
-    try:
-        text = Path(f"/proc/{pid}/status").read_text()
-    except OSError:
-        return 0
-    found = {}
-    for line in text.splitlines():
-        key, _, value = line.partition(":")
-        if key in ("VmHWM", "VmRSS"):
-            found[key] = int(value.split()[0])
-    return found.get("VmHWM", found.get("VmRSS", 0))
-
-
-def _descendants(root: int) -> list[int]:
-    children: dict[int, list[int]] = {}
-    for entry in Path("/proc").iterdir():
-        if not entry.name.isdigit():
-            continue
-        try:
-            stat = (entry / "stat").read_text()
-        except OSError:
-            continue
-        # pid (comm) state ppid ...; comm may hold spaces and parentheses
-        ppid = int(stat.rsplit(")", 1)[1].split()[1])
-        children.setdefault(ppid, []).append(int(entry.name))
-    found, todo = [], [root]
-    while todo:
-        for child in children.get(todo.pop(), []):
-            found.append(child)
-            todo.append(child)
-    return found
-
-
-def _is_java(pid: int) -> bool:
-    try:
-        return Path(f"/proc/{pid}/comm").read_text().strip() == "java"
-    except OSError:
-        return False
-
-
-def _mb(kb: int) -> str:
-    return f"{kb / 1024:,.0f} MB" if kb else "n/a"
-
-
-# ----------------------------------------------------------------------------- (a) CLI
-
-
-def private_env(data_dir: Path, master: str, driver_memory: str) -> dict[str, str]:
-    """Environment for Spark processes: own config file (master, memory) and own cache."""
-    config_dir = data_dir / "config"
-    config_dir.mkdir(parents=True, exist_ok=True)
-    (config_dir / "config.yaml").write_text(
-        f'spark:\n  master: "{master}"\n  driver_memory: "{driver_memory}"\n', encoding="utf-8"
-    )
-    env = dict(os.environ)
-    env["LOGDESK_CONFIG_DIR"] = str(config_dir)
-    env["LOGDESK_CACHE_DIR"] = str(data_dir / "cache")
-    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(REPO), env.get("PYTHONPATH")]))
-    return env
-
-
-def measure_cli(logs: Path, out: Path, env: dict[str, str]) -> dict:
-    cmd = [sys.executable, "-m", "logdesk", "process", str(logs), "--out", str(out)]
-    start = time.perf_counter()
-    proc = subprocess.Popen(cmd, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    with PeakRss(proc.pid) as peak:
-        stdout, stderr = proc.communicate()
-    seconds = time.perf_counter() - start
-    if proc.returncode != 0:
-        raise SystemExit(f"`{' '.join(cmd)}` failed ({proc.returncode}):\n{stdout}\n{stderr}")
-    return {"seconds": seconds, "python_kb": peak.root_kb, "java_kb": peak.java_kb,
-            "stdout": stdout}
-
-
-# ----------------------------------------------------------------------------- (b)+(c) engine
-
-
-def measure_engine_in_child(logs: Path, out: Path, env: dict[str, str], warm_runs: int) -> dict:
-    """Run measure_engine() in a fresh Python process, so its memory peaks are its own."""
-    result_file = out / "engine-result.json"
-    cmd = [sys.executable, str(Path(__file__).resolve()), "--engine-child", str(logs),
-           "--out", str(out), "--result", str(result_file), "--warm-runs", str(warm_runs)]
-    proc = subprocess.Popen(cmd, env=env)
-    with PeakRss(proc.pid) as peak:
-        proc.wait()
-    if proc.returncode != 0:
-        raise SystemExit(f"engine measurement failed ({proc.returncode})")
-    result = json.loads(result_file.read_text())
-    result["java_kb"] = peak.java_kb
-    result["python_hwm_kb"] = peak.root_kb
-    return result
-
-
-def measure_engine(logs: Path, out: Path, warm_runs: int) -> dict:
-    """(b) and (c), in this process. Settings come from the private config file."""
-    from logdesk.analysis.alerts import evaluate_alerts
-    from logdesk.analysis.summarize import summarize
-    from logdesk.config_loader import load_settings
-    from logdesk.engine.pipeline import run_pipeline
-    from logdesk.engine.session import create_session, stop_session
-    from logdesk.reports.writer import write_reports
-    from logdesk.results import RecordFilter
-
-    settings = load_settings()
-    result: dict = {"master": settings.spark.master, "driver_memory": settings.spark.driver_memory}
-    t = time.perf_counter()
-    spark = create_session(settings.spark, settings.time_zone, app_name="logdesk-benchmark")
-    result["session_start_s"] = time.perf_counter() - t
-    try:
-        runs = []
-        for i in range(1 + warm_runs):
-            t = time.perf_counter()
-            run = run_pipeline(spark, logs, settings)
-            runs.append({"pipeline_s": time.perf_counter() - t, "stages": dict(run.stage_seconds)})
-        result["runs"] = runs
-    finally:
-        stop_session(spark)
-
-    t = time.perf_counter()
-    analytics = summarize(run.cube, RecordFilter(), settings.analytics)
-    alerts = evaluate_alerts(analytics, settings.alerts)
-    report_dir = out / "engine-reports"
-    write_reports(run, analytics, alerts, report_dir, settings)
-    result["summarize_alerts_reports_s"] = time.perf_counter() - t
-
-    result["parsed_rows"] = run.ingest.parsed_rows
-    result["malformed_rows"] = run.ingest.malformed_rows
-    result["total"] = analytics.total
-    result["errors"] = analytics.errors
-    result["by_level"] = dict(analytics.by_level)
-    result["alerts"] = [a.rule for a in alerts]
-    result["bucket_seconds"] = run.cube.bucket_seconds
-    result["fact_rows"] = {"levels": len(run.cube.levels),
-                           **{name: len(table) for name, table in run.cube.dims.items()}}
-    result["error_types"] = len(analytics.errors_by_type)
-
-    # (c) what a filter change in the window costs: no Spark, only the cube
-    first, last = analytics.first_seen, analytics.last_seen
-    middle = first + (last - first) / 2
-    filters = {
-        "levels={ERROR}": RecordFilter(levels=frozenset({"ERROR"})),
-        "3-day date range": RecordFilter(start=middle, end=middle + timedelta(days=3)),
-    }
-    latency = {}
-    for name, record_filter in filters.items():
-        times = []
-        for _ in range(FILTER_REPEATS):
-            t = time.perf_counter()
-            summarize(run.cube, record_filter, settings.analytics)
-            times.append(time.perf_counter() - t)
-        latency[name] = statistics.median(times)
-    result["filter_latency_s"] = latency
-    result["python_maxrss_kb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    return result
-
-
-# ----------------------------------------------------------------------------- (d) DuckDB
-
-
-def measure_duckdb(logs: Path, bucket_seconds: int) -> dict | str:
-    """The cube's aggregates with DuckDB: read and normalize into a table (as logdesk stages
-    its Parquet copy), then one grouping-sets query over (bucket, level[, dimension])."""
-    try:
-        import duckdb
-    except ImportError:
-        return "DuckDB not installed (pip install .[bench]); column skipped"
-    from logdesk.settings import DEFAULT_LEVEL_MAPPING
-
-    files = sorted(str(p) for p in logs.glob("*.csv"))
-    level_case = " ".join(
-        f"WHEN '{raw}' THEN '{level}'" for raw, level in sorted(DEFAULT_LEVEL_MAPPING.items())
-    )
-    # Roughly logdesk's error-type masking: ids, addresses, paths and numbers become tokens.
-    masked = "message"
-    for pattern, token in (
-        (r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}", "<uuid>"),
-        (r"\d{1,3}(\.\d{1,3}){3}(:\d+)?", "<ip>"),
-        (r"(/[\w.-]+)+", "<path>"),
-        (r"\b[0-9a-fA-F]{12,}\b", "<hex>"),
-        (r"\d+", "<n>"),
-    ):
-        masked = f"regexp_replace({masked}, '{pattern}', '{token}', 'g')"
-    b = int(bucket_seconds)
-    con = duckdb.connect()
-    t = time.perf_counter()
-    con.execute(f"""
-        CREATE TABLE recs AS
-        SELECT ts, lvl AS level, service, ip, endpoint, message,
-               CASE WHEN lvl IN ('ERROR', 'CRITICAL') THEN {masked} END AS error_type
-        FROM (
-            SELECT try_strptime("timestamp", '%Y-%m-%dT%H:%M:%SZ') AS ts,
-                   CASE upper(trim(level)) {level_case} ELSE 'UNKNOWN' END AS lvl,
-                   service, ip, endpoint, message
-            FROM read_csv({files!r}, header = true, quote = '"', escape = '"', auto_detect = false,
-                          columns = {{'timestamp': 'VARCHAR', 'level': 'VARCHAR',
-                                      'service': 'VARCHAR', 'ip': 'VARCHAR',
-                                      'endpoint': 'VARCHAR', 'message': 'VARCHAR'}})
-        )
-    """)
-    load_s = time.perf_counter() - t
-    t = time.perf_counter()
-    facts = con.execute(f"""
-        SELECT gid, count(*) AS n
-        FROM (
-            SELECT CAST(floor(epoch(ts) / {b}) * {b} AS BIGINT) AS bucket, level, error_type,
-                   ip, service, endpoint, grouping(error_type, ip, service, endpoint) AS gid,
-                   count(*) AS c, min(ts) AS first, max(ts) AS last
-            FROM recs
-            GROUP BY GROUPING SETS ((bucket, level), (bucket, level, error_type),
-                                    (bucket, level, ip), (bucket, level, service),
-                                    (bucket, level, endpoint))
-            -- like logdesk's cube, the error-type table holds error records only
-            HAVING NOT (grouping(error_type) = 0 AND error_type IS NULL)
-        )
-        GROUP BY gid ORDER BY gid
-    """).fetchall()
-    top = con.execute("""
-        SELECT error_type, count(*) AS n, min(ts), max(ts), min(message)
-        FROM recs WHERE error_type IS NOT NULL
-        GROUP BY error_type ORDER BY n DESC, error_type LIMIT 10
-    """).fetchall()
-    total, errors = con.execute(
-        "SELECT count(*), count(*) FILTER (WHERE level IN ('ERROR', 'CRITICAL')) FROM recs"
-    ).fetchone()
-    error_types = con.execute(
-        "SELECT count(DISTINCT error_type) FROM recs WHERE error_type IS NOT NULL"
-    ).fetchone()[0]
-    aggregate_s = time.perf_counter() - t
-    con.close()
-    # grouping() bits are (error_type, ip, service, endpoint); a set leaves its own bit 0
-    names = {0b1111: "levels", 0b0111: "error_type", 0b1011: "ip", 0b1101: "service",
-             0b1110: "endpoint"}
-    return {"seconds": load_s + aggregate_s, "load_s": load_s, "aggregate_s": aggregate_s,
-            "total": total, "errors": errors,
-            "fact_rows": {names[gid]: n for gid, n in facts},
-            "error_types": error_types, "top_error": top[0][0] if top else "",
-            "version": duckdb.__version__}
+            res["duckdb"] = bench_peers.measure_duckdb(
+                logs, res["engine"].get("bucket_seconds") or 3600)
+        except Exception as exc:  # noqa: BLE001
+            res["duckdb"] = f"DuckDB failed: {exc}"
+    if not args.skip_lnav and spec.format == "apache":
+        print("lnav ...", flush=True)
+        res["lnav"] = bench_peers.measure_lnav(logs, data_dir / "lnav-home")
+    res["load_after"] = os.getloadavg()[0]
+    return res
 
 
 # ----------------------------------------------------------------------------- report
 
 
-def _rate(rows: int, seconds: float) -> str:
-    return f"{rows / seconds:,.0f}" if seconds > 0 else ""
+def _s(x: float | None, digits: int = 2) -> str:
+    return "n/a" if x is None else f"{x:.{digits}f}"
 
 
-def print_report(spec: DataSpec, logs: Path, cli: dict | None, engine: dict,
-                 duck: dict | str | None) -> None:
-    size_mb = sum(p.stat().st_size for p in logs.iterdir() if p.is_file()) / 1e6
-    rows = spec.rows
-    print()
-    print(f"logdesk benchmark: {rows:,} rows in {spec.files} files ({size_mb:,.0f} MB {spec.format}), "
-          f"master {engine['master']}, driver memory {engine['driver_memory']}, "
-          f"{os.cpu_count()} CPUs, Python {sys.version.split()[0]}")
-    print()
-    line = "{:<58} {:>10} {:>12}"
-    print(line.format("measure", "seconds", "rows/s"))
-    print(line.format("-" * 58, "-" * 10, "-" * 12))
+def _mb(kb: int | None) -> str:
+    return f"{kb / 1024:,.0f} MB" if kb else "n/a"
+
+
+def _ok(part) -> dict:
+    """A measurement's dict, or {} when it was skipped, failed or is a message."""
+    return part if isinstance(part, dict) and "error" not in part else {}
+
+
+def _num(part: dict, key: str) -> float | None:
+    value = part.get(key)
+    return value if isinstance(value, (int, float)) else None
+
+
+def figures(res: dict) -> dict:
+    """The few numbers the ratios and targets use (None = not measured)."""
+    floor, cli, eng, cache = (_ok(res.get(k)) for k in ("floor", "cli", "engine", "cache"))
+    runs = [r["pipeline_s"] for r in eng.get("runs", []) if "pipeline_s" in r]
+    f = {"floor_start": _num(floor, "session_start_s"), "floor_cold": _num(floor, "cold_s"),
+         "floor_warm": _num(floor, "warm_s"), "cli": _num(cli, "seconds"),
+         "first": runs[0] if runs else None, "warm": min(runs[1:]) if len(runs) > 1 else None,
+         "lnav": _num(_ok(res.get("lnav")), "seconds"),
+         "duckdb": _num(_ok(res.get("duckdb")), "seconds"),
+         "rss_engine": eng.get("python_hwm_kb") or eng.get("python_maxrss_kb"),
+         "rss_cli": cli.get("python_kb")}
+    for name in ("A", "B", "C"):
+        f[name] = _num(_ok(cache.get(name)), "pipeline_s")
+    for name in ("B_cli", "C_cli"):
+        f[name] = _num(_ok(cache.get(name)), "seconds")
+    both = (f["floor_start"], f["floor_cold"])
+    f["floor_cold_total"] = None if None in both else sum(both)
+    return f
+
+
+def target_rows(res: dict) -> list[dict]:
+    """One row per measure: value, ratio to its reference, target and whether it is met."""
+    f, fmt, rows = figures(res), res["spec"]["format"], []
+
+    def row(measure, value, ref=None, ref_name="", limit=None, target="-", unit="s"):
+        ratio = f"{value / ref:.2f}x {ref_name}" if value is not None and ref else "-"
+        met = "-" if target == "-" else "n/a" if value is None or limit is None else (
+            "yes" if value <= limit else "NO")
+        shown = _s(value) if unit == "s" else _mb(value * 1024 if value else None)
+        rows.append({"measure": measure, "seconds": shown, "value": value, "ratio": ratio,
+                     "target": target, "met": met})
+
+    def times(k, factor):
+        return None if f[k] is None else factor * f[k]
+
+    row("plain Spark: session start", f["floor_start"])
+    row("plain Spark: cold query", f["floor_cold"])
+    row("plain Spark: warm query (min of 2)", f["floor_warm"])
+    if fmt == "apache":
+        row("lnav: 5xx by hour + top IPs (median of 3)", f["lnav"])
+    if fmt == "csv":
+        row("DuckDB: read + cube", f["duckdb"])
+    row("logdesk first run, cache off", f["first"], f["floor_cold"], "cold floor",
+        times("floor_cold", 2), "<= 2x cold floor")
+    row("logdesk warm run, cache off", f["warm"], f["floor_warm"], "warm floor",
+        times("floor_warm", 2), "<= 2x warm floor")
+    if fmt == "apache":
+        row("logdesk warm run vs lnav", f["warm"], f["lnav"], "lnav", times("lnav", 2),
+            "<= 2x lnav")
+    row("logdesk CLI cold (subprocess, Spark start incl.)", f["cli"], f["floor_cold_total"],
+        "floor start+cold", times("floor_cold_total", 1.3), "<= 1.3x cold floor")
+    lnav = (f["lnav"], "lnav") if fmt == "apache" else (None, "")
+    row("re-open unchanged from cache, engine API (B)", f["B"], *lnav, 1.0, "<= 1 s")
+    jvm = _ok(_ok(res.get("cache")).get("B_cli")).get("jvm_started")
+    row("re-open unchanged from cache, CLI (B)"
+        + ("" if jvm is None else f", JVM {'started' if jvm else 'not started'}"),
+        f["B_cli"], *lnav, 1.0, "<= 1 s")
+    for name, measure, full, full_name in (("C", "engine API", "warm", "warm run"),
+                                           ("C_cli", "CLI", "cli", "CLI cold run")):
+        limit = None if f[full] is None else max(1.0, 0.1 * f[full])
+        row(f"refresh after +1% lines in one file, {measure} (C)", f[name], f[full],
+            full_name, limit, "<= max(1 s, 10% of a full run)")
+    for key, who in (("rss_engine", "engine process"), ("rss_cli", "logdesk process")):
+        mb = f[key] / 1024 if f[key] else None
+        row(f"Python peak RSS, {who}", mb, limit=300.0, target="< 300 MB", unit="MB")
+    return rows
+
+
+def table_markdown(rows: list[dict]) -> str:
+    lines = ["| measure | seconds | ratio | target | met |", "|---|---:|---:|---|---|"]
+    lines += [f"| {r['measure']} | {r['seconds']} | {r['ratio']} | {r['target']} | {r['met']} |"
+              for r in rows]
+    return "\n".join(lines)
+
+
+def _run_line(label: str, run: dict) -> str:
+    if "error" in run:
+        return f"  {label:<44} FAILED: {run['error']}"
+    text = f"  {label:<44} {run['pipeline_s']:>8.2f} s"
+    for key, name in (("spark_jobs", "Spark jobs"), ("plan_seconds", "plan s")):
+        if run.get(key) is not None:
+            text += f"  {name} {run[key]:.2f}" if key == "plan_seconds" else f"  {name} {run[key]}"
+    stages = ", ".join(f"{k} {v:.2f}" for k, v in run.get("stages", {}).items())
+    text += f"\n  {'':<44} stages: {stages or 'n/a'}"
+    if "cache" in run:
+        text += f"\n  {'':<44} cache: {run['cache']}"
+    return text
+
+
+def _cli_line(label: str, cli: dict) -> str:
+    if "error" in cli:
+        return f"  {label:<44} FAILED: {cli['error']}"
+    return (f"  {label:<44} {cli['seconds']:>8.2f} s  Python {_mb(cli['python_kb'])}, "
+            f"JVM {_mb(cli['java_kb']) if cli['jvm_started'] else 'not started'}")
+
+
+def print_report(res: dict, rows: list[dict]) -> None:
+    spec, f = res["spec"], figures(res)
+    floor, cli, eng = res.get("floor"), res.get("cli"), res.get("engine", {})
+    print(f"\nlogdesk benchmark: {spec['rows']:,} rows in {spec['files']} files "
+          f"({res['size_mb']:,.0f} MB {spec['format']}), master {eng.get('master', '?')}, "
+          f"driver memory {eng.get('driver_memory', '?')}, {res['cpus']} CPUs, "
+          f"Python {res['python']}\ncache switched by {res['cache_switch']}")
+    busy = res["load_before"] > 0.5 * (res["cpus"] or 1)
+    print(f"load average (1 min) before {res['load_before']:.1f} (after, ours included: "
+          f"{res['load_after']:.1f})"
+          + ("; other work was running, so the figures are not clean" if busy else "") + "\n")
+    if isinstance(floor, dict) and "error" not in floor:
+        print(f"plain Spark floor ({floor['format']}, session by {floor['session_by']}, "
+              f"Spark {floor['spark_version']}): start {floor['session_start_s']:.2f} s, "
+              f"cold {floor['cold_s']:.2f} s, warm {floor['warm_s']:.2f} s "
+              f"(runs {', '.join(_s(x) for x in floor['warm_runs_s'])}); {floor['facts']}")
+    elif floor:
+        print(f"plain Spark floor: {floor}")
     if cli:
-        print(line.format("(a) logdesk process, subprocess (Spark start-up included)",
-                          f"{cli['seconds']:.2f}", _rate(rows, cli["seconds"])))
-    print(line.format("(b) Spark session start", f"{engine['session_start_s']:.2f}", ""))
-    for i, run in enumerate(engine["runs"]):
-        label = "run_pipeline, first run after start" if i == 0 else f"run_pipeline, warm run {i}"
-        print(line.format(f"    {label}", f"{run['pipeline_s']:.2f}", _rate(rows, run["pipeline_s"])))
-    first = engine["runs"][0]
-    stages = ", ".join(f"{k} {v:.1f}" for k, v in first["stages"].items())
-    print(f"      stages of the first run: {stages}")
-    print(line.format("    summarize + alerts + write_reports",
-                      f"{engine['summarize_alerts_reports_s']:.2f}", ""))
-    total_b = engine["session_start_s"] + first["pipeline_s"] + engine["summarize_alerts_reports_s"]
-    print(line.format("    start + first run + reports", f"{total_b:.2f}", _rate(rows, total_b)))
-    for name, seconds in engine["filter_latency_s"].items():
-        print(line.format(f"(c) filter change, summarize({name}), median of {FILTER_REPEATS}",
-                          f"{seconds:.4f}", ""))
-    fact = engine["fact_rows"]
-    print(f"      cube: {sum(fact.values()):,} fact rows "
-          f"({', '.join(f'{k} {v:,}' for k, v in fact.items())}), "
-          f"{engine['bucket_seconds']} s buckets, {engine['error_types']} error types")
+        print(f"(a) logdesk process in a subprocess, {res.get('cli_cache', 'cache off')}:")
+        print(_cli_line("wall time, Spark start-up included", cli))
+    if "error" in eng:
+        print(f"(b) engine process FAILED: {eng['error']}\n{eng.get('trace', '')}")
+    if "session_start_s" in eng:
+        print(f"(b) engine API, cache off (set by {eng.get('cache_off_by')}): "
+              f"session start {eng['session_start_s']:.2f} s")
+    for i, run in enumerate(eng.get("runs", [])):
+        print(_run_line("first run after start" if i == 0 else f"warm run {i}", run))
+    if "summarize_alerts_reports_s" in eng:
+        print(f"  summarize + alerts + write_reports {eng['summarize_alerts_reports_s']:.2f} s")
+        for name, seconds in eng["filter_latency_s"].items():
+            print(f"(c) filter change, summarize({name}): {seconds * 1000:.1f} ms "
+                  f"(median of {bench_engine.FILTER_REPEATS})")
+        fact = eng["fact_rows"]
+        print(f"    cube: {sum(fact.values()):,} fact rows "
+              f"({', '.join(f'{k} {v:,}' for k, v in fact.items())}), "
+              f"{eng['bucket_seconds']} s buckets, {eng['error_types']} error types")
+    cache = res.get("cache")
+    if cache:
+        print(f"cache on (set by {cache.get('cache_on_by', '?')}): +{cache.get('appended_lines', 0):,}"
+              f" lines to {cache.get('grown_file', '?')} for each C (cut back afterwards)")
+        if "error" in cache:
+            print(f"  cache process FAILED: {cache['error']}\n{cache.get('trace', '')}")
+        for key, label in (("A", "A first run, fills the cache"), ("B", "B re-open, engine")):
+            if key in cache:
+                print(_run_line(label, cache[key]))
+        if "B_cli" in cache:
+            print(_cli_line("B re-open, logdesk process", cache["B_cli"]))
+        if "C" in cache:
+            print(_run_line("C refresh after +1%, engine", cache["C"]))
+        if "C_cli" in cache:
+            print(_cli_line("C refresh after +1%, logdesk process", cache["C_cli"]))
+    _print_peers(res, eng)
+    print("\nratios:")
+    for name, a, b in (
+        ("logdesk first run / floor cold", f["first"], f["floor_cold"]),
+        ("logdesk warm run / floor warm", f["warm"], f["floor_warm"]),
+        ("logdesk warm run / lnav", f["warm"], f["lnav"]),
+        ("logdesk re-open from cache (engine) / lnav", f["B"], f["lnav"]),
+        ("logdesk re-open from cache (CLI) / lnav", f["B_cli"], f["lnav"]),
+        ("logdesk CLI cold / (floor session start + floor cold)", f["cli"], f["floor_cold_total"]),
+        ("logdesk first run / DuckDB", f["first"], f["duckdb"]),
+        ("logdesk warm run / DuckDB", f["warm"], f["duckdb"]),
+        ("logdesk CLI cold / DuckDB", f["cli"], f["duckdb"]),
+    ):
+        if a is not None and b:
+            print(f"  {name:<56} {a / b:6.2f}x")
+    print(f"\nmemory (peak resident): engine process driver JVM {_mb(eng.get('java_kb'))}, "
+          f"Python {_mb(f['rss_engine'])}"
+          + (f"; logdesk process JVM {_mb(cli.get('java_kb'))}, Python {_mb(f['rss_cli'])}"
+             if _ok(cli) else ""))
+    print("\n" + table_markdown(rows))
+
+
+def _print_peers(res: dict, eng: dict) -> None:
+    duck, lnav = res.get("duckdb"), res.get("lnav")
     if isinstance(duck, dict):
-        print(line.format(f"(d) DuckDB {duck['version']}: read + normalize + same cube",
-                          f"{duck['seconds']:.2f}", _rate(rows, duck["seconds"])))
-        duck_facts = duck["fact_rows"]
-        print(f"      load {duck['load_s']:.2f} s, aggregate {duck['aggregate_s']:.2f} s; "
-              f"{sum(duck_facts.values()):,} fact rows "
-              f"({', '.join(f'{k} {v:,}' for k, v in duck_facts.items())}), "
-              f"{duck['error_types']} error types")
+        facts = duck["fact_rows"]
+        print(f"DuckDB {duck['version']}: read + normalize + same cube {duck['seconds']:.2f} s "
+              f"(load {duck['load_s']:.2f}, aggregate {duck['aggregate_s']:.2f}); "
+              f"{sum(facts.values()):,} fact rows, {duck['error_types']} error types")
+        if "total" in eng:
+            same = duck["total"] == eng["total"] and duck["errors"] == eng["errors"]
+            differ = [k for k in eng["fact_rows"] if eng["fact_rows"][k] != facts.get(k)]
+            print(f"  counts {duck['total']:,} records, {duck['errors']:,} errors: "
+                  f"{'same as logdesk' if same else 'DIFFERENT from logdesk'}; cube fact rows "
+                  + (f"differ for {', '.join(differ)} (the error-type maskings differ "
+                     "slightly)" if differ else "all equal"))
     elif duck:
-        print(f"(d) {duck}")
-    print()
-    print("memory (peak resident):")
-    print(f"  engine process: driver JVM {_mb(engine.get('java_kb', 0))}, "
-          f"Python {_mb(engine['python_maxrss_kb'])}")
-    if cli:
-        print(f"  logdesk process subprocess: driver JVM {_mb(cli['java_kb'])}, "
-              f"Python {_mb(cli['python_kb'])}")
-    print()
-    print(f"records: {engine['total']:,} parsed, {engine['malformed_rows']:,} malformed, "
-          f"{engine['errors']:,} errors; alerts: {', '.join(engine['alerts']) or 'none'}")
-    if isinstance(duck, dict):
-        agree = duck["total"] == engine["total"] and duck["errors"] == engine["errors"]
-        print(f"DuckDB counts {duck['total']:,} records, {duck['errors']:,} errors: "
-              f"{'same as logdesk' if agree else 'DIFFERENT from logdesk'}")
-        same = [k for k in fact if fact[k] == duck["fact_rows"].get(k)]
-        differ = [k for k in fact if k not in same]
-        print(f"cube fact rows equal for: {', '.join(same) or 'none'}"
-              + (f"; different for: {', '.join(differ)} (the two error-type maskings differ "
-                 "slightly)" if differ else ""))
-        spark_s = first["pipeline_s"]
-        print(f"ratio Spark (first run after start, no start-up) / DuckDB: "
-              f"{spark_s / duck['seconds']:.1f}x")
-        if len(engine["runs"]) > 1:
-            warm = min(r["pipeline_s"] for r in engine["runs"][1:])
-            print(f"ratio Spark (warm run) / DuckDB: {warm / duck['seconds']:.1f}x")
-        if cli:
-            print(f"ratio logdesk process (with start-up) / DuckDB: "
-                  f"{cli['seconds'] / duck['seconds']:.1f}x")
-
-
-# ----------------------------------------------------------------------------- main
+        print(duck)
+    if isinstance(lnav, dict):
+        print(f"{lnav['version']}: 5xx by hour + top IPs by 5xx {lnav['seconds']:.2f} s "
+              f"(median of {len(lnav['runs_s'])}: {', '.join(_s(x) for x in lnav['runs_s'])}); rows "
+              f"returned {lnav['rows']}, {lnav['errors_5xx']:,} 5xx, top IP {lnav['top_ip']}")
+        facts = _ok(res.get("floor")).get("facts", {})
+        if "errors_5xx" in facts:
+            same = (facts["errors_5xx"], facts["top_ip"]) == (lnav["errors_5xx"], lnav["top_ip"])
+            print(f"  5xx count and top IP {'same as' if same else 'DIFFERENT from'} the "
+                  "plain Spark floor")
+    elif lnav:
+        print(lnav)
+    if "total" in eng:
+        print(f"logdesk records: {eng['total']:,} parsed, {eng['malformed_rows']:,} malformed, "
+              f"{eng['errors']:,} errors; alerts: {', '.join(eng['alerts']) or 'none'}")
+        facts = _ok(res.get("floor")).get("facts", {})
+        mine, theirs = (("errors", "errors_5xx") if "errors_5xx" in facts else ("total", "records"))
+        if theirs in facts:
+            print(f"  logdesk {mine} {'=' if eng[mine] == facts[theirs] else '!='} plain Spark "
+                  f"floor's {theirs.replace('_', ' ')} ({facts[theirs]:,})")
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="logdesk benchmark (see the module docstring)")
     parser.add_argument("--rows", type=int, default=1_000_000)
-    parser.add_argument("--files", type=int, default=8)
+    parser.add_argument("--files", type=int, help="default: 8 (csv, log4j), 4 (apache)")
     parser.add_argument("--seed", type=int, default=42)
     parser.add_argument("--data", type=Path, default=REPO / "build" / "benchmark",
-                        help="folder for generated logs, private config and cache")
-    parser.add_argument("--format", choices=("csv", "log4j"), default="csv",
-                        help="log4j: the same rows as plain-text log4j lines (no DuckDB step)")
+                        help="folder for generated logs, private configs and caches")
+    parser.add_argument("--format", choices=bench_data.FORMATS, default="csv")
     parser.add_argument("--master", default="local[*]")
     parser.add_argument("--driver-memory", default="2g")
     parser.add_argument("--warm-runs", type=int, default=1,
                         help="extra run_pipeline runs on the same session")
+    parser.add_argument("--quick", action="store_true",
+                        help=f"everything at {QUICK_ROWS:,} rows (own data under DATA/quick)")
+    parser.add_argument("--skip-floors", action="store_true", help="no plain Spark floor")
     parser.add_argument("--skip-cli", action="store_true", help="skip (a)")
-    parser.add_argument("--skip-duckdb", action="store_true", help="skip (d)")
+    parser.add_argument("--skip-cache", action="store_true", help="no cache A/B/C runs")
+    parser.add_argument("--skip-duckdb", action="store_true", help="skip DuckDB (csv)")
+    parser.add_argument("--skip-lnav", action="store_true", help="skip lnav (apache)")
     parser.add_argument("--json", type=Path, help="also write all figures to this file")
-    parser.add_argument("--engine-child", type=Path, help=argparse.SUPPRESS)
-    parser.add_argument("--out", type=Path, help=argparse.SUPPRESS)
-    parser.add_argument("--result", type=Path, help=argparse.SUPPRESS)
+    parser.add_argument("--markdown", type=Path, help="also write the targets table here")
     args = parser.parse_args(argv)
 
-    if args.engine_child:  # internal: the fresh process of measure_engine_in_child
-        result = measure_engine(args.engine_child, args.out, args.warm_runs)
-        args.result.write_text(json.dumps(result, default=str))
-        return 0
-
-    if args.rows < 1 or args.files < 1:
-        parser.error("--rows and --files must be positive")
-    spec = DataSpec(args.rows, args.files, args.seed, args.format)
+    if args.quick:
+        args.rows, args.files = QUICK_ROWS, 2
+        args.data = args.data / "quick"
+    files = args.files or bench_data.DEFAULT_FILES[args.format]
+    if args.rows < 1 or files < 1 or args.warm_runs < 0:
+        parser.error("--rows and --files must be positive, --warm-runs 0 or more")
+    spec = bench_data.DataSpec(args.rows, files, args.seed, args.format)
     data_dir = args.data.resolve()
     t = time.perf_counter()
-    logs, made = ensure_data(spec, data_dir)
-    print(f"{'generated' if made else 'reusing'} {spec.rows:,} rows in {logs} "
+    logs, made = bench_data.ensure_data(spec, data_dir)
+    print(f"{'generated' if made else 'reusing'} {spec.rows:,} {spec.format} rows in {logs} "
           f"({time.perf_counter() - t:.1f} s)", flush=True)
-    env = private_env(data_dir, args.master, args.driver_memory)
 
-    with tempfile.TemporaryDirectory(prefix="logdesk-bench-") as tmp:
-        tmp_dir = Path(tmp)
-        cli = None
-        if not args.skip_cli:
-            print("(a) logdesk process in a subprocess ...", flush=True)
-            cli = measure_cli(logs, tmp_dir / "cli-reports", env)
-        print("(b, c) engine API in a fresh process ...", flush=True)
-        engine = measure_engine_in_child(logs, tmp_dir, env, args.warm_runs)
-    duck = None
-    if not args.skip_duckdb and spec.format == "csv":
-        print("(d) DuckDB ...", flush=True)
-        duck = measure_duckdb(logs, engine["bucket_seconds"])
-    print_report(spec, logs, cli, engine, duck)
+    res = run_all(args, spec, logs, data_dir)
+    rows = target_rows(res)
+    print_report(res, rows)
+    title = (f"logdesk benchmark: {spec.rows:,} {spec.format} rows in {spec.files} files, "
+             f"{args.master}, {os.cpu_count()} CPUs")
+    if args.markdown:
+        args.markdown.write_text(f"{title}\n\n{table_markdown(rows)}\n", encoding="utf-8")
     if args.json:
-        if cli:
-            cli.pop("stdout", None)
-        args.json.write_text(json.dumps({"rows": spec.rows, "files": spec.files, "cli": cli,
-                                         "engine": engine, "duckdb": duck}, indent=2, default=str))
+        res["targets"] = rows
+        args.json.write_text(json.dumps(res, indent=2, default=str), encoding="utf-8")
     return 0
 
 
