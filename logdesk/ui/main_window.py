@@ -1,4 +1,8 @@
-"""The main window: opening folders, runs on the engine thread, filters, export, settings."""
+"""The main window's shell: layout (welcome page, dashboard, status bar), filters and
+analytics, settings, drag and drop, closing.
+
+Its actions and menus are in window_actions.py, runs and the other engine jobs in
+run_controller.py, exports in window_exports.py: mixins of MainWindow."""
 
 from __future__ import annotations
 
@@ -6,14 +10,12 @@ import traceback
 from datetime import datetime
 from pathlib import Path
 from PySide6.QtCore import QSettings, QSize, Qt, Signal
-from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import (
-    QFileDialog,
     QMainWindow,
     QProgressBar,
     QPushButton,
     QStackedWidget,
-    QStyle,
     QVBoxLayout,
     QWidget,
 )
@@ -30,31 +32,27 @@ from logdesk.ui.malformed_dialog import MalformedDialog
 from logdesk.ui.plain_text import plain_label
 from logdesk.ui.recent import RecentFolders
 from logdesk.ui.records_model import RecordsModel
+from logdesk.ui.run_controller import RunController
 from logdesk.ui.services import Services, default_services
 from logdesk.ui.settings_dialog import SettingsDialog
 from logdesk.analysis.summarize import available_span
 from logdesk.ui.timefmt import zone
+from logdesk.ui.window_actions import WindowActions
+from logdesk.ui.window_exports import CSV_FILTER, PARQUET_FILTER, WindowExports, records_target
 
 DEFAULT_SIZE = QSize(1280, 820)
 SHUTDOWN_WAIT_MS = 15_000
-CSV_FILTER = "CSV files (*.csv)"
-PARQUET_FILTER = "Parquet files (*.parquet)"
+
+__all__ = ["CSV_FILTER", "DEFAULT_SIZE", "PARQUET_FILTER", "SHUTDOWN_WAIT_MS", "MainWindow", "records_target"]
 
 
-def records_target(path: str, chosen_filter: str) -> Path:
-    """The file to write: the chosen filter's extension is added when the name has neither."""
-    target = Path(path)
-    if target.suffix.lower() not in (".csv", ".parquet"):
-        target = target.with_name(target.name + (".parquet" if chosen_filter == PARQUET_FILTER else ".csv"))
-    return target
-
-
-class MainWindow(QMainWindow):
+class MainWindow(RunController, WindowActions, WindowExports, QMainWindow):
     # (ok, message) once per run the window started: for --exit-when-done and tests
     run_completed = Signal(bool, str)
     spark_state_changed = Signal(str)  # "starting" | "ready" | "failed"
     analytics_changed = Signal()
     records_export_completed = Signal(bool, str)  # (ok, path or message) per records export
+    cache_clear_completed = Signal(bool, str)  # (ok, status text or message) per Clear cache
 
     def __init__(
         self, backend: Backend, settings: Settings, *, qsettings: QSettings | None = None,
@@ -72,14 +70,7 @@ class MainWindow(QMainWindow):
         from logdesk.ui.worker import EngineClient  # noqa: PLC0415 - keeps import order obvious
 
         self.engine = EngineClient(backend, self)
-        self.engine.worker.spark_ready.connect(self._spark_ready)
-        self.engine.worker.spark_failed.connect(self._spark_failed)
-        self.engine.worker.progress.connect(self._progress)
-        self.engine.worker.finished.connect(self._run_finished)
-        self.engine.worker.failed.connect(self._run_failed)
-        self.engine.worker.cancelled.connect(self._run_cancelled)
-        self.engine.worker.records_exported.connect(self._records_exported)
-        self.engine.worker.export_failed.connect(self._records_export_failed)
+        self._connect_engine()
 
         self.result: RunResult | None = None
         self.analytics: Analytics | None = None
@@ -94,6 +85,7 @@ class MainWindow(QMainWindow):
         self.last_export_dir: Path | None = None
         self._malformed_dialog: MalformedDialog | None = None
         self._records_export = None  # the ExportJob on the engine thread, if any
+        self._clearing_cache = False
 
         self.records_model = RecordsModel(self.engine, parent=self)
         self.dashboard = Dashboard(self.records_model)
@@ -125,74 +117,6 @@ class MainWindow(QMainWindow):
         self.engine.start_spark(settings)  # in the background, at once
 
     # -- construction ---------------------------------------------------------------------
-    def _action(self, text: str, slot, shortcut=None, tip: str = "") -> QAction:
-        action = QAction(text, self)
-        if shortcut is not None:
-            action.setShortcut(QKeySequence(shortcut))
-            action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
-        shortcut_text = action.shortcut().toString(QKeySequence.SequenceFormat.NativeText)
-        action.setToolTip(f"{tip or text.rstrip('…')} ({shortcut_text})" if shortcut_text else (tip or text))
-        action.setStatusTip(tip or text.rstrip("…"))
-        action.triggered.connect(slot)
-        self.addAction(action)
-        return action
-
-    def _build_actions(self) -> None:
-        self.open_action = self._action("&Open folder…", self.choose_folder, QKeySequence.StandardKey.Open,
-                                        "Choose a folder of log files to analyze")
-        self.export_action = self._action("&Export reports…", self.export_reports, "Ctrl+E",
-                                          "Write CSV and JSON reports for the current filter")
-        self.export_records_action = self._action(
-            "Export re&cords…", self.export_records, "Ctrl+Shift+E",
-            "Write the records of the current filter and search to a CSV or Parquet file")
-        self.refresh_action = self._action("&Refresh", self.refresh, QKeySequence.StandardKey.Refresh,
-                                           "Process the open folder again")
-        self.cancel_action = self._action("&Cancel run", self.cancel_run, "Esc", "Stop the run in progress")
-        self.settings_action = self._action("&Settings…", self.edit_settings, "Ctrl+,",
-                                            "Alert thresholds, analytics, time zone, Spark")
-        self.quit_action = self._action("&Quit", self.close, QKeySequence.StandardKey.Quit)
-        self.reset_filter_action = self._action("&Reset filter", lambda: self.dashboard.filter_bar.reset(), "Ctrl+R",
-                                                "Show all records")
-        self.find_action = self._action("&Find records…", self.find_records, QKeySequence.StandardKey.Find,
-                                        "Search the records")
-
-        menu = self.menuBar().addMenu("&File")
-        menu.addAction(self.open_action)
-        self.recent_menu = menu.addMenu("Open &Recent")
-        self.recent_menu.aboutToShow.connect(self._fill_recent_menu)
-        self._fill_recent_menu()
-        menu.addAction(self.refresh_action)
-        menu.addSeparator()
-        menu.addAction(self.export_action)
-        menu.addAction(self.export_records_action)
-        menu.addSeparator()
-        menu.addAction(self.quit_action)
-        edit = self.menuBar().addMenu("&Edit")
-        edit.addAction(self.settings_action)
-        view = self.menuBar().addMenu("&View")
-        view.addAction(self.reset_filter_action)
-        view.addAction(self.find_action)
-        run = self.menuBar().addMenu("&Run")
-        run.addAction(self.refresh_action)
-        run.addAction(self.cancel_action)
-
-        toolbar = self.addToolBar("Main")
-        toolbar.setObjectName("mainToolbar")
-        toolbar.setMovable(False)
-        toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
-        icons = {
-            self.open_action: QStyle.StandardPixmap.SP_DirOpenIcon,
-            self.refresh_action: QStyle.StandardPixmap.SP_BrowserReload,
-            self.cancel_action: QStyle.StandardPixmap.SP_BrowserStop,
-            self.export_action: QStyle.StandardPixmap.SP_DialogSaveButton,
-            self.settings_action: QStyle.StandardPixmap.SP_FileDialogDetailedView,
-        }
-        for action, pixmap in icons.items():
-            action.setIcon(self.style().standardIcon(pixmap))
-        for action in (self.open_action, self.refresh_action, self.cancel_action, self.export_action,
-                       self.settings_action):
-            toolbar.addAction(action)
-
     def _build_welcome(self) -> None:
         self.welcome = QWidget()
         self.welcome.setObjectName("welcome")
@@ -237,168 +161,8 @@ class MainWindow(QMainWindow):
 
     # -- state ------------------------------------------------------------------------------
     @property
-    def is_running(self) -> bool:
-        return self._control is not None
-
-    @property
     def tz(self):
         return zone(self.result.cube.time_zone if self.result else self.settings.time_zone)
-
-    @property
-    def is_exporting_records(self) -> bool:
-        return self._records_export is not None
-
-    def _set_running(self, running: bool) -> None:
-        exporting = self.is_exporting_records
-        self.cancel_action.setEnabled(running)
-        self.cancel_button.setVisible(running)
-        self.progress_bar.setVisible(running or exporting)
-        self.stage_label.setVisible(running or exporting)
-        self.export_action.setEnabled(not running and self.result is not None)
-        self.export_records_action.setEnabled(not running and not exporting and self.result is not None)
-        self.refresh_action.setEnabled(not running and self.result is not None)
-        if not running:
-            self.progress_bar.setValue(0)
-            if not exporting:
-                self.stage_label.setText("")
-
-    def _set_spark_state(self, state: str, text: str, tip: str = "") -> None:
-        self.spark_state = state
-        self.spark_label.setText(text)
-        self.spark_label.setToolTip(tip)
-        self.spark_state_changed.emit(state)
-
-    # -- Spark ------------------------------------------------------------------------------
-    def _spark_ready(self) -> None:
-        self._set_spark_state("ready", "Spark: ready", f"master {self.settings.spark.master}")
-        self._start_pending()
-
-    def _spark_failed(self, message: str, details: str) -> None:
-        self._spark_problem = (message, details)
-        from logdesk.ui.plain_text import tooltip
-
-        self._set_spark_state("failed", "Spark: failed", tooltip(message))
-        self.statusBar().showMessage(f"Spark did not start: {message}")
-        if self._pending is not None:
-            folder, _refresh = self._pending
-            self._pending = None
-            self.messenger.error("Spark did not start", f"Cannot process {folder}: {message}", details)
-            self.run_completed.emit(False, message)
-
-    # -- opening folders --------------------------------------------------------------------
-    def choose_folder(self) -> None:
-        start = str(self.result.input_folder) if self.result else (self.recent.folders() or [""])[0]
-        folder = QFileDialog.getExistingDirectory(self, "Open a folder of logs", start)
-        if folder:
-            self.open_folder(Path(folder))
-
-    def open_folder(self, folder: Path | str, refresh: bool = False) -> bool:
-        """Process `folder`; returns False (after telling the user) when it cannot start."""
-        folder = Path(folder).expanduser()
-        if not folder.is_dir():
-            message = f"{folder} is not a folder." if folder.exists() else f"{folder} does not exist."
-            self.messenger.error("Cannot open folder", message)
-            self.run_completed.emit(False, message)
-            return False
-        folder = folder.resolve()
-        if not refresh:
-            self.recent.add(folder)
-        if self.is_running:
-            # the newest request wins: cancel the current run, start this one when it ends
-            self._pending = (folder, refresh)
-            self.statusBar().showMessage(f"Cancelling the current run to open {folder}…")
-            assert self._control is not None
-            self._control.cancel()
-            return True
-        if self.spark_state != "ready":
-            self._pending = (folder, refresh)
-            if self.spark_state == "failed":
-                self._set_spark_state("starting", "Spark: starting…")
-                self.engine.start_spark(self.settings)
-            self.statusBar().showMessage(f"Waiting for Spark to start, then processing {folder}…")
-            return True
-        self._start_run(folder, refresh)
-        return True
-
-    def _start_pending(self) -> None:
-        if self._pending is not None and not self.is_running and self.spark_state == "ready" and not self._closing:
-            folder, refresh = self._pending
-            self._pending = None
-            self._start_run(folder, refresh)
-
-    def _start_run(self, folder: Path, refresh: bool) -> None:
-        self._running_folder = folder
-        self._running_refresh = refresh
-        self._control = self.engine.run(folder, self.settings)
-        self._set_running(True)
-        self.stage_label.setText("Starting…")
-        self.statusBar().showMessage(f"Processing {folder}…")
-
-    def refresh(self) -> None:
-        if self.result is not None and not self.is_running:
-            self.open_folder(Path(self.result.input_folder), refresh=True)
-
-    def cancel_run(self) -> None:
-        if self._control is not None:
-            self._pending = None
-            self.stage_label.setText("Cancelling…")
-            self._control.cancel()
-
-    # -- run outcome ------------------------------------------------------------------------
-    def _progress(self, stage: str, fraction: float) -> None:
-        if self.is_running and not self._control.is_cancelled:  # type: ignore[union-attr]
-            self.stage_label.setText(stage)
-            self.progress_bar.setValue(int(fraction * 1000))
-
-    def _run_done(self) -> None:
-        self._control = None
-        self._set_running(False)
-
-    def _run_finished(self, result: RunResult) -> None:
-        refresh = getattr(self, "_running_refresh", False) and self.result is not None
-        self._run_done()
-        if self._closing:
-            return
-        same_folder = self.result is not None and Path(self.result.input_folder) == Path(result.input_folder)
-        self.result = result
-        self._set_running(False)  # again: export and refresh need the result
-        tz = zone(result.cube.time_zone)
-        bar = self.dashboard.filter_bar
-        bar.set_data_span(available_span(result.cube), tz, result.cube.bucket_seconds)
-        if not (refresh or same_folder):
-            bar.set_filter(RecordFilter(), emit=False)
-        self.setWindowTitle(f"logdesk — {result.input_folder}")
-        self.dashboard.show_result_files(result, tz)
-        if self.stack.currentWidget() is not self.dashboard:
-            self.stack.setCurrentWidget(self.dashboard)
-            self.dashboard.tabs.setFocus()  # not the date edit, whose year would look selected
-        ok = self.recompute()
-        self.records_model.set_source(result, bar.current, tz)
-        self._watch(Path(result.input_folder))
-        self.refresh_label.setText(f"last refresh {datetime.now().strftime('%H:%M:%S')}")
-        files = len(result.ingest.files)
-        self.statusBar().showMessage(
-            f"Processed {result.ingest.parsed_rows:,} records from {files:,} file{'s' if files != 1 else ''} "
-            f"in {result.duration_seconds:.1f} s"
-        )
-        self.reload_alert_history()
-        self.run_completed.emit(ok, "" if ok else "analysis failed")
-        self._start_pending()
-
-    def _run_failed(self, message: str, details: str) -> None:
-        folder = self._running_folder
-        self._run_done()
-        self.statusBar().showMessage(f"Processing failed: {message}")
-        if self._pending is None:
-            self.messenger.error("Processing failed", f"Could not process {folder}:\n{message}", details)
-        self.run_completed.emit(False, message)
-        self._start_pending()
-
-    def _run_cancelled(self) -> None:
-        self._run_done()
-        self.statusBar().showMessage("Run cancelled." if self._pending is None else "Run cancelled; starting the next…")
-        self.run_completed.emit(False, "cancelled")
-        self._start_pending()
 
     # -- filters and analytics --------------------------------------------------------------
     def recompute(self) -> bool:
@@ -443,7 +207,7 @@ class MainWindow(QMainWindow):
             self.dashboard.tabs.setCurrentIndex(Dashboard.TAB_RECORDS)
             self.dashboard.records_view.focus_search()
 
-    # -- malformed rows, export, alert history ------------------------------------------------
+    # -- malformed rows -----------------------------------------------------------------------
     def show_malformed_rows(self) -> None:
         if self.result is None:
             return
@@ -452,98 +216,6 @@ class MainWindow(QMainWindow):
         self._malformed_dialog = dialog
         dialog.finished.connect(lambda _r: setattr(self, "_malformed_dialog", None))
         dialog.show()
-
-    def default_export_dir(self) -> Path:
-        return self.last_export_dir or Path(self.settings.paths.output_dir).expanduser().resolve()
-
-    def export_reports(self) -> None:
-        if self.result is None or self.analytics is None:
-            self.messenger.info("Nothing to export", "Open a folder first; reports describe a processed folder.")
-            return
-        folder = QFileDialog.getExistingDirectory(self, "Export reports to", str(self.default_export_dir()))
-        if folder:
-            self.export_to(Path(folder))
-
-    def export_to(self, folder: Path) -> list[Path] | None:
-        """Write the reports of the current filter into `folder`; None (after a message) on failure."""
-        if self.result is None or self.analytics is None:
-            return None
-        try:
-            written = self.services.write_reports(self.result, self.analytics, self.alerts, folder, self.settings)
-        except self.services.report_error as exc:
-            self.messenger.error("Export failed", str(exc))
-            return None
-        except Exception as exc:  # noqa: BLE001 - the window stays usable
-            self.messenger.error("Export failed", f"Could not write reports to {folder}: {exc}", traceback.format_exc())
-            return None
-        self.last_export_dir = folder
-        self.reload_alert_history()
-        names = "\n".join(str(p) for p in written)
-        self.statusBar().showMessage(f"Exported {len(written)} files to {folder}", 10_000)
-        self.messenger.info(
-            "Reports exported",
-            f"Wrote {len(written)} files to {folder} for {self.analytics.filter.describe()}:\n\n{names}",
-        )
-        return list(written)
-
-    def export_records(self) -> None:
-        """Ask for a file, then write the records of the filter bar and the records search."""
-        if self.result is None:
-            self.messenger.info("Nothing to export", "Open a folder first; records come from a processed folder.")
-            return
-        start = str(self.default_export_dir() / "records.csv")
-        path, chosen = QFileDialog.getSaveFileName(
-            self, "Export records", start, f"{CSV_FILTER};;{PARQUET_FILTER}")
-        if path:
-            self.export_records_to(records_target(path, chosen))
-
-    def export_records_to(self, path: Path) -> bool:
-        """Start writing the current records to `path` on the engine thread (Parquet when it
-        ends in .parquet, else CSV); records_export_completed tells the outcome."""
-        if self.result is None or self.is_exporting_records or self.is_running:
-            return False
-        record_filter = self.dashboard.filter_bar.current
-        self._records_export = self.engine.export_records(
-            self.result, record_filter, self.records_model.search, Path(path))
-        self.progress_bar.setRange(0, 0)  # busy: Spark gives no fraction for one write
-        self.stage_label.setText("Exporting records…")
-        self._set_running(self.is_running)
-        self.statusBar().showMessage(f"Exporting records to {path}…")
-        return True
-
-    def _export_done(self) -> None:
-        self._records_export = None
-        self.progress_bar.setRange(0, 1000)
-        self._set_running(self.is_running)
-
-    def _records_exported(self, job, rows: int) -> None:
-        self._export_done()
-        what = job.record_filter.describe() + (f", search “{job.search}”" if job.search else "")
-        self.statusBar().showMessage(f"Exported {rows:,} record{'s' if rows != 1 else ''} ({what}) to {job.path}", 15_000)
-        self.records_export_completed.emit(True, str(job.path))
-
-    def _records_export_failed(self, job, message: str, details: str) -> None:
-        self._export_done()
-        self.statusBar().showMessage(f"Records export failed: {message}", 15_000)
-        if not self._closing:
-            self.messenger.error("Export failed", f"Could not write records to {job.path}:\n{message}", details)
-        self.records_export_completed.emit(False, message)
-
-    def alerts_log_path(self) -> Path:
-        return self.default_export_dir() / "alerts.log"
-
-    def reload_alert_history(self) -> None:
-        path = self.alerts_log_path()
-        panel = self.dashboard.alerts_panel
-        if not path.exists():
-            panel.set_history([], None)
-            return
-        try:
-            entries = self.services.read_alert_history(path)
-        except Exception as exc:  # noqa: BLE001 - an unreadable log must not break the window
-            panel.set_history([], path, f"Could not read {path}: {exc}")
-            return
-        panel.set_history(entries, path)
 
     # -- settings and auto-refresh ------------------------------------------------------------
     def edit_settings(self) -> None:
@@ -589,21 +261,6 @@ class MainWindow(QMainWindow):
         if self.result is not None and not self.is_running and not self._closing:
             self.statusBar().showMessage("Files changed: refreshing…")
             self.refresh()
-
-    # -- recent folders -----------------------------------------------------------------------
-    def _fill_recent_menu(self) -> None:
-        self.recent_menu.clear()
-        folders = self.recent.folders()
-        for folder in folders:
-            action = self.recent_menu.addAction(folder)
-            action.triggered.connect(lambda _checked=False, f=folder: self.open_folder(Path(f)))
-        if folders:
-            self.recent_menu.addSeparator()
-            clear = self.recent_menu.addAction("Clear list")
-            clear.triggered.connect(self.recent.clear)
-        else:
-            empty = self.recent_menu.addAction("(none yet)")
-            empty.setEnabled(False)
 
     # -- drag and drop --------------------------------------------------------------------------
     @staticmethod

@@ -1,4 +1,4 @@
-"""Edit → Settings: alert thresholds, analytics, time zone, Spark, auto-refresh."""
+"""Edit → Settings: alert thresholds, analytics, time zone, Spark, auto-refresh, the file cache."""
 
 from __future__ import annotations
 
@@ -25,6 +25,7 @@ from logdesk.ui.plain_text import plain_label
 
 _MEMORY = re.compile(r"^\d+[kmgtKMGT]?$")
 TREND_WINDOWS = ("5m", "15m", "30m", "1h", "6h", "12h", "1d")
+CACHE_MIN_MB, CACHE_MAX_MB = 16, 10_000_000  # cache.max_size_mb's range in config_loader
 
 
 def _zone_names() -> list[str]:
@@ -91,6 +92,18 @@ class SettingsDialog(QDialog):
         self.refresh_seconds.setValue(settings.dashboard.auto_refresh_seconds)
         self.refresh_seconds.setToolTip("At most one refresh per this many seconds")
 
+        self.cache_enabled = QCheckBox("Keep a cache of read files (re-opening a folder reads only what changed)")
+        self.cache_enabled.setChecked(settings.cache.enabled)
+        self.cache_max_size = QSpinBox()
+        self.cache_max_size.setRange(CACHE_MIN_MB, CACHE_MAX_MB)
+        self.cache_max_size.setSuffix(" MB")
+        self.cache_max_size.setGroupSeparatorShown(True)
+        self.cache_max_size.setSingleStep(256)
+        self.cache_max_size.setValue(settings.cache.max_size_mb)
+        self.cache_max_size.setToolTip("The least recently used files' copies are dropped beyond this size")
+        self.cache_max_size.setEnabled(self.cache_enabled.isChecked())
+        self.cache_enabled.toggled.connect(self.cache_max_size.setEnabled)
+
         alerts = QGroupBox("Alerts — applied at once")
         form = QFormLayout(alerts)
         form.addRow("Error rate threshold", self.error_rate)
@@ -109,11 +122,16 @@ class SettingsDialog(QDialog):
         form = QFormLayout(refresh)
         form.addRow(self.auto_refresh)
         form.addRow("Minimum interval", self.refresh_seconds)
+        cache = QGroupBox("Cache — next run")
+        form = QFormLayout(cache)
+        form.addRow(self.cache_enabled)
+        form.addRow("Maximum size", self.cache_max_size)
 
         note = plain_label(
             "Thresholds and top N apply immediately. Trend window and time zone change how "
             "records are bucketed, so they take effect when the folder is processed again "
-            "(Refresh, F5). A new Spark master or driver memory restarts Spark."
+            "(Refresh, F5). A new Spark master or driver memory restarts Spark. Cache settings apply "
+            "to the next run; File → Clear cache empties the cache."
         )
         note.setWordWrap(True)
         self.problem = plain_label("")
@@ -124,7 +142,7 @@ class SettingsDialog(QDialog):
         self.buttons.rejected.connect(self.reject)
 
         layout = QVBoxLayout(self)
-        for box in (alerts, analytics, spark, refresh):
+        for box in (alerts, analytics, spark, refresh, cache):
             layout.addWidget(box)
         layout.addWidget(note)
         layout.addWidget(self.problem)
@@ -167,6 +185,8 @@ class SettingsDialog(QDialog):
                           driver_memory=self.driver_memory.text().strip()),
             dashboard=replace(s.dashboard, auto_refresh=self.auto_refresh.isChecked(),
                               auto_refresh_seconds=self.refresh_seconds.value()),
+            cache=replace(s.cache, enabled=self.cache_enabled.isChecked(),
+                          max_size_mb=self.cache_max_size.value()),
             time_zone=self.time_zone.currentText().strip(),
         )
 
@@ -177,7 +197,7 @@ class SettingsDialog(QDialog):
 
 def settings_changes(old: Settings, new: Settings) -> dict[str, Any]:
     changes: dict[str, Any] = {}
-    for section in ("alerts", "analytics", "spark", "dashboard"):
+    for section in ("alerts", "analytics", "spark", "dashboard", "cache"):
         a, b = getattr(old, section), getattr(new, section)
         diff = {k: v for k, v in vars(b).items() if vars(a).get(k) != v}
         if diff:

@@ -59,6 +59,13 @@ def _short(exc: BaseException) -> str:
     return text.splitlines()[0][:500]
 
 
+def _os_error(exc: OSError) -> str:
+    """The error as "Permission denied: /path", not "[Errno 13] Permission denied: '/path'"."""
+    if not exc.strerror:
+        return _short(exc)
+    return f"{exc.strerror}: {exc.filename}" if exc.filename else exc.strerror
+
+
 class EngineWorker(QObject):
     spark_ready = Signal()
     spark_failed = Signal(str, str)
@@ -73,6 +80,8 @@ class EngineWorker(QObject):
     malformed_failed = Signal(str)
     records_exported = Signal(object, int)  # ExportJob, rows written
     export_failed = Signal(object, str, str)  # ExportJob, short message, details
+    cache_cleared = Signal(int, object)  # files, bytes freed (object: an int past 2 GiB)
+    cache_clear_failed = Signal(str, str)  # one-line message, details ("" for a file error)
     stopped = Signal()
 
     def __init__(self, backend: Backend, generation: _Generation) -> None:
@@ -155,6 +164,17 @@ class EngineWorker(QObject):
         else:
             self.records_exported.emit(job, int(rows))
 
+    @Slot(object)
+    def clear_cache(self, settings: Settings) -> None:
+        try:
+            files, size = self._backend.clear_cache(settings)
+        except OSError as exc:  # a file that cannot be deleted: say which, no traceback
+            self.cache_clear_failed.emit(_os_error(exc), "")
+        except Exception as exc:  # noqa: BLE001 - reported to the user
+            self.cache_clear_failed.emit(_short(exc), traceback.format_exc())
+        else:
+            self.cache_cleared.emit(int(files), int(size))
+
     @Slot()
     def stop(self) -> None:
         try:
@@ -175,6 +195,7 @@ class EngineClient(QObject):
     _fetch_requested = Signal(object)
     _malformed_requested = Signal(object, int)
     _export_requested = Signal(object)
+    _clear_cache_requested = Signal(object)
     _stop_requested = Signal()
 
     def __init__(self, backend: Backend, parent: QObject | None = None) -> None:
@@ -192,6 +213,7 @@ class EngineClient(QObject):
         self._fetch_requested.connect(self.worker.fetch_records)
         self._malformed_requested.connect(self.worker.malformed_rows)
         self._export_requested.connect(self.worker.export_records)
+        self._clear_cache_requested.connect(self.worker.clear_cache)
         self._stop_requested.connect(self.worker.stop)
         self.thread.start()
         self._shut_down = False
@@ -227,6 +249,11 @@ class EngineClient(QObject):
         job = ExportJob(result, record_filter, search, Path(path))
         self._export_requested.emit(job)
         return job
+
+    def clear_cache(self, settings: Settings) -> None:
+        """Queue deleting the file cache of `settings` on the engine thread, after whatever runs
+        there now; the worker answers with cache_cleared or cache_clear_failed."""
+        self._clear_cache_requested.emit(settings)
 
     # -- shutdown -------------------------------------------------------------------------
     def shutdown(self, wait_ms: int = 20_000) -> bool:

@@ -5,9 +5,11 @@ Uses the shared session of tests/conftest.py: SparkBackend borrows it and leaves
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QMessageBox
 
 from logdesk.settings import PathSettings, Settings, SparkSettings
 from ui_fakes import card
@@ -69,6 +71,22 @@ def test_real_spark_end_to_end(spark, make_window, tmp_path, qtbot, monkeypatch,
     assert window.export_to(out) is not None
     summary = json.loads((out / "json" / "summary.json").read_text(encoding="utf-8"))
     assert summary["totals"]["records"] == 3 and summary["totals"]["malformed_rows"] == 1
+
+    # Clear cache: the run's copy of app.csv goes, so the next run reads it again
+    entries = tmp_path / "work" / "files" / "entries"
+    assert len(list(entries.iterdir())) == 1
+    monkeypatch.setattr(QMessageBox, "question", lambda *_args: QMessageBox.StandardButton.Yes)
+    with qtbot.waitSignal(window.cache_clear_completed, timeout=60_000) as cleared:
+        window.clear_cache_action.trigger()
+    assert cleared.args[0], cleared.args
+    assert re.fullmatch(r"Cache cleared: 1 file, \d+\.\d MB freed — refresh \(F5\) to browse the open "
+                        r"folder's records again", cleared.args[1])
+    assert not entries.exists() or not any(entries.iterdir())
+    with qtbot.waitSignal(window.run_completed, timeout=180_000) as done:
+        window.refresh()
+    assert done.args == [True, ""], messages
+    assert window.result.cache.read == 1 and window.result.cache.reused == 0
+    assert card(window, "total") == "3"  # the INFO filter stays
 
     window.close()
     assert not window.engine.thread.isRunning()

@@ -188,6 +188,7 @@ class FakeBackend:
 
     `block_runs`: run() waits until cancelled (for cancel and close tests).
     `fail_with`: run() raises this exception. `start_error`: start() raises it.
+    clear_cache() records its settings and returns `cache_freed`, or raises `clear_error`.
     Folders without a file named *.log fail like the engine does for an empty folder."""
 
     records: list[Rec] = field(default_factory=expand)
@@ -204,6 +205,9 @@ class FakeBackend:
     threads: set[str] = field(default_factory=set)
     exports: list[tuple] = field(default_factory=list)
     export_error: Exception | None = None
+    cache_freed: tuple[int, int] = (1_234, 5_678_901_234)  # files, bytes: 5,415.8 MB
+    cache_clears: list[tuple[Settings, str]] = field(default_factory=list)  # (settings, thread)
+    clear_error: Exception | None = None
 
     def start(self, settings: Settings) -> None:
         self.threads.add(threading.current_thread().name)
@@ -299,6 +303,13 @@ class FakeBackend:
 
     def malformed_rows(self, result: RunResult, limit: int) -> Sequence[tuple]:
         return MALFORMED[:limit]
+
+    def clear_cache(self, settings: Settings) -> tuple[int, int]:
+        self.threads.add(threading.current_thread().name)
+        self.cache_clears.append((settings, threading.current_thread().name))
+        if self.clear_error is not None:
+            raise self.clear_error
+        return self.cache_freed
 
     def stop(self) -> None:
         self.stopped += 1

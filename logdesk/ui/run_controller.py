@@ -1,0 +1,239 @@
+"""The main window's run controller: Spark's state, opening folders, runs on the engine thread
+(the newest request wins), their progress and outcome, and clearing the file cache.
+
+RunController is a mixin of MainWindow (main_window.py), which owns the widgets it updates
+(status bar, dashboard, records model) and calls _connect_engine() once its engine exists."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from pathlib import Path
+
+from PySide6.QtWidgets import QFileDialog, QMessageBox
+
+from logdesk.analysis.summarize import available_span
+from logdesk.results import RecordFilter, RunResult
+from logdesk.ui.timefmt import zone
+
+MB = 1024 * 1024  # the unit of cache.max_size_mb
+
+
+def cache_cleared_text(files: int, size: int) -> str:
+    return f"Cache cleared: {files:,} file{'s' if files != 1 else ''}, {size / MB:,.1f} MB freed"
+
+
+class RunController:
+    """Runs and the other long engine jobs the window starts, and the state they leave."""
+
+    def _connect_engine(self) -> None:
+        worker = self.engine.worker
+        worker.spark_ready.connect(self._spark_ready)
+        worker.spark_failed.connect(self._spark_failed)
+        worker.progress.connect(self._progress)
+        worker.finished.connect(self._run_finished)
+        worker.failed.connect(self._run_failed)
+        worker.cancelled.connect(self._run_cancelled)
+        worker.records_exported.connect(self._records_exported)
+        worker.export_failed.connect(self._records_export_failed)
+        worker.cache_cleared.connect(self._cache_cleared)
+        worker.cache_clear_failed.connect(self._cache_clear_failed)
+
+    # -- state ------------------------------------------------------------------------------
+    @property
+    def is_running(self) -> bool:
+        return self._control is not None
+
+    def _set_running(self, running: bool) -> None:
+        exporting = self.is_exporting_records
+        self.cancel_action.setEnabled(running)
+        self.cancel_button.setVisible(running)
+        self.progress_bar.setVisible(running or exporting)
+        self.stage_label.setVisible(running or exporting)
+        self.export_action.setEnabled(not running and self.result is not None)
+        self.export_records_action.setEnabled(not running and not exporting and self.result is not None)
+        self.refresh_action.setEnabled(not running and self.result is not None)
+        self.clear_cache_action.setEnabled(not running and not self._clearing_cache)
+        if not running:
+            self.progress_bar.setValue(0)
+            if not exporting:
+                self.stage_label.setText("")
+
+    def _set_spark_state(self, state: str, text: str, tip: str = "") -> None:
+        self.spark_state = state
+        self.spark_label.setText(text)
+        self.spark_label.setToolTip(tip)
+        self.spark_state_changed.emit(state)
+
+    # -- Spark ------------------------------------------------------------------------------
+    def _spark_ready(self) -> None:
+        self._set_spark_state("ready", "Spark: ready", f"master {self.settings.spark.master}")
+        self._start_pending()
+
+    def _spark_failed(self, message: str, details: str) -> None:
+        self._spark_problem = (message, details)
+        from logdesk.ui.plain_text import tooltip
+
+        self._set_spark_state("failed", "Spark: failed", tooltip(message))
+        self.statusBar().showMessage(f"Spark did not start: {message}")
+        if self._pending is not None:
+            folder, _refresh = self._pending
+            self._pending = None
+            self.messenger.error("Spark did not start", f"Cannot process {folder}: {message}", details)
+            self.run_completed.emit(False, message)
+
+    # -- opening folders --------------------------------------------------------------------
+    def choose_folder(self) -> None:
+        start = str(self.result.input_folder) if self.result else (self.recent.folders() or [""])[0]
+        folder = QFileDialog.getExistingDirectory(self, "Open a folder of logs", start)
+        if folder:
+            self.open_folder(Path(folder))
+
+    def open_folder(self, folder: Path | str, refresh: bool = False) -> bool:
+        """Process `folder`; returns False (after telling the user) when it cannot start."""
+        folder = Path(folder).expanduser()
+        if not folder.is_dir():
+            message = f"{folder} is not a folder." if folder.exists() else f"{folder} does not exist."
+            self.messenger.error("Cannot open folder", message)
+            self.run_completed.emit(False, message)
+            return False
+        folder = folder.resolve()
+        if not refresh:
+            self.recent.add(folder)
+        if self.is_running:
+            # the newest request wins: cancel the current run, start this one when it ends
+            self._pending = (folder, refresh)
+            self.statusBar().showMessage(f"Cancelling the current run to open {folder}…")
+            assert self._control is not None
+            self._control.cancel()
+            return True
+        if self.spark_state != "ready":
+            self._pending = (folder, refresh)
+            if self.spark_state == "failed":
+                self._set_spark_state("starting", "Spark: starting…")
+                self.engine.start_spark(self.settings)
+            self.statusBar().showMessage(f"Waiting for Spark to start, then processing {folder}…")
+            return True
+        self._start_run(folder, refresh)
+        return True
+
+    def _start_pending(self) -> None:
+        if self._pending is not None and not self.is_running and self.spark_state == "ready" and not self._closing:
+            folder, refresh = self._pending
+            self._pending = None
+            self._start_run(folder, refresh)
+
+    def _start_run(self, folder: Path, refresh: bool) -> None:
+        self._running_folder = folder
+        self._running_refresh = refresh
+        self._control = self.engine.run(folder, self.settings)
+        self._set_running(True)
+        self.stage_label.setText("Starting…")
+        self.statusBar().showMessage(f"Processing {folder}…")
+
+    def refresh(self) -> None:
+        if self.result is not None and not self.is_running:
+            self.open_folder(Path(self.result.input_folder), refresh=True)
+
+    def cancel_run(self) -> None:
+        if self._control is not None:
+            self._pending = None
+            self.stage_label.setText("Cancelling…")
+            self._control.cancel()
+
+    # -- run outcome ------------------------------------------------------------------------
+    def _progress(self, stage: str, fraction: float) -> None:
+        if self.is_running and not self._control.is_cancelled:  # type: ignore[union-attr]
+            self.stage_label.setText(stage)
+            self.progress_bar.setValue(int(fraction * 1000))
+
+    def _run_done(self) -> None:
+        self._control = None
+        self._set_running(False)
+
+    def _run_finished(self, result: RunResult) -> None:
+        refresh = getattr(self, "_running_refresh", False) and self.result is not None
+        self._run_done()
+        if self._closing:
+            return
+        same_folder = self.result is not None and Path(self.result.input_folder) == Path(result.input_folder)
+        self.result = result
+        self._set_running(False)  # again: export and refresh need the result
+        tz = zone(result.cube.time_zone)
+        bar = self.dashboard.filter_bar
+        bar.set_data_span(available_span(result.cube), tz, result.cube.bucket_seconds)
+        if not (refresh or same_folder):
+            bar.set_filter(RecordFilter(), emit=False)
+        self.setWindowTitle(f"logdesk — {result.input_folder}")
+        self.dashboard.show_result_files(result, tz)
+        if self.stack.currentWidget() is not self.dashboard:
+            self.stack.setCurrentWidget(self.dashboard)
+            self.dashboard.tabs.setFocus()  # not the date edit, whose year would look selected
+        ok = self.recompute()
+        self.records_model.set_source(result, bar.current, tz)
+        self._watch(Path(result.input_folder))
+        self.refresh_label.setText(f"last refresh {datetime.now().strftime('%H:%M:%S')}")
+        files = len(result.ingest.files)
+        self.statusBar().showMessage(
+            f"Processed {result.ingest.parsed_rows:,} records from {files:,} file{'s' if files != 1 else ''} "
+            f"in {result.duration_seconds:.1f} s"
+        )
+        self.reload_alert_history()
+        self.run_completed.emit(ok, "" if ok else "analysis failed")
+        self._start_pending()
+
+    def _run_failed(self, message: str, details: str) -> None:
+        folder = self._running_folder
+        self._run_done()
+        self.statusBar().showMessage(f"Processing failed: {message}")
+        if self._pending is None:
+            self.messenger.error("Processing failed", f"Could not process {folder}:\n{message}", details)
+        self.run_completed.emit(False, message)
+        self._start_pending()
+
+    def _run_cancelled(self) -> None:
+        self._run_done()
+        self.statusBar().showMessage("Run cancelled." if self._pending is None else "Run cancelled; starting the next…")
+        self.run_completed.emit(False, "cancelled")
+        self._start_pending()
+
+    # -- the file cache -----------------------------------------------------------------------
+    def clear_cache(self) -> bool:
+        """Ask, then delete the file cache on the engine thread; False when not started.
+        cache_clear_completed tells the outcome."""
+        if self.is_running or self._clearing_cache:
+            return False
+        answer = QMessageBox.question(
+            self, "Clear cache",
+            "Delete logdesk's cached copies of your log files?\n\n"
+            "Your log files are not touched, but the next run of every folder reads all of its "
+            "files again, which takes longer.",
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+            QMessageBox.StandardButton.No,
+        )
+        if answer != QMessageBox.StandardButton.Yes:
+            return False
+        self._clearing_cache = True
+        self._set_running(self.is_running)
+        self.statusBar().showMessage("Clearing the cache…")
+        self.engine.clear_cache(self.settings)
+        return True
+
+    def _cache_clear_done(self) -> None:
+        self._clearing_cache = False
+        self._set_running(self.is_running)
+
+    def _cache_cleared(self, files: int, size: int) -> None:
+        self._cache_clear_done()
+        text = cache_cleared_text(files, size)
+        if self.result is not None and self.result.cache.enabled and files:
+            # its records were the cache's copies: pages, malformed rows and records export need a new run
+            text += " — refresh (F5) to browse the open folder's records again"
+        self.statusBar().showMessage(text, 15_000)
+        self.cache_clear_completed.emit(True, text)
+
+    def _cache_clear_failed(self, message: str, details: str) -> None:
+        self._cache_clear_done()
+        self.statusBar().showMessage(f"Cache not cleared: {message}", 15_000)
+        if not self._closing:
+            self.messenger.error("Cache not cleared", f"Could not clear logdesk's cache:\n{message}", details)
+        self.cache_clear_completed.emit(False, message)
