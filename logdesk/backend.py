@@ -52,5 +52,9 @@ class Backend(Protocol):
     def malformed_rows(self, result: RunResult, limit: int) -> Sequence[tuple]:
         """(file, line, reason, raw) for the first `limit` malformed rows."""
 
+    def clear_cache(self, settings: Settings) -> tuple[int, int]:
+        """Delete every file's cached copy and share of the results (settings.cache); returns
+        (files, bytes) freed. The next run of any folder reads all of its files again."""
+
     def stop(self) -> None:
         """Stop Spark; safe to call twice and from shutdown paths."""

@@ -244,6 +244,25 @@ class Alert:
 
 
 @dataclass(frozen=True)
+class CacheUse:
+    """How a run used the per-folder cache: files answered from it, read from their previous
+    end only, read whole; entries of vanished files deleted."""
+
+    enabled: bool = False
+    reused: int = 0
+    appended: int = 0
+    read: int = 0
+    dropped: int = 0
+    note: str = ""  # why the cache was off although enabled (a cluster master, say)
+
+    def describe(self) -> str:
+        if not self.enabled:
+            return f"{self.note or 'cache off'}: {self.read:,} files read"
+        return (f"{self.reused:,} files from the cache, {self.appended:,} read from their previous "
+                f"end, {self.read:,} read whole")
+
+
+@dataclass(frozen=True)
 class RunResult:
     """One engine run over one folder."""
 
@@ -263,3 +282,8 @@ class RunResult:
     error_types: tuple[ErrorTypeInfo, ...] = ()
     # Templates of this folder's previous run; None when there was none to compare with.
     previous_error_types: frozenset[str] | None = None
+    # Spark jobs the run started (0: answered from the cache) and the time spent building
+    # DataFrame plans on the driver; figures for the benchmark and the curious.
+    spark_jobs: int = 0
+    plan_seconds: float = 0.0
+    cache: CacheUse = CacheUse()

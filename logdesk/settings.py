@@ -23,6 +23,16 @@ class PathSettings:
 
 
 @dataclass(frozen=True)
+class CacheSettings:
+    """The per-folder cache: each input file's normalized records and its share of the
+    aggregates, so an unchanged file is never read again and a grown one only from its end."""
+
+    enabled: bool = True
+    dir: str = ""  # "" = <paths.work_dir or the user's cache folder>/files
+    max_size_mb: int = 4096  # least recently used entries go first beyond this
+
+
+@dataclass(frozen=True)
 class AlertSettings:
     error_rate_threshold: float = 0.10
     error_count_threshold: int = 100
@@ -77,6 +87,7 @@ class TextFormatSettings:
 class Settings:
     spark: SparkSettings = field(default_factory=SparkSettings)
     paths: PathSettings = field(default_factory=PathSettings)
+    cache: CacheSettings = field(default_factory=CacheSettings)
     alerts: AlertSettings = field(default_factory=AlertSettings)
     analytics: AnalyticsSettings = field(default_factory=AnalyticsSettings)
     dashboard: DashboardSettings = field(default_factory=DashboardSettings)

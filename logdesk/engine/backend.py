@@ -46,7 +46,12 @@ def _warm_up(spark: SparkSession, settings: Settings) -> None:
         logs.mkdir()
         for path in picked:
             shutil.copyfile(path, logs / path.name)
-        warm = dataclasses.replace(settings, paths=dataclasses.replace(settings.paths, work_dir=work))
+        # the cache off: a warm-up answered from the cache would warm nothing up
+        warm = dataclasses.replace(
+            settings,
+            paths=dataclasses.replace(settings.paths, work_dir=work),
+            cache=dataclasses.replace(settings.cache, enabled=False),
+        )
         try:
             run_pipeline(spark, logs, warm)
         except Exception:  # noqa: BLE001 - see docstring
@@ -148,6 +153,11 @@ class SparkBackend:
 
     def malformed_rows(self, result: RunResult, limit: int) -> Sequence[tuple]:
         return records.read_malformed(result.malformed_csv_path, limit)
+
+    def clear_cache(self, settings: Settings) -> tuple[int, int]:
+        from logdesk.engine.pipeline import cache_store
+
+        return cache_store(settings).clear()
 
     def stop(self) -> None:
         with self._lock:

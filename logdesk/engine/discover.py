@@ -69,6 +69,9 @@ class InputFile:
     note: str  # why the format was chosen, for the user; "" when nothing to say
     text_format: TextFormat | None = None  # FORMAT_TEXT only: the detected format
     transcoded: str = ""  # a UTF-8 copy Spark reads instead (UTF-16 input; see transcode.py)
+    # lines of the file before the first line of read_path (an appended end read on its own,
+    # see cache/plan.py): a row's line in read_path plus this is its line in the file
+    line_offset: int = 0
 
     @property
     def read_path(self) -> str:

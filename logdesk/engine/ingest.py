@@ -13,6 +13,7 @@ from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 
 from pyspark.sql import DataFrame, SparkSession
+from pyspark.sql import functions as F
 
 from logdesk.engine.discover import (
     FORMAT_CSV,
@@ -27,6 +28,7 @@ from logdesk.engine.readers.csv_reader import read_csv_inputs
 from logdesk.engine.readers.json_reader import read_jsonl_inputs
 from logdesk.engine.readers.line_numbers import number_staged_lines
 from logdesk.engine.readers.text_reader import read_text_inputs
+from logdesk.engine.schema import BLANK_FORMAT
 from logdesk.engine.text_formats import user_text_formats
 from logdesk.engine.readers.unknown_reader import UNRECOGNIZED_REASON, read_unrecognized
 from logdesk.settings import Settings
@@ -56,8 +58,9 @@ def read_inputs(
 ) -> DataFrame:
     """STAGED rows of already discovered files (lazy: nothing runs until an action).
 
-    numbered=False leaves `line` null where a reader deferred it: the pipeline numbers lines
-    from its staged copy instead of reading the input twice (see line_numbers.py)."""
+    numbered=False leaves `line` null where a reader deferred it, and keeps the BLANK_FORMAT
+    rows that numbering needs: the pipeline numbers lines from its staged copy instead of
+    reading the input twice (see line_numbers.py)."""
     registry = READERS if readers is None else readers
     by_format: dict[str, list[InputFile]] = {}
     for f in files:
@@ -68,7 +71,13 @@ def read_inputs(
         if fmt in registry
     ]
     staged = union_staged(spark, frames)
-    return number_staged_lines(staged, staged) if numbered else staged
+    return with_lines(staged) if numbered else staged
+
+
+def with_lines(staged: DataFrame) -> DataFrame:
+    """A reader's rows with every `line` filled in, and without the BLANK_FORMAT rows that
+    were kept only for the numbering of the lines after them."""
+    return number_staged_lines(staged, staged).where(F.col("format") != BLANK_FORMAT)
 
 
 def read_folder(
@@ -79,4 +88,4 @@ def read_folder(
     return read_inputs(spark, files, settings, numbered=numbered), files
 
 
-__all__ = ["READERS", "Reader", "read_folder", "read_inputs"]
+__all__ = ["READERS", "Reader", "read_folder", "read_inputs", "with_lines"]

@@ -1,84 +1,113 @@
-"""One engine run: a folder of logs → normalized records (persisted once) → the aggregate cube.
+"""One engine run: discover -> read & normalize -> aggregate -> publish.
 
-Raw files are read once and normalized into a Parquet copy split into parsed records and
-malformed rows. Everything after that (ingest report, line numbers of malformed rows, the
-malformed-rows CSV, the cube) reads the Parquet copy, and only aggregated rows reach the driver.
+Each file is read by Spark at most once, and only when its cache entry (engine/cache/) does
+not already answer for it: unchanged files are not read at all, grown files only from their
+previous end. The files that must be read go through one Spark job that writes their
+normalized copy (per file: records and malformed rows), then three aggregations over that copy
+give each file's share of the results (engine/partials.py). Those shares are kept in the
+files' entries and merged, for every file of the folder, on the driver (cache/merge.py): a run
+answered wholly from the cache starts no Spark job and needs no Spark session.
+
+The number of Spark jobs does not grow with the number of files or formats: one write, three
+aggregations (plus the sub-jobs adaptive execution makes of their shuffles).
 """
 
 from __future__ import annotations
 
+import os
 import shutil
 import time
 import uuid
+from collections.abc import Callable
+from dataclasses import replace
 from datetime import datetime, timezone
 from pathlib import Path
 
-from pyspark import StorageLevel
-from pyspark.sql import DataFrame, SparkSession, Window
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.parquet as pq
+from pyspark.sql import SparkSession
 from pyspark.sql import functions as F
 
 from logdesk.control import Cancelled, RunControl
-from logdesk.engine.cube import build_cube
+from logdesk.engine.cache.keys import FileKey, settings_fingerprint
+from logdesk.engine.cache.merge import merge_partials
+from logdesk.engine.cache.plan import APPEND, READ, REUSE, FilePlan, plan_file
+from logdesk.engine.cache.store import FACTS, MALFORMED, TYPES, CacheStore, Entry
+from logdesk.engine.cube import bucket_seconds_for
 from logdesk.engine.discover import discover_inputs
-from logdesk.engine.error_type_details import error_type_details
-from logdesk.engine.ingest import read_inputs
+from logdesk.engine.ingest import READERS, read_inputs
+from logdesk.engine.ingest_report import ingest_report, write_malformed_csv
 from logdesk.engine.known_error_types import read_known_error_types, write_known_error_types
-from logdesk.engine.readers.line_numbers import number_staged_lines
+from logdesk.engine.partials import BLANK as PART_BLANK, FILE_ID, MALFORMED as PART_MALFORMED, PART, RECORDS, Partials
+from logdesk.engine.schema import BLANK_FORMAT
+from logdesk.engine.partials import compute_partials, empty_malformed
 from logdesk.engine.records import apply_record_filter
-from logdesk.engine.run_files import (
-    RunFiles,
-    WorkDirError,
-    prepare_run_files,
-    publish_single_csv,
-)
-from logdesk.engine.schema import STAGED_SCHEMA
-from logdesk.engine.templates import apply_mined_templates
+from logdesk.engine.run_files import RunFiles, WorkDirError, prepare_run_files
+from logdesk.engine.run_records import ROWS, RecordsManifest, write_records_manifest
+from logdesk.engine.run_control import attach_cancel, describe, detach_cancel, is_connect_session
 from logdesk.engine.text_formats import user_text_formats
 from logdesk.engine.transcode import transcode_inputs
-from logdesk.reports.csv_safety import FORMULA_PREFIXES
-from logdesk.results import (
-    MALFORMED_COLUMNS,
-    FileIngest,
-    IngestReport,
-    MalformedSample,
-    RecordFilter,
-    RunResult,
-)
+from logdesk.paths import cache_dir
+from logdesk.results import CacheUse, RecordFilter, RunResult
 from logdesk.settings import Settings
+from logdesk.spark_urls import LOCAL_MASTER
 
 # Stage names, in order, with the share of a typical run's time each takes (for the bar).
 STAGES: tuple[tuple[str, float], ...] = (
     ("discover", 0.05),
-    ("read & normalize", 0.55),
-    ("ingest report", 0.10),
+    ("read & normalize", 0.65),
     ("aggregate", 0.25),
     ("finish", 0.05),
 )
 
-
-_SAMPLES_PER_FILE = 3  # malformed lines shown per file in the Inputs view / ingest report
-_SAMPLE_CHARS = 500
+SparkSource = SparkSession | Callable[[], SparkSession]
 
 
 class EmptyFolderError(ValueError):
     """The folder has no files logdesk could look at."""
 
 
+def cache_store(settings: Settings) -> CacheStore:
+    """The user's cache (settings.cache), whether or not it is enabled."""
+    if settings.cache.dir:
+        root = Path(settings.cache.dir.removeprefix("file://")).expanduser()
+    elif settings.paths.work_dir:
+        root = Path(settings.paths.work_dir).expanduser() / "files"
+    else:
+        root = cache_dir() / "files"
+    return CacheStore(root, settings.cache.max_size_mb * 1024 * 1024)
+
+
+def cache_off_reason(settings: Settings) -> str:
+    """Why this run cannot use the cache although it is enabled ("" when it can). The Spark
+    job writes each file's copy into the cache folder: on a cluster, every executor must be
+    able to write there, which a folder on this machine's own disk is not."""
+    where = settings.cache.dir
+    if "://" in where and not where.startswith("file://"):
+        return f"cache off for this run: cache.dir {where!r} must be a folder path (file:// or a mount)"
+    if not LOCAL_MASTER.match(settings.spark.master) and not where:
+        return ("cache off for this run: with a cluster master, set cache.dir to a shared folder "
+                "that every executor can write")
+    return ""
+
+
 def run_pipeline(
-    spark: SparkSession,
+    spark: SparkSource,
     folder: Path | str,
     settings: Settings,
     record_filter: RecordFilter = RecordFilter(),
     control: RunControl | None = None,
 ) -> RunResult:
+    """`spark` may be a session or a function that starts one: it is called only when some
+    file must be read (or a record filter applied)."""
     control = control or RunControl()
     folder = Path(folder).expanduser().resolve()
     if not folder.is_dir():
         raise NotADirectoryError(f"not a folder: {folder}")
-    group = f"logdesk-{uuid.uuid4().hex[:12]}"
-    _attach_cancel(spark, control, group)
+    run = _Run(spark, folder, settings, record_filter, control)
     try:
-        return _run(spark, folder, settings, record_filter, control)
+        return run.execute()
     except Cancelled:
         raise
     except Exception:
@@ -86,208 +115,240 @@ def run_pipeline(
             raise Cancelled() from None
         raise
     finally:
-        control.set_canceller(None)
-        _detach_cancel(spark, group)
+        run.close()
 
 
-def _run(
-    spark: SparkSession,
-    folder: Path,
-    settings: Settings,
-    record_filter: RecordFilter,
-    control: RunControl,
-) -> RunResult:
-    started = datetime.now(timezone.utc)
-    clock = _StageClock(control)
+class _Run:
+    def __init__(self, spark: SparkSource, folder: Path, settings: Settings,
+                 record_filter: RecordFilter, control: RunControl) -> None:
+        self.folder, self.settings, self.filter, self.control = folder, settings, record_filter, control
+        self._source = spark
+        self._spark: SparkSession | None = None
+        self._group = f"logdesk-{uuid.uuid4().hex[:12]}"
+        self.plan_seconds = 0.0
+        self.clock = _StageClock(control)
 
-    clock.begin("discover")
-    inputs = discover_inputs(folder, user_text_formats(settings.text_formats))
-    if not inputs:
-        raise EmptyFolderError(f"no files to read in {folder}")
-    files = prepare_run_files(folder, settings.paths.work_dir)
-    inputs = transcode_inputs(inputs, files.run_dir / "utf8")
-    staged = read_inputs(spark, inputs, settings, numbered=False)
+    # -------------------------------------------------------------- Spark, on demand
 
-    clock.begin("read & normalize")
-    _describe(spark, "logdesk: read and normalize")
-    (
-        staged.withColumn(
-            "part", F.when(F.col("malformed_reason").isNull(), "records").otherwise("malformed")
-        )
-        .write.mode("overwrite")
-        .partitionBy("part")
-        .parquet(files.staged_uri)
-    )
-    shutil.rmtree(files.run_dir / "utf8", ignore_errors=True)  # copies of UTF-16 input: read
+    def spark(self) -> SparkSession:
+        if self._spark is None:
+            source = self._source
+            spark = source if isinstance(source, SparkSession) or hasattr(source, "read") else source()
+            self.control.check()
+            attach_cancel(spark, self.control, self._group)
+            self._spark = spark
+        return self._spark
 
-    clock.begin("ingest report")
-    _describe(spark, "logdesk: ingest report")
-    counts = (
-        spark.read.parquet(files.staged_uri)
-        .groupBy("source_file", "part")
-        .agg(
-            F.count(F.lit(1)).alias("count"),
-            F.sum(F.coalesce(F.col("continuation_lines"), F.lit(0))).alias("continuation"),
-        )
-        .collect()
-    )
-    samples: dict[str, tuple[MalformedSample, ...]] = {}
-    malformed_path = ""
-    if any(row["part"] == "malformed" for row in counts):
-        _describe(spark, "logdesk: malformed rows")
-        # Kept for its two uses (samples, the CSV), so the line index over the whole staged
-        # copy is built once; it holds the malformed rows only.
-        malformed = number_staged_lines(
-            spark.read.parquet(files.malformed_uri), spark.read.parquet(files.staged_uri)
-        ).persist(StorageLevel.MEMORY_AND_DISK)
+    def spark_jobs(self) -> int:
+        spark = self._spark
+        if spark is None or is_connect_session(spark):
+            return 0
         try:
-            samples = _malformed_samples(malformed)
-            publish_single_csv(_malformed_for_csv(malformed), files, "malformed_rows.csv")
+            return len(spark.sparkContext.statusTracker().getJobIdsForGroup(self._group))
+        except Exception:  # noqa: BLE001 - a figure for the benchmark, never worth failing for
+            return 0
+
+    def close(self) -> None:
+        self.control.set_canceller(None)
+        if self._spark is not None:
+            detach_cancel(self._spark, self._group)
+
+    # -------------------------------------------------------------- the run
+
+    def execute(self) -> RunResult:
+        started = datetime.now(timezone.utc)
+        settings = self.settings
+        bucket_seconds = bucket_seconds_for(settings.analytics.trend_window_seconds)
+        self.clock.begin("discover")
+        inputs = discover_inputs(self.folder, user_text_formats(settings.text_formats))
+        if not inputs:
+            raise EmptyFolderError(f"no files to read in {self.folder}")
+        files = prepare_run_files(self.folder, settings.paths.work_dir)
+        off_reason = cache_off_reason(settings) if settings.cache.enabled else ""
+        use_cache = settings.cache.enabled and not off_reason
+        store = cache_store(settings) if use_cache else CacheStore(files.run_dir / "files", 1 << 62)
+        fingerprint = settings_fingerprint(settings, bucket_seconds)
+        try:
+            store.root.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise WorkDirError(
+                f"cannot write logdesk's cache folder {store.root} ({exc.strerror or exc}); "
+                "set cache.dir in your config to a writable folder, or turn the cache off"
+            ) from exc
+        lookup = store if use_cache else None
+        plans = [
+            plan_file(f, lookup, fingerprint, files.run_dir / "tails")
+            for f in inputs if f.format in READERS
+        ]
+        entries = self._read_and_file(plans, store, files, fingerprint, bucket_seconds)
+
+        self.clock.begin("aggregate")
+        facts, types = self._shares(entries)
+        merged = merge_partials(facts, types, bucket_seconds, settings.time_zone)
+        malformed = {path: _read_table(e, MALFORMED) for path, e in entries.items() if e.malformed}
+        counts = {path: (e.records, e.malformed, e.continuation) for path, e in entries.items()}
+        ingest = ingest_report(self.folder, inputs, counts, malformed)
+
+        self.clock.begin("finish")
+        malformed_path = ""
+        if malformed:
+            malformed_path = str(write_malformed_csv(files.malformed_csv, malformed))
+        records_path = ""
+        if ingest.parsed_rows:
+            records_path = str(write_records_manifest(files, RecordsManifest.of(entries.values()), merged.templates))
+        previous = read_known_error_types(files.folder_dir)
+        files.commit()
+        write_known_error_types(files.folder_dir, set(merged.templates.values()))
+        if use_cache:
+            self._forget_vanished(store, plans)
+        self.clock.end()
+        return RunResult(
+            input_folder=str(self.folder),
+            started_at=started,
+            duration_seconds=self.clock.total,
+            stage_seconds=dict(self.clock.seconds),
+            ingest=ingest,
+            cube=merged.cube,
+            records_path=records_path,
+            malformed_csv_path=malformed_path,
+            applied_filter=self.filter,
+            error_types=merged.error_types,
+            previous_error_types=previous,
+            spark_jobs=self.spark_jobs(),
+            plan_seconds=round(self.plan_seconds, 3),
+            cache=CacheUse(
+                enabled=use_cache,
+                note=off_reason,
+                reused=sum(p.action == REUSE for p in plans),
+                appended=sum(p.action == APPEND for p in plans),
+                read=sum(p.action == READ for p in plans),
+                dropped=self._dropped,
+            ),
+        )
+
+    _dropped = 0
+
+    def _read_and_file(self, plans: list[FilePlan], store: CacheStore, files: RunFiles,
+                       fingerprint: str, bucket_seconds: int) -> dict[str, Entry]:
+        """Read what must be read (one Spark write, three aggregations) and file each read part
+        into its entry. Returns path -> entry for every readable file."""
+        entries: dict[str, Entry] = {p.input.path: p.entry for p in plans if p.action == REUSE}
+        todo = [p for p in plans if p.action != REUSE]
+        if not todo:
+            return entries
+        self.clock.begin("read & normalize")
+        reads = transcode_inputs([p.read for p in todo], files.run_dir / "utf8")
+        spark = self.spark()
+        t = time.perf_counter()
+        staged = read_inputs(spark, reads, self.settings, numbered=False)
+        ids = F.create_map(*[x for i, r in enumerate(reads) for x in (F.lit(r.path), F.lit(i))])
+        part = (
+            F.when(F.col("format") == BLANK_FORMAT, F.lit(PART_BLANK))
+            .when(F.col("malformed_reason").isNull(), F.lit(RECORDS))
+            .otherwise(F.lit(PART_MALFORMED))
+        )
+        staged = staged.select("*", F.element_at(ids, F.col("source_file")).alias(FILE_ID), part.alias(PART))
+        incoming = store.incoming_dir()
+        self.plan_seconds += time.perf_counter() - t
+        describe(spark, "logdesk: read and normalize")
+        staged.write.mode("overwrite").partitionBy(FILE_ID, PART).parquet(str(incoming))
+        shutil.rmtree(files.run_dir / "utf8", ignore_errors=True)
+
+        self.clock.begin("aggregate")
+        describe(spark, "logdesk: aggregate")
+        t = time.perf_counter()
+        copy = spark.read.parquet(str(incoming))
+        self.plan_seconds += time.perf_counter() - t
+        shares = compute_partials(copy, bucket_seconds)
+        try:
+            for i, p in enumerate(todo):
+                entries[p.input.path] = _file_share(store, p, i, incoming, shares, fingerprint)
         finally:
-            malformed.unpersist()
-        malformed_path = str(files.malformed_csv)
-    ingest = _ingest_report(folder, inputs, counts, samples)
+            shutil.rmtree(incoming, ignore_errors=True)
+            shutil.rmtree(files.run_dir / "tails", ignore_errors=True)
+        return entries
 
-    clock.begin("aggregate")
-    _describe(spark, "logdesk: aggregate")
-    records = _records(spark, files)
-    # Error types: masked messages mined into templates over all records (so the known set
-    # does not depend on the filter), then the filter, the cube and the per-type details.
-    records, templates = apply_mined_templates(records, save_to=str(files.templates_dir))
-    previous_templates = read_known_error_types(files.folder_dir)
-    records = apply_record_filter(records, record_filter, settings.time_zone)
-    cube = build_cube(records, settings)
-    error_types = error_type_details(records, settings.time_zone)
-
-    clock.begin("finish")
-    files.commit()
-    write_known_error_types(files.folder_dir, templates)
-    clock.end()
-    return RunResult(
-        input_folder=str(folder),
-        started_at=started,
-        duration_seconds=clock.total,
-        stage_seconds=dict(clock.seconds),
-        ingest=ingest,
-        cube=cube,
-        records_path=str(files.records_dir) if ingest.parsed_rows else "",
-        malformed_csv_path=malformed_path,
-        applied_filter=record_filter,
-        error_types=error_types,
-        previous_error_types=previous_templates,
-    )
-
-
-def _records(spark: SparkSession, files: RunFiles) -> DataFrame:
-    if files.records_dir.exists():
-        return spark.read.parquet(files.records_uri)
-    # No parsed record at all: an empty frame keeps the rest of the run uniform.
-    return spark.createDataFrame([], STAGED_SCHEMA)
-
-
-def _malformed_for_csv(malformed: DataFrame) -> DataFrame:
-    """file, line, reason, raw — cells neutralized against spreadsheet formula injection."""
-
-    def safe(col: str):
-        c = F.col(col).cast("string")
-        return F.when(
-            F.substring(c, 1, 1).isin(list(FORMULA_PREFIXES)), F.concat(F.lit("'"), c)
-        ).otherwise(c)
-
-    return malformed.select(
-        safe("source_file").alias("file"),
-        F.col("line"),
-        safe("malformed_reason").alias("reason"),
-        safe("raw").alias("raw"),
-    ).orderBy("file", "line").select(*MALFORMED_COLUMNS)
-
-
-def _malformed_samples(malformed: DataFrame) -> dict[str, tuple[MalformedSample, ...]]:
-    """The first few malformed lines of each file (a small collect)."""
-    first = Window.partitionBy("source_file").orderBy(F.col("line").asc_nulls_last())
-    rows = (
-        malformed.select(
-            "source_file",
-            "line",
-            "malformed_reason",
-            F.substring("raw", 1, _SAMPLE_CHARS).alias("raw"),
-            F.row_number().over(first).alias("_n"),
+    def _shares(self, entries: dict[str, Entry]) -> tuple[list[pa.Table], list[pa.Table]]:
+        """Every file's facts and types; under a record filter, computed again from the
+        files' copies (not their input) with the filter applied."""
+        if self.filter.is_empty:
+            facts = [_read_table(e, FACTS) for e in entries.values()]
+            types = [_read_table(e, TYPES) for e in entries.values()]
+            return facts, types
+        manifest = RecordsManifest.of(entries.values())
+        if not manifest.records:
+            return [], []
+        spark = self.spark()
+        copy = spark.read.parquet(*manifest.records).select(
+            "*", F.lit(0).alias(FILE_ID), F.lit(RECORDS).alias(PART)
         )
-        .where(F.col("_n") <= _SAMPLES_PER_FILE)
-        .orderBy("source_file", "_n")
-        .collect()
-    )
-    out: dict[str, list[MalformedSample]] = {}
-    for r in rows:
-        out.setdefault(r["source_file"], []).append(
-            MalformedSample(r["line"], r["malformed_reason"] or "", r["raw"] or "")
-        )
-    return {path: tuple(items) for path, items in out.items()}
+        copy = apply_record_filter(copy, self.filter, self.settings.time_zone)
+        bucket_seconds = bucket_seconds_for(self.settings.analytics.trend_window_seconds)
+        shares = compute_partials(copy, bucket_seconds, with_malformed=False)
+        return [shares.facts], [shares.types]
+
+    def _forget_vanished(self, store: CacheStore, plans: list[FilePlan]) -> None:
+        """Entries of files the folder's previous run had and this one has not: deleted."""
+        folder = str(self.folder)
+        now = {p.input.path for p in plans}
+        for path in store.folder_paths(folder):
+            if path not in now:
+                store.drop(path)
+                self._dropped += 1
+        store.set_folder_paths(folder, sorted(now))
+        store.evict(keep={store.entry_dir(p) for p in now})
 
 
-def _ingest_report(
-    folder: Path, inputs, counts, samples: dict[str, tuple[MalformedSample, ...]]
-) -> IngestReport:
-    per_file: dict[str, dict[str, int]] = {}
-    for row in counts:
-        c = per_file.setdefault(row["source_file"], {})
-        c[row["part"]] = int(row["count"])
-        c["continuation"] = c.get("continuation", 0) + int(row["continuation"] or 0)
-
-    def entry(path: str, fmt: str, c: dict[str, int], encoding: str, note: str) -> FileIngest:
-        parsed, bad, cont = c.get("records", 0), c.get("malformed", 0), c.get("continuation", 0)
-        return FileIngest(
-            path=path,
-            format=fmt,
-            data_lines=parsed + cont + bad,
-            parsed_rows=parsed,
-            malformed_rows=bad,
-            encoding=encoding,
-            note=note,
-            continuation_lines=cont,
-            malformed_samples=samples.get(path, ()),
-        )
-
-    files = [
-        entry(inp.path, inp.format_name, per_file.pop(inp.path, {}), inp.encoding, inp.note)
-        for inp in inputs
-    ]
-    # Rows attributed to a path discovery did not list would be a bug; keep them visible.
-    for path, c in sorted(per_file.items()):
-        files.append(entry(path, "unknown", c, "", "not in discovery"))
-    return IngestReport(folder=str(folder), files=tuple(files))
-
-
-def _attach_cancel(spark: SparkSession, control: RunControl, group: str) -> None:
-    if is_connect_session(spark):
-        spark.addTag(group)
-        control.set_canceller(lambda: spark.interruptTag(group))
-        return
-    sc = spark.sparkContext
-    sc.setJobGroup(group, "logdesk run", interruptOnCancel=True)
-    control.set_canceller(lambda: sc.cancelJobGroup(group))
+def _file_share(store: CacheStore, plan: FilePlan, file_id: int, incoming: Path,
+                shares: Partials, fingerprint: str) -> Entry:
+    """Move file `file_id`'s rows and shares into its entry (a new one for a whole read)."""
+    path = plan.input.path
+    entry_dir = store.entry_dir(path)
+    if plan.action == READ:
+        shutil.rmtree(entry_dir, ignore_errors=True)
+    segment = plan.segment
+    seg_dir = entry_dir / segment.name
+    seg_dir.mkdir(parents=True, exist_ok=True)
+    source = incoming / f"{FILE_ID}={file_id}"
+    if source.is_dir():
+        if _same_device(source, seg_dir):
+            os.replace(source, seg_dir / ROWS)
+        else:
+            shutil.move(str(source), str(seg_dir / ROWS))
+    facts = shares.facts.filter(pc.equal(shares.facts.column(FILE_ID), file_id))
+    types = shares.types.filter(pc.equal(shares.types.column(FILE_ID), file_id))
+    bad = shares.malformed.filter(pc.equal(shares.malformed.column(FILE_ID), file_id))
+    bad = bad.sort_by([("line", "ascending")])
+    ingest = facts.filter(pc.equal(facts.column("gid"), -1)).to_pylist()
+    records = sum(r["count"] for r in ingest if r["key"] == RECORDS)
+    malformed = sum(r["count"] for r in ingest if r["key"] == PART_MALFORMED)
+    continuation = sum(r["continuation"] or 0 for r in ingest)
+    pq.write_table(facts.drop_columns([FILE_ID]), seg_dir / FACTS)
+    pq.write_table(types.drop_columns([FILE_ID]), seg_dir / TYPES)
+    pq.write_table(bad.drop_columns([FILE_ID]), seg_dir / MALFORMED)
+    segment = replace(segment, records=records, malformed=malformed, continuation=continuation)
+    kept = plan.entry.segments if plan.action == APPEND and plan.entry else ()
+    key = plan.key or FileKey(path, -1, -1, -1, "", 0)  # unkeyable: this run only
+    entry = Entry(dir=entry_dir, key=key, fingerprint=fingerprint, segments=(*kept, segment))
+    return store.save(entry) if plan.key is not None else entry
 
 
-def _detach_cancel(spark: SparkSession, group: str) -> None:
-    """Later jobs on this thread (records queries) must not run in the finished run's group."""
+def _same_device(a: Path, b: Path) -> bool:
     try:
-        if is_connect_session(spark):
-            spark.removeTag(group)
-            return
-        sc = spark.sparkContext
-        for key in ("spark.jobGroup.id", "spark.job.description", "spark.job.interruptOnCancel"):
-            sc.setLocalProperty(key, None)  # type: ignore[arg-type]
-    except Exception:  # noqa: BLE001 - a stopped session has nothing left to clear
-        pass
+        return os.stat(a).st_dev == os.stat(b).st_dev
+    except OSError:
+        return False
 
 
-def is_connect_session(spark: SparkSession) -> bool:
-    return type(spark).__module__.startswith("pyspark.sql.connect")
-
-
-def _describe(spark: SparkSession, text: str) -> None:
-    if not is_connect_session(spark):
-        spark.sparkContext.setLocalProperty("spark.job.description", text)
+def _read_table(entry: Entry, name: str) -> pa.Table:
+    tables = []
+    for segment in entry.segments:
+        target = entry.segment_dir(segment) / name
+        if target.is_file():
+            tables.append(pq.read_table(target))
+    if not tables:
+        return empty_malformed().drop_columns([FILE_ID]) if name == MALFORMED else None
+    return pa.concat_tables(tables) if len(tables) > 1 else tables[0]
 
 
 class _StageClock:
@@ -309,9 +370,9 @@ class _StageClock:
         if self._stage is None:
             return
         now = time.perf_counter()
-        self.seconds[self._stage] = round(now - self._stage_start, 3)
+        self.seconds[self._stage] = round(self.seconds.get(self._stage, 0.0) + now - self._stage_start, 3)
         self._done_share += dict(STAGES).get(self._stage, 0.0)
-        self._control.report(self._stage, self._done_share)
+        self._control.report(self._stage, min(1.0, self._done_share))
         self._stage = None
 
     @property
@@ -319,4 +380,4 @@ class _StageClock:
         return round(time.perf_counter() - self._start, 3)
 
 
-__all__ = ["EmptyFolderError", "STAGES", "WorkDirError", "run_pipeline"]
+__all__ = ["EmptyFolderError", "STAGES", "WorkDirError", "cache_store", "is_connect_session", "run_pipeline"]

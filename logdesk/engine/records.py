@@ -18,7 +18,8 @@ from pyspark.sql import Column, DataFrame, SparkSession
 from pyspark.sql import functions as F
 
 from logdesk.backend import RECORD_COLUMNS
-from logdesk.engine.run_files import templates_dir_of
+from logdesk.engine.run_files import TEMPLATES_DIR_NAME, templates_dir_of
+from logdesk.engine.run_records import is_records_manifest, read_records_manifest
 from logdesk.engine.templates import with_templates
 from logdesk.results import RecordFilter
 
@@ -48,10 +49,14 @@ def epoch_micros(moment: datetime, time_zone: str) -> int:
 def load_records(spark: SparkSession, records_path: str) -> DataFrame:
     """The parsed records of a run (malformed rows, when the folder keeps them, left out),
     error types mapped to the run's mined templates when it kept them (run_files)."""
-    df = spark.read.parquet(records_path)
+    if is_records_manifest(records_path):  # a run's list of copies (run_records.py)
+        df = spark.read.parquet(*read_records_manifest(records_path).records)
+        templates = Path(records_path).parent / TEMPLATES_DIR_NAME
+    else:  # one Parquet folder
+        df = spark.read.parquet(records_path)
+        templates = templates_dir_of(records_path)
     if "malformed_reason" in df.columns:
         df = df.where(F.col("malformed_reason").isNull())
-    templates = templates_dir_of(records_path)
     if "error_type" in df.columns and templates.is_dir():
         df = with_templates(df, spark.read.parquet(str(templates)))
     return df

@@ -3,14 +3,11 @@
 from __future__ import annotations
 
 import hashlib
-import os
 import shutil
 import time
 import uuid
 from dataclasses import dataclass
 from pathlib import Path
-
-from pyspark.sql import DataFrame
 
 from logdesk.paths import cache_dir
 
@@ -82,24 +79,3 @@ def prepare_run_files(folder: Path, work_dir: str) -> RunFiles:
             "set paths.work_dir in your config to a writable folder"
         ) from exc
     return RunFiles(folder_dir=folder_dir, run_dir=run_dir)
-
-
-def publish_single_csv(frame: DataFrame, files: RunFiles, name: str) -> Path:
-    """Write `frame` as one CSV file (header, RFC 4180 quoting) at run_dir/name, atomically."""
-    tmp = files.run_dir / f".{name}.parts"
-    (
-        frame.coalesce(1)
-        .write.mode("overwrite")
-        .option("header", True)
-        .option("quote", '"')
-        .option("escape", '"')
-        .option("lineSep", "\n")
-        .csv(str(tmp))
-    )
-    parts = sorted(tmp.glob("part-*"))
-    if len(parts) != 1:
-        raise RuntimeError(f"expected one CSV part in {tmp}, found {len(parts)}")
-    target = files.run_dir / name
-    os.replace(parts[0], target)
-    shutil.rmtree(tmp, ignore_errors=True)
-    return target

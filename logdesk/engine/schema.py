@@ -36,5 +36,10 @@ STAGED_SCHEMA = StructType(
     ]
 )
 
+# The `format` of a row that is no data line (blank, or a format's header/directive line), kept
+# by line-based readers only so that the lines after it can be numbered from the copy. Such rows
+# are neither records nor malformed: every count leaves them out.
+BLANK_FORMAT = "(blank)"
+
 STAGED_COLUMNS: tuple[str, ...] = tuple(f.name for f in STAGED_SCHEMA.fields)
 LOCATOR_COLUMNS: tuple[str, ...] = ("row_id", "block_start", "newlines", "first_line")

@@ -1,4 +1,9 @@
-"""Masked error types -> mined templates, in the spirit of Drain, with Spark built-ins only.
+"""Masked error types -> mined templates, in the spirit of Drain, with Spark built-ins only;
+and with_templates, which maps a DataFrame's masked types to a run's templates.
+
+Runs mine with engine/mining.py, the plain-Python port of this, on the driver (the distinct
+types are a small set, and a run answered from the cache has no Spark); this Spark version is
+the reference the port is tested against (tests/engine/test_mining_python.py).
 
 The staged `error_type` is the message with numbers, ids, addresses and paths masked
 (logdesk.engine.error_types): Drain's pre-processing step. Mining then works on the distinct
@@ -23,7 +28,7 @@ from __future__ import annotations
 from pyspark.sql import DataFrame
 from pyspark.sql import functions as F
 
-from logdesk.results import ERROR_LEVELS
+
 
 WILDCARD = "<*>"
 # Drain's similarity threshold: a group agreeing on fewer positions than this share is split.
@@ -33,15 +38,6 @@ SPLIT_ROUNDS = 3
 # never a group key.
 _VARIABLE_LOOKING = r"[0-9]|<[a-z*]+>"
 _KEY_SEP = "\u0001"  # joins key parts; never in a masked message (control chars are text)
-
-
-def error_type_counts(records: DataFrame) -> DataFrame:
-    """(error_type, records) of the ERROR/CRITICAL records with a type: the mining input."""
-    return (
-        records.where(F.col("level").isin(*sorted(ERROR_LEVELS)) & F.col("error_type").isNotNull())
-        .groupBy("error_type")
-        .agg(F.count(F.lit(1)).alias("records"))
-    )
 
 
 def _start_groups(types: DataFrame) -> DataFrame:
@@ -129,27 +125,6 @@ def mine_templates(types: DataFrame) -> DataFrame:
     )
 
 
-_MAPPING_SCHEMA = "error_type string, template string"
-
-
-def apply_mined_templates(
-    records: DataFrame, save_to: str | None = None
-) -> tuple[DataFrame, frozenset[str]]:
-    """Mine the templates of `records` (one small collected result: one row per distinct
-    masked type) and return the records mapped to them, with the set of templates.
-
-    save_to: a folder to keep the mapping in (Parquet), so that later reads of the staged
-    records (records view, records export) show the same templates as the reports."""
-    rows = mine_templates(error_type_counts(records)).collect()
-    spark = records.sparkSession
-    mapping = spark.createDataFrame(
-        [(r["error_type"], r["template"]) for r in rows], _MAPPING_SCHEMA
-    )
-    if save_to:
-        mapping.coalesce(1).write.mode("overwrite").parquet(save_to)
-    return with_templates(records, mapping), frozenset(r["template"] for r in rows)
-
-
 def with_templates(records: DataFrame, mapping: DataFrame) -> DataFrame:
     """records with error_type replaced by its mined template (broadcast join of a small map)."""
     cols = records.columns
@@ -167,8 +142,6 @@ def with_templates(records: DataFrame, mapping: DataFrame) -> DataFrame:
 __all__ = [
     "MIN_AGREEMENT",
     "WILDCARD",
-    "apply_mined_templates",
-    "error_type_counts",
     "mine_templates",
     "with_templates",
 ]

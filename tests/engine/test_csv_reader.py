@@ -8,6 +8,7 @@ from datetime import UTC, datetime
 
 from pyspark.sql import functions as F
 
+from logdesk.engine.ingest import with_lines
 from logdesk.engine.discover import (
     FORMAT_CSV,
     FORMAT_EMPTY,
@@ -257,7 +258,7 @@ def test_unrecognized_lines_keep_exact_numbers_when_a_file_is_split(spark, tmp_p
     spark.conf.set("spark.sql.files.maxPartitionBytes", "8192")  # about 10 blocks of big.log
     try:
         assert spark.read.text(big).rdd.getNumPartitions() > 5
-        df = read_unrecognized(spark, files, "some reason")
+        df = with_lines(read_unrecognized(spark, files, "some reason"))
         got = (
             df.groupBy("source_file")
             .agg(

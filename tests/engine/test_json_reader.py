@@ -9,6 +9,7 @@ import shutil
 from datetime import datetime
 from pathlib import Path
 
+from logdesk.engine.ingest import with_lines
 from logdesk.engine.discover import (
     FORMAT_CSV,
     FORMAT_JSONL,
@@ -41,7 +42,7 @@ def _read(spark, folder: Path) -> dict[tuple[str, int], object]:
     """(file name, line) -> staged row of every JSON-lines file in `folder`."""
     files = discover_inputs(folder)
     assert all(f.format == FORMAT_JSONL for f in files), [(f.path, f.note) for f in files]
-    df = read_jsonl_inputs(spark, files, Settings())
+    df = with_lines(read_jsonl_inputs(spark, files, Settings()))
     assert [(f.name, f.dataType) for f in df.schema.fields] == [
         (f.name, f.dataType) for f in STAGED_SCHEMA.fields
     ]
@@ -150,9 +151,11 @@ def test_records_levels_and_field_aliases(spark, tmp_path):
     assert fields(11) == ("ERROR", "50", None, None, None, '{"code":7}')
     assert row(11).ts == datetime(2024, 3, 5, 10, 11, 21)
     r = row(1)
-    assert (r.format, r.continuation_lines, r.row_id, r.block_start, r.newlines, r.first_line) == (
-        FORMAT_JSONL, 0, None, None, None, None
+    # lines come from the row's position (no second scan of the file): one line per row
+    assert (r.format, r.continuation_lines, r.block_start, r.newlines, r.first_line) == (
+        FORMAT_JSONL, 0, 0, 0, 1
     )
+    assert r.row_id is not None
 
 
 def test_timestamp_forms(spark, tmp_path):

@@ -77,7 +77,7 @@ def test_counts_every_line_once_and_reports_malformed_rows(spark, settings, tmp_
 
     levels = run.cube.levels
     assert int(levels.count.sum()) == 5
-    assert Path(run.records_path).is_dir()
+    assert Path(run.records_path).is_file()  # the run's list of record copies
 
 
 def test_exact_filter_is_applied_before_aggregation(spark, settings, tmp_path):

@@ -11,6 +11,7 @@ import os
 from datetime import datetime
 from pathlib import Path
 
+from logdesk.engine.ingest import with_lines
 from logdesk.engine.discover import FORMAT_TEXT, InputFile
 from logdesk.engine.readers.text_reader import read_text_inputs
 from logdesk.engine.text_formats import TextFormat
@@ -46,7 +47,7 @@ def _input(path: Path, fmt: TextFormat, mtime: float | None = None) -> InputFile
 
 
 def _rows(spark, files):
-    df = read_text_inputs(spark, files, Settings())
+    df = with_lines(read_text_inputs(spark, files, Settings()))
     return {(Path(r.source_file).name, r.line): r for r in df.collect()}
 
 

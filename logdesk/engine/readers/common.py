@@ -13,8 +13,7 @@ from pyspark.sql import functions as F
 
 from logdesk.engine.discover import InputFile
 from logdesk.engine.error_types import error_type
-from logdesk.engine.readers.line_numbers import with_line_numbers
-from logdesk.engine.schema import LOCATOR_COLUMNS, STAGED_SCHEMA
+from logdesk.engine.schema import BLANK_FORMAT, LOCATOR_COLUMNS, STAGED_SCHEMA
 from logdesk.results import ERROR_LEVELS
 
 # Hadoop expands these in a path given to spark.read; a file may really be named "app[1].csv".
@@ -38,6 +37,24 @@ def _decoded_local_path(file_col: Column) -> Column:
     return F.try_url_decode(F.replace(without_scheme, F.lit("+"), F.lit("%2B")))
 
 
+# Characters java.net.URI leaves as they are in a path (Hadoop builds Spark's file URIs so).
+_URI_PATH_SAFE = frozenset(
+    "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-!.~'()*,;:$&+=@/"
+)
+
+
+def spark_file_uri(path: str) -> str:
+    """How Spark spells a local file in `_metadata.file_path` (file:/a%20b/c): ASCII outside
+    the URI path set is percent-encoded, other characters stay (java.net.URI's rule)."""
+    out = []
+    for ch in path:
+        if ch in _URI_PATH_SAFE or (ord(ch) > 127 and ch.isprintable() and not ch.isspace()):
+            out.append(ch)
+        else:
+            out.extend(f"%{b:02X}" for b in ch.encode("utf-8"))
+    return "file:" + "".join(out)
+
+
 class FileLookup:
     """Per-file facts for rows of a read over several files, as Spark map/array literals keyed
     by Spark's file column: no join, and the plan grows by one entry per file only.
@@ -53,12 +70,21 @@ class FileLookup:
         self._index = F.create_map(
             *[x for i, k in enumerate(keys) for x in (F.lit(k), F.lit(i + 1))]
         )
+        # Spark's own spelling of each path: found without decoding (which costs about as
+        # much as parsing a CSV row); decoding stays the fallback for a spelling we missed.
+        uris = {spark_file_uri(k): i + 1 for i, k in enumerate(keys)}
+        self._uri_index = F.create_map(*[x for k, i in uris.items() for x in (F.lit(k), F.lit(i))])
         self._paths = F.array(*[F.lit(f.path) for f in self._files])
         self._mtimes = F.array(*[F.lit(float(f.mtime)) for f in self._files])
+        self._offsets = F.array(*[F.lit(int(f.line_offset)) for f in self._files])
+        self.has_line_offsets = any(f.line_offset for f in self._files)
 
     def position(self, file_col: Column) -> Column:
         """1-based position of the row's file in `files`; null if Spark read a file not listed."""
-        return F.try_element_at(self._index, _decoded_local_path(file_col))
+        return F.coalesce(
+            F.try_element_at(self._uri_index, file_col),
+            F.try_element_at(self._index, _decoded_local_path(file_col)),
+        )
 
     def source_file(self, position: Column, file_col: Column) -> Column:
         """InputFile.path of the row's file (never null: Spark's own path if it is not ours)."""
@@ -66,29 +92,48 @@ class FileLookup:
             F.try_element_at(self._paths, position), _decoded_local_path(file_col), file_col
         )
 
+    def line_offset(self, position: Column) -> Column:
+        """Lines of the file before its read part (InputFile.line_offset; 0 if not ours)."""
+        return F.coalesce(F.try_element_at(self._offsets, position), F.lit(0)).cast("long")
+
     def mtime(self, position: Column) -> Column:
         """The file's modification time as a timestamp (null if the file is not ours)."""
         return F.timestamp_seconds(F.try_element_at(self._mtimes, position))
 
 
-LINE_FILE = "_file"  # Spark's file column in read_numbered_lines
+LINE_FILE = "_file"  # Spark's file column in read_lines
 
 
-def read_numbered_lines(spark: SparkSession, files: Sequence[InputFile]) -> DataFrame:
+LINE_BLOCK, LINE_ROW_ID = "_block", "_row_id"
+
+
+def read_lines(spark: SparkSession, files: Sequence[InputFile]) -> DataFrame:
     """Every physical line of `files` (blank ones too) as `value`, `_file` (Spark's file
-    column, for FileLookup) and `line`, its exact 1-based number. Large files are split across
-    tasks (gz/bz2 by name); the numbering takes a second, narrow scan (see line_numbers.py)."""
-    lines = spark.read.text([spark_path(f.read_path) for f in files]).select(
+    column, for FileLookup), `_block` (the start of the line's split of its file) and `_row_id`
+    (monotonically_increasing_id at the scan). Large files are split across tasks (gz/bz2 by
+    name). Lines are not numbered here: that needs facts of other rows, which would mean a
+    second scan of the input. A reader either numbers them in a window it sorts anyway (multi-
+    line formats), or keeps every line, blank ones too (BLANK_FORMAT), with its position, so
+    that the copy can be numbered later (readers/line_numbers.py)."""
+    return spark.read.text([spark_path(f.read_path) for f in files]).select(
         F.col("value"),
         metadata_file_column().alias(LINE_FILE),
-        F.col("_metadata.file_block_start").alias("_block"),
-        F.monotonically_increasing_id().alias("_row_id"),
+        F.col("_metadata.file_block_start").alias(LINE_BLOCK),
+        F.monotonically_increasing_id().alias(LINE_ROW_ID),
     )
-    numbered = with_line_numbers(
-        lines, file_col=LINE_FILE, block_col="_block", row_id_col="_row_id", newlines=None,
-        first_line=1,
-    )
-    return numbered.select("value", LINE_FILE, "line")
+
+
+def line_locators(lookup: "FileLookup") -> list[Column]:
+    """The LOCATOR_COLUMNS of a one-line-per-row reader's rows (from read_lines)."""
+    first = F.lit(1).cast("long")
+    if lookup.has_line_offsets:
+        first = first + lookup.line_offset(F.col("_pos"))
+    return [
+        F.col(LINE_ROW_ID).alias("row_id"),
+        F.col(LINE_BLOCK).cast("long").alias("block_start"),
+        F.lit(0).cast("long").alias("newlines"),
+        first.alias("first_line"),
+    ]
 
 
 def staged_from_judged(
@@ -99,12 +144,17 @@ def staged_from_judged(
     raw: Column,
     locators: Sequence[Column] | None = None,
     continuation_lines: Column | None = None,
+    blank: Column | None = None,
 ) -> DataFrame:
     """The projection every reader ends with. `judged` has _ts, _level, raw_level, service, ip,
     endpoint, message, source_file, line and malformed_reason. Malformed rows keep only file,
     line, reason and `raw`; ERROR/CRITICAL rows get the error type of `error_message`.
-    `locators`: the LOCATOR_COLUMNS values (null when `line` is already exact)."""
+    `locators`: the LOCATOR_COLUMNS values (null when `line` is already exact).
+    `blank`: true for a line kept only for its position (BLANK_FORMAT: not a data line)."""
     ok = F.col("malformed_reason").isNull()
+    bad = ~ok
+    if blank is not None:
+        ok, bad = ok & ~blank, bad & ~blank
 
     def if_ok(name: str) -> Column:
         return F.when(ok, F.col(name)).alias(name.lstrip("_"))
@@ -127,9 +177,11 @@ def staged_from_judged(
         F.when(ok & is_error, error_type(error_message)).alias("error_type"),
         F.col("source_file"),
         F.col("line"),
-        fmt.alias("format"),
-        F.col("malformed_reason"),
-        F.when(~ok, raw).alias("raw"),
+        (fmt if blank is None else F.when(blank, F.lit(BLANK_FORMAT)).otherwise(fmt)).alias("format"),
+        (F.col("malformed_reason") if blank is None else F.when(~blank, F.col("malformed_reason"))).alias(
+            "malformed_reason"
+        ),
+        F.when(bad, raw).alias("raw"),
         *located,
         (continuation_lines if continuation_lines is not None else F.lit(0))
         .cast("long")
@@ -164,7 +216,8 @@ __all__ = [
     "blank_to_null",
     "empty_staged",
     "metadata_file_column",
-    "read_numbered_lines",
+    "line_locators",
+    "read_lines",
     "spark_path",
     "staged_from_judged",
     "to_staged",

@@ -108,7 +108,11 @@ def _read_group(
         F.lit(_FIRST_LINE).cast("long").alias("first_line"),
         F.lit(None).cast("long").alias("line"),
     )
-    return to_staged(_stage(located, header, fields, FileLookup(files), settings))
+    lookup = FileLookup(files)
+    if lookup.has_line_offsets:  # an appended end read on its own (cache/plan.py)
+        first = F.lit(_FIRST_LINE) + lookup.line_offset(lookup.position(F.col(_FILE)))
+        located = located.withColumn("first_line", first.cast("long"))
+    return to_staged(_stage(located, header, fields, lookup, settings))
 
 
 def _stage(

@@ -29,10 +29,14 @@ from pyspark.sql.types import StringType, StructField, StructType
 
 from logdesk.engine.discover import COLUMN_ALIASES, FORMAT_JSONL, InputFile
 from logdesk.engine.levels import normalize_level
+from logdesk.engine.schema import LOCATOR_COLUMNS
 from logdesk.engine.readers.common import (
     LINE_FILE,
     FileLookup,
-    read_numbered_lines,
+    LINE_BLOCK,
+    LINE_ROW_ID,
+    line_locators,
+    read_lines,
     staged_from_judged,
     to_staged,
 )
@@ -89,25 +93,31 @@ def read_jsonl_inputs(
     spark: SparkSession, files: Sequence[InputFile], settings: Settings
 ) -> DataFrame:
     """STAGED rows of the JSON-lines files among `files` (others are ignored): one row per
-    non-blank line, `line` exact, locator columns null."""
+    line (blank ones as BLANK_FORMAT rows), numbered later from the locator columns."""
     jsonl = [f for f in files if f.format == FORMAT_JSONL]
     if not jsonl:
         raise ValueError("read_jsonl_inputs needs at least one JSON-lines file")
     lookup = FileLookup(jsonl)
-    numbered = read_numbered_lines(spark, jsonl)
+    lines = read_lines(spark, jsonl)
     value = F.col("value")
     # a UTF-8 byte order mark is read as part of the first line
     text = F.when(value.startswith("\ufeff"), F.substring(value, 2, 1 << 30)).otherwise(value)
     file_col = F.col(_FILE)
-    located = numbered.where(F.trim(value) != "").select(
+    # blank lines stay, as BLANK_FORMAT rows: the copy numbers every line from its position
+    located = lines.select(
         text.alias(_LINE_TEXT),
-        F.col("line"),
+        F.lit(None).cast("long").alias("line"),
+        (F.trim(value) == "").alias("_blank"),
+        F.col(LINE_BLOCK),
+        F.col(LINE_ROW_ID),
         lookup.position(file_col).alias("_pos"),
         file_col,
     )
     parsed = located.select(
         F.col(_LINE_TEXT),
         F.col("line"),
+        F.col("_blank"),
+        *line_locators(lookup),
         lookup.source_file(F.col("_pos"), file_col).alias("source_file"),
         lookup.mtime(F.col("_pos")).alias("_mtime"),
         F.from_json(
@@ -212,7 +222,8 @@ def _level_name(raw_level: Column) -> Column:
 def _stage(df: DataFrame, settings: Settings) -> DataFrame:
     # In steps, each costly column computed once and referenced by name afterwards (see csv_reader)
     line_text = F.col(_LINE_TEXT)
-    passed = [line_text, F.col("line"), F.col("source_file"), F.col("_mtime")]
+    passed = [line_text, F.col("line"), F.col("_blank"), *[F.col(c) for c in LOCATOR_COLUMNS],
+              F.col("source_file"), F.col("_mtime")]
     values = df.select(*passed, _field(_CORRUPT).alias("_corrupt"), *_alias_values())
     texts = values.select(
         *passed,
@@ -248,7 +259,8 @@ def _stage(df: DataFrame, settings: Settings) -> DataFrame:
     )
     judged = parsed.select("*", reason.alias("malformed_reason"))
     return staged_from_judged(
-        judged, fmt=F.lit(FORMAT_JSONL), error_message=message, raw=line_text
+        judged, fmt=F.lit(FORMAT_JSONL), error_message=message, raw=line_text,
+        locators=[F.col(c) for c in LOCATOR_COLUMNS], blank=F.col("_blank"),
     )
 
 

@@ -12,11 +12,11 @@ same input, grouped so that it has one row per block plus one row per record tha
 lines (a quoted field with a newline); ordinary records collapse into their block's row. That
 aggregate is broadcast and joined back, so the rows themselves are never shuffled.
 
-with_line_numbers does both on one DataFrame, so Spark reads that input twice. Over raw CSV that
-second scan cost a third of read & normalize; so the CSV reader instead keeps each row's
-position in the staged columns (row_id, block_start, newlines, first_line) and the pipeline
-runs number_staged_lines over the staged Parquet copy, where the aggregate reads four small
-columns, and only when a report needs lines (the malformed-rows report).
+Over the raw input that would mean a second scan of it; so the readers keep each row's position
+in the staged columns (row_id, block_start, newlines, first_line; one-line readers also keep
+blank lines, as BLANK_FORMAT rows) and number_staged_lines runs over the staged Parquet copy,
+where the aggregate reads four small columns, and only where lines are shown (the malformed
+rows, the records export).
 
 Mapping a row to the multi-line records before it is an as-of lookup. To make it a hash join,
 each block's record index range is cut into buckets sized so that a bucket holds about one
@@ -42,6 +42,7 @@ _BLOCK = "_ln_block"
 _BASE, _COUNT, _BEFORE, _BUCKET_SIZE = "_ln_base", "_ln_count", "_ln_before", "_ln_bucket_size"
 _REC, _NL, _IDX = "_ln_record", "_ln_newlines", "_ln_idx"
 _LO, _HI, _OFFSET, _BUCKET = "_ln_lo", "_ln_hi", "_ln_offset", "_ln_bucket"
+_PART = "_ln_part"  # a file's rows from one read
 
 
 @dataclass(frozen=True)
@@ -50,38 +51,6 @@ class LineIndex:
 
     blocks: DataFrame  # file, block, base row id, lines before the block, bucket size
     intervals: DataFrame | None  # file, block, bucket, lo, hi, offset; None: no multi-line rows
-
-
-def with_line_numbers(
-    df: DataFrame,
-    *,
-    file_col: str,
-    block_col: str | None,
-    row_id_col: str,
-    newlines: Column | None,
-    first_line: int,
-) -> DataFrame:
-    """`df` plus a `line` column (long): the 1-based physical line where each row's record starts.
-
-    df          rows in file order within each block, with `row_id_col` =
-                monotonically_increasing_id() taken right after the scan, and `file_col`
-                naming the file (any string that is the same for all rows of one file).
-    block_col   column with the start offset of the row's block in its file; None when every
-                file is read unsplit (multiLine CSV, gzip).
-    newlines    line breaks inside the record (None when a record is always one line).
-    first_line  the line of the first record of a file (2 after a one-line header).
-    """
-    index = build_line_index(
-        df, file_col=file_col, block_col=block_col, row_id_col=row_id_col, newlines=newlines
-    )
-    return attach_line_numbers(
-        df,
-        index,
-        file_col=file_col,
-        block_col=block_col,
-        row_id_col=row_id_col,
-        first_line=F.lit(first_line),
-    )
 
 
 def build_line_index(
@@ -156,18 +125,21 @@ def number_staged_lines(rows: DataFrame, all_rows: DataFrame) -> DataFrame:
     """STAGED `rows` with `line` filled in where the reader left it to us (row_id set).
 
     `all_rows` holds every staged row of the files of `rows` (records and malformed alike):
-    the lines of a row depend on all rows before it."""
+    the lines of a row depend on all rows before it. Rows of one file read in several parts
+    (an appended end read on its own, cache/plan.py) differ in first_line, so each part is
+    numbered on its own."""
+    part = F.concat_ws("\u0000", F.col("source_file"), F.col("first_line").cast("string"))
     index = build_line_index(
-        all_rows.where(F.col("row_id").isNotNull()),
-        file_col="source_file",
+        all_rows.where(F.col("row_id").isNotNull()).withColumn(_PART, part),
+        file_col=_PART,
         block_col="block_start",
         row_id_col="row_id",
         newlines=F.col("newlines"),
     )
     numbered = attach_line_numbers(
-        rows.withColumnRenamed(LINE, "_ln_given"),
+        rows.withColumnRenamed(LINE, "_ln_given").withColumn(_PART, part),
         index,
-        file_col="source_file",
+        file_col=_PART,
         block_col="block_start",
         row_id_col="row_id",
         first_line=F.col("first_line"),
@@ -234,5 +206,4 @@ __all__ = [
     "attach_line_numbers",
     "build_line_index",
     "number_staged_lines",
-    "with_line_numbers",
 ]

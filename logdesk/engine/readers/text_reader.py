@@ -1,7 +1,7 @@
 """Plain-text log files in a known TextFormat -> STAGED rows, one per record or malformed line.
 
 Per format, the files are read as lines (spark.read.text: split across tasks, gz/bz2 by name),
-each line gets its exact physical number (line_numbers.py), and is then one of:
+once. Each line is then one of:
   blank        not a data line (skipped, still counted for the numbers after it)
   skip         a header/directive line of the format (W3C `#Fields:`), like a CSV header
   start        matches the format's pattern: the first line of a record
@@ -9,10 +9,13 @@ each line gets its exact physical number (line_numbers.py), and is then one of:
                the record that starts before them, counted in its `continuation_lines`
   malformed    a non-matching line of a one-line format, or a line before the file's first
                record; also a record whose timestamp is missing or unparseable.
-Folding continuations needs the lines of a file in order: one window over (file, line); records
+Line numbers never cost a second scan. Folding continuations needs the lines of a file in order:
+one window over (file, split, position in split), which also numbers them (row_number); records
 whose next line starts another record (most) are done there, and only multi-line records and
 their continuation lines are grouped (on the window's partitioning: no second shuffle).
-One-line formats skip all that and parse every line where it is.
+One-line formats skip all that: every line is parsed where it is read, and blank and skipped
+lines are kept as BLANK_FORMAT rows, so that the staged copy can be numbered from the rows'
+positions later (readers/line_numbers.py), as the CSV reader's is.
 """
 
 from __future__ import annotations
@@ -27,7 +30,10 @@ from logdesk.engine.levels import normalize_level
 from logdesk.engine.readers.common import (
     LINE_FILE,
     FileLookup,
-    read_numbered_lines,
+    LINE_BLOCK,
+    LINE_ROW_ID,
+    line_locators,
+    read_lines,
     staged_from_judged,
     to_staged,
     union_staged,
@@ -56,23 +62,35 @@ def _read_group(
     spark: SparkSession, fmt: TextFormat, files: list[InputFile], settings: Settings
 ) -> DataFrame:
     lookup = FileLookup(files)
-    numbered = read_numbered_lines(spark, files)
+    lines = read_lines(spark, files)
     # (?s): Java's `.` stops at \u2028 and \u0085 where Python's (used for detection) does not
     pattern = "(?s)^(?:" + java_pattern(fmt.pattern) + ")"
     text = F.regexp_replace(F.col("value"), "^\ufeff", "")  # a UTF-8 BOM on the first line
     # blank = whitespace only (tabs too, as detection's str.strip() sees it), not just spaces
-    data = numbered.select(F.col(_FILE), F.col("line"), text.alias("text")).where(
-        ~F.col("text").rlike(r"^\s*$")
-    )
+    no_data = F.col("text").rlike(r"^\s*$")
     if fmt.skip:
-        data = data.where(~F.col("text").rlike(java_pattern(fmt.skip)))
-    data = data.withColumn("_start", F.col("text").rlike(pattern))
-    records = _fold(data) if fmt.multiline else _one_line(data)
-    return to_staged(_stage(records, fmt, pattern, lookup, settings))
+        no_data = no_data | F.col("text").rlike(java_pattern(fmt.skip))
+    if fmt.multiline:
+        # Folding needs the file's lines in order: the window that sorts them numbers them too.
+        in_order = Window.partitionBy(_FILE).orderBy(LINE_BLOCK, LINE_ROW_ID)
+        line = F.row_number().over(in_order).cast("long")
+        if lookup.has_line_offsets:
+            line = line + lookup.line_offset(lookup.position(F.col(_FILE)))
+        numbered = lines.select(F.col(_FILE), LINE_BLOCK, LINE_ROW_ID, text.alias("text"), line.alias("line"))
+        data = numbered.where(~no_data).withColumn("_start", F.col("text").rlike(pattern))
+        records = _fold(data, in_order)
+        return to_staged(_stage(records, fmt, pattern, lookup, settings, exact_lines=True))
+    # One record per line, where it is read; blank and skipped lines stay (BLANK_FORMAT) so
+    # that the copy can number every line from its position.
+    data = lines.select(
+        F.col(_FILE), LINE_BLOCK, LINE_ROW_ID, text.alias("text"), F.lit(None).cast("long").alias("line")
+    ).select("*", no_data.alias("_blank"), F.col("text").rlike(pattern).alias("_start"))
+    return to_staged(_stage(_one_line(data), fmt, pattern, lookup, settings, exact_lines=False))
 
 
 def _one_line(data: DataFrame) -> DataFrame:
     """Every data line is its own record (or malformed)."""
+    extra = [c for c in ("_blank", LINE_BLOCK, LINE_ROW_ID) if c in data.columns]
     return data.select(
         _FILE,
         "line",
@@ -80,22 +98,23 @@ def _one_line(data: DataFrame) -> DataFrame:
         F.lit(None).cast("string").alias("tail"),
         F.lit(0).cast("long").alias("continuation_lines"),
         F.when(~F.col("_start"), F.lit("orphan")).alias("_why"),
+        *extra,
     )
 
 
-def _fold(data: DataFrame) -> DataFrame:
-    """Continuation lines joined to the record that starts before them."""
-    in_order = Window.partitionBy(_FILE).orderBy("line")
+def _fold(data: DataFrame, in_order) -> DataFrame:
+    """Continuation lines joined to the record that starts before them. `in_order` is the
+    window (file, lines in order) the lines were numbered in: the same sort serves here."""
     upto = in_order.rowsBetween(Window.unboundedPreceding, Window.currentRow)
-    # Both windows share one sort. Most records are one line (the next line starts another
-    # record); only the others and their continuation lines go through the grouping.
+    # Most records are one line (the next line starts another record); only the others and
+    # their continuation lines go through the grouping.
     keyed = data.select(
         "*",
         F.max(F.when(F.col("_start"), F.col("line"))).over(upto).alias("_record"),
         F.coalesce(F.lead("_start").over(in_order), F.lit(True)).alias("_next_starts"),
     )
     alone = F.col("_start") & F.col("_next_starts")
-    single = _one_line(keyed.where(alone))  # records of one line: as in a one-line format
+    single = _one_line(keyed.where(alone).drop(LINE_BLOCK, LINE_ROW_ID))
     # lines before the first record of the file stay alone (and malformed)
     rest = keyed.where(~alone).withColumn(
         "_record", F.coalesce(F.col("_record"), -F.col("line"))
@@ -128,7 +147,8 @@ def _group(first: Column, pattern: str, numbers: list[int]) -> Column:
 
 
 def _stage(
-    records: DataFrame, fmt: TextFormat, pattern: str, lookup: FileLookup, settings: Settings
+    records: DataFrame, fmt: TextFormat, pattern: str, lookup: FileLookup, settings: Settings,
+    exact_lines: bool,
 ) -> DataFrame:
     first = F.col("first")
 
@@ -195,6 +215,8 @@ def _stage(
     )
     return staged_from_judged(
         judged,
+        locators=None if exact_lines else line_locators(lookup),
+        blank=None if exact_lines else F.col("_blank"),
         fmt=F.lit(fmt.name),
         # the record's own line, not its stack trace: one error, one type, whatever the call path
         error_message=F.coalesce(F.col("_head"), F.lit("")),

@@ -17,10 +17,11 @@ from logdesk.engine.discover import FORMAT_UNKNOWN, InputFile
 from logdesk.engine.readers.common import (
     LINE_FILE,
     FileLookup,
-    read_numbered_lines,
+    line_locators,
+    read_lines,
     to_staged,
 )
-from logdesk.engine.schema import LOCATOR_COLUMNS
+from logdesk.engine.schema import BLANK_FORMAT
 
 UNRECOGNIZED_REASON = "unrecognized format (no known log format fits this file)"
 
@@ -28,13 +29,15 @@ UNRECOGNIZED_REASON = "unrecognized format (no known log format fits this file)"
 def read_unrecognized(
     spark: SparkSession, files: Sequence[InputFile], reason: str = UNRECOGNIZED_REASON
 ) -> DataFrame:
-    """Every non-blank line of `files` as a malformed row: raw = the line, line = its number."""
+    """Every non-blank line of `files` as a malformed row (raw = the line); blank lines as
+    BLANK_FORMAT rows. Lines are numbered later, from their positions."""
     if not files:
         raise ValueError("read_unrecognized needs at least one file")
     lookup = FileLookup(files)
-    numbered = read_numbered_lines(spark, files)
+    lines = read_lines(spark, files).select("*", lookup.position(F.col(LINE_FILE)).alias("_pos"))
     null = F.lit(None)
-    staged = numbered.where(F.trim(F.col("value")) != "").select(
+    blank = F.trim(F.col("value")) == ""  # kept for the numbering of the lines after it
+    staged = lines.select(
         null.alias("ts"),
         null.alias("level"),
         null.alias("raw_level"),
@@ -43,12 +46,12 @@ def read_unrecognized(
         null.alias("endpoint"),
         null.alias("message"),
         null.alias("error_type"),
-        lookup.source_file(lookup.position(F.col(LINE_FILE)), F.col(LINE_FILE)).alias("source_file"),
-        F.col("line"),
-        F.lit(FORMAT_UNKNOWN).alias("format"),
-        F.lit(reason).alias("malformed_reason"),
-        F.col("value").alias("raw"),
-        *[null.alias(name) for name in LOCATOR_COLUMNS],  # `line` is already exact
+        lookup.source_file(F.col("_pos"), F.col(LINE_FILE)).alias("source_file"),
+        null.cast("long").alias("line"),
+        F.when(blank, F.lit(BLANK_FORMAT)).otherwise(F.lit(FORMAT_UNKNOWN)).alias("format"),
+        F.when(~blank, F.lit(reason)).alias("malformed_reason"),
+        F.when(~blank, F.col("value")).alias("raw"),
+        *line_locators(lookup),  # numbered later, from the copy
         F.lit(0).cast("long").alias("continuation_lines"),
     )
     return to_staged(staged)

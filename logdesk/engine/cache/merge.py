@@ -1,0 +1,207 @@
+"""The partial aggregates of every file of a run -> the run's Cube and error-type details.
+
+No Spark: the tables are small (one row per bucket x level x key of each file). Error types are
+mined over the distinct masked types of all files (engine/mining.py: a function of that set,
+not of the order files arrive in), each file's masked keys are mapped to their templates and
+the facts are summed again. Fresh runs take the same path as runs answered from the cache, so
+both give the same reports.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+import pyarrow as pa
+import pyarrow.compute as pc
+
+import numpy as np
+from logdesk.engine.mining import mine_templates
+from logdesk.engine.partials import GID_INGEST, GID_LEVELS, GID_OF_DIMENSION, NO_TYPE
+from logdesk.results import MISSING_KEY, Cube, ErrorTypeInfo, FactTable
+
+_ET_GID = GID_OF_DIMENSION["error_type"]
+# Services listed per error type (alphabetically first ones); service_count has them all.
+MAX_SERVICES = 5
+
+
+@dataclass(frozen=True)
+class Merged:
+    cube: Cube
+    error_types: tuple[ErrorTypeInfo, ...]
+    templates: Mapping[str, str]  # masked type -> mined template (what the records view maps)
+
+
+def _template_key(masked: str | None, mapping: Mapping[str, str]) -> str:
+    if masked is None or masked == NO_TYPE:
+        return MISSING_KEY
+    template = mapping.get(masked, masked)
+    return template if template.strip(" ") else MISSING_KEY
+
+
+def merge_partials(
+    facts: Sequence[pa.Table], types: Sequence[pa.Table], bucket_seconds: int, time_zone: str
+) -> Merged:
+    fact_rows = _concat(facts)
+    type_rows = _concat(types)
+    fact_rows = fact_rows.filter(pc.not_equal(fact_rows.column("gid"), GID_INGEST)) if fact_rows else fact_rows
+    masked: set[str] = set()
+    if type_rows is not None:
+        masked.update(t for t in pc.unique(type_rows.column("error_type")).to_pylist() if t)
+    if fact_rows is not None:
+        et = fact_rows.filter(pc.equal(fact_rows.column("gid"), _ET_GID)).column("key")
+        masked.update(t for t in pc.unique(et).to_pylist() if t)
+    masked.discard(NO_TYPE)
+    mapping = mine_templates(masked)
+
+    levels = _table(fact_rows, GID_LEVELS, None, keyed=False)
+    dims = {d: _table(fact_rows, gid, mapping if d == "error_type" else None, keyed=True)
+            for d, gid in GID_OF_DIMENSION.items()}
+    details, samples = _details(type_rows, mapping, time_zone)
+    cube = Cube(
+        bucket_seconds=bucket_seconds,
+        time_zone=time_zone,
+        levels=levels,
+        dims=dims,
+        error_type_samples=samples,
+    )
+    return Merged(cube=cube, error_types=details, templates=mapping)
+
+
+def _concat(tables: Sequence[pa.Table]) -> pa.Table | None:
+    present = [t for t in tables if t is not None and t.num_rows]
+    if not present:
+        return None
+    return pa.concat_tables([t.select(present[0].column_names) for t in present])
+
+
+def _empty_facts() -> pa.Table:
+    return pa.table({
+        "bucket": pa.array([], pa.int64()), "level_index": pa.array([], pa.int8()),
+        "key": pa.array([], pa.string()), "count": pa.array([], pa.int64()),
+        "first_ms": pa.array([], pa.int64()), "last_ms": pa.array([], pa.int64()),
+    })
+
+
+def _table(rows: pa.Table | None, gid: int, mapping: Mapping[str, str] | None, keyed: bool):
+    if rows is None:
+        return _fact_table(_empty_facts(), keyed)
+    part = rows.filter(pc.equal(rows.column("gid"), gid))
+    if part.num_rows == 0:
+        return _fact_table(_empty_facts(), keyed)
+    keys = part.column("key")
+    if mapping is not None:
+        unique = pc.unique(keys)
+        mapped = pa.array([_template_key(k, mapping) for k in unique.to_pylist()], pa.string())
+        keys = mapped.take(pc.index_in(keys, unique))
+    elif not keyed:
+        keys = pa.array([""] * part.num_rows, pa.string())
+    table = pa.table({
+        "bucket": part.column("bucket").cast(pa.int64()),
+        "level_index": part.column("level").cast(pa.int8()),
+        "key": keys,
+        "count": part.column("count").cast(pa.int64()),
+        "first_ms": part.column("first_ms").cast(pa.int64()),
+        "last_ms": part.column("last_ms").cast(pa.int64()),
+    })
+    summed = table.group_by(["bucket", "level_index", "key"], use_threads=False).aggregate(
+        [("count", "sum"), ("first_ms", "min"), ("last_ms", "max")]
+    )
+    summed = summed.rename_columns(
+        {"count_sum": "count", "first_ms_min": "first_ms", "last_ms_max": "last_ms"}
+    )
+    return _fact_table(summed, keyed)
+
+
+def _details(
+    rows: pa.Table | None, mapping: Mapping[str, str], time_zone: str
+) -> tuple[tuple[ErrorTypeInfo, ...], dict[str, str]]:
+    if rows is None:
+        return (), {}
+    acc: dict[str, list] = {}  # key -> [count, first, last, services, sample]
+    for masked, service, count, first, last, sample in zip(
+        *(rows.column(c).to_pylist() for c in ("error_type", "service", "count", "first_ms", "last_ms", "sample"))
+    ):
+        key = _template_key(masked, mapping)
+        slot = acc.get(key)
+        if slot is None:
+            slot = acc[key] = [0, first, last, set(), sample]
+        slot[0] += int(count)
+        slot[1] = min(slot[1], first)
+        slot[2] = max(slot[2], last)
+        if service is not None and service.strip(" "):
+            slot[3].add(service)
+        if sample is not None and (slot[4] is None or sample < slot[4]):
+            slot[4] = sample
+    tz = ZoneInfo(time_zone)
+
+    def at(ms: int) -> datetime:
+        return datetime.fromtimestamp(ms / 1000, tz)
+
+    infos = []
+    for key, (count, first, last, services, sample) in acc.items():
+        ordered = sorted(services)
+        infos.append(ErrorTypeInfo(
+            template=key, count=count, first_seen=at(first), last_seen=at(last),
+            services=tuple(ordered[:MAX_SERVICES]), service_count=len(ordered), sample=sample or "",
+        ))
+    samples = {key: (slot[4] or "") for key, slot in acc.items()}
+    return tuple(sorted(infos, key=lambda i: (-i.count, i.template))), samples
+
+
+def _fact_table(rows: "pa.Table", keyed: bool) -> FactTable:
+    """rows: (gid, bucket, level_index, key, count, first_ms, last_ms, sample) of one set."""
+    if rows.num_rows == 0:
+        empty = np.zeros(0, dtype=np.int64)
+        return FactTable(
+            keys=(), bucket=empty, level=empty.astype(np.int8), key=empty.astype(np.int32),
+            count=empty, first_ms=empty, last_ms=empty.copy(),
+        )
+    if rows.column("bucket").null_count:
+        raise ValueError(
+            "build_cube got records without a timestamp; they belong in the malformed rows"
+        )
+
+    def numbers(name: str, dtype) -> np.ndarray:
+        return rows.column(name).to_numpy().astype(dtype, copy=False)
+
+    if keyed:
+        encoded = pc.dictionary_encode(rows.column("key")).combine_chunks()
+        names = encoded.dictionary.to_pylist()
+        order = sorted(range(len(names)), key=names.__getitem__)
+        keys = tuple(names[i] for i in order)
+        position = np.empty(len(names), dtype=np.int32)
+        position[order] = np.arange(len(names), dtype=np.int32)
+        key_index = position[encoded.indices.to_numpy()]
+    else:
+        keys = ()
+        key_index = np.zeros(rows.num_rows, dtype=np.int32)
+    table = FactTable(
+        keys=keys,
+        bucket=numbers("bucket", np.int64),
+        level=numbers("level_index", np.int8),
+        key=key_index,
+        count=numbers("count", np.int64),
+        first_ms=numbers("first_ms", np.int64),
+        last_ms=numbers("last_ms", np.int64),
+    )
+    return _sorted_table(table)
+
+
+def _sorted_table(table: FactTable) -> FactTable:
+    """Rows in (bucket, level, key) order, so equal inputs give equal cubes."""
+    order = np.lexsort((table.key, table.level, table.bucket))
+    return FactTable(
+        keys=table.keys,
+        bucket=table.bucket[order],
+        level=table.level[order],
+        key=table.key[order],
+        count=table.count[order],
+        first_ms=table.first_ms[order],
+        last_ms=table.last_ms[order],
+    )
+
+
+__all__ = ["MAX_SERVICES", "Merged", "merge_partials"]

@@ -1,0 +1,182 @@
+"""A run's normalized copy -> each file's share of the results, as small Arrow tables.
+
+Three aggregations over the copy just written (Parquet: narrow columns are cheap to scan),
+whatever the number of files or formats, every one grouped by `file_id` so that each file's
+share can be kept in its cache entry and merged with the other files' later (cache/merge.py):
+
+facts      one grouping-sets aggregation: per (file, bucket, level) and per (file, bucket,
+           level, key) for each cube dimension, count and first/last time; the error_type key
+           is the *masked* type (templates are mined over all files, after merging); plus the
+           ingest counts per (file, part). Numeric buffers only, so Spark's hash aggregate
+           (and whole-stage code) serves all of it.
+types      per (file, masked type, service) of error records: count, first/last time and the
+           smallest message (a string buffer, so an aggregation of its own)
+malformed  the malformed rows with their exact line numbers (the line index is built from the
+           copy's position columns, not from the input)
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pyarrow as pa
+from pyspark.sql import Column, DataFrame
+from pyspark.sql import functions as F
+
+from logdesk.engine.cube import SAMPLE_MAX_CHARS, bucket_start, dimension_key, level_index
+from logdesk.engine.readers.line_numbers import number_staged_lines
+from logdesk.results import DIMENSIONS, ERROR_LEVELS, LEVELS
+
+FILE_ID, PART = "file_id", "part"
+RECORDS, MALFORMED = "records", "malformed"
+BLANK = "blank"  # lines kept only for numbering (schema.BLANK_FORMAT): never counted
+# An error record whose message gave no type; never a real masked type (control character).
+NO_TYPE = "\u0000none"
+# facts.gid: which table a fact row belongs to
+GID_LEVELS, GID_INGEST = 0, -1
+GID_OF_DIMENSION: dict[str, int] = {d: i + 1 for i, d in enumerate(DIMENSIONS)}
+
+_COLUMNS = (FILE_ID, PART, "bucket", "level_index", *DIMENSIONS)
+
+
+@dataclass(frozen=True)
+class Partials:
+    facts: pa.Table  # file_id, gid, bucket, level, key, count, first_ms, last_ms, continuation
+    types: pa.Table  # file_id, error_type, service, count, first_ms, last_ms, sample
+    malformed: pa.Table  # file_id, line, reason, raw
+
+
+def _is_error(level: Column) -> Column:
+    return level.isin(*sorted(ERROR_LEVELS))
+
+
+def _set_id(grouped: tuple[str, ...]) -> int:
+    n = len(_COLUMNS)
+    return sum(1 << (n - 1 - i) for i, name in enumerate(_COLUMNS) if name not in grouped)
+
+
+_INGEST_SET = (FILE_ID, PART)
+_LEVEL_SET = (FILE_ID, PART, "bucket", "level_index")
+_SETS: dict[int, tuple[str, ...]] = {
+    GID_INGEST: _INGEST_SET,
+    GID_LEVELS: _LEVEL_SET,
+    **{gid: (*_LEVEL_SET, d) for d, gid in GID_OF_DIMENSION.items()},
+}
+
+
+def facts_frame(copy: DataFrame, bucket_seconds: int) -> DataFrame:
+    level = F.col("level")
+    is_record = F.col(PART) == RECORDS
+    prepared = copy.select(
+        F.col(FILE_ID).cast("int").alias(FILE_ID),
+        F.col(PART),
+        F.when(is_record, bucket_start(F.col("ts"), bucket_seconds)).alias("bucket"),
+        F.when(is_record, level_index(level)).alias("level_index"),
+        F.when(is_record & _is_error(level), F.coalesce(F.col("error_type"), F.lit(NO_TYPE))).alias(
+            "error_type"
+        ),
+        *(F.when(is_record, dimension_key(F.col(d))).alias(d) for d in DIMENSIONS if d != "error_type"),
+        F.col("ts"),
+        F.coalesce(F.col("continuation_lines"), F.lit(0)).alias("continuation_lines"),
+    )
+    spark_gid = {_set_id(cols): gid for gid, cols in _SETS.items()}
+    gid_expr = F.lit(None).cast("int")
+    grouping = F.grouping_id().cast("int")
+    for spark_id, gid in spark_gid.items():
+        gid_expr = F.when(grouping == spark_id, F.lit(gid)).otherwise(gid_expr)
+    keyed = F.coalesce(*(F.col(d) for d in DIMENSIONS))
+    return (
+        prepared.groupingSets([list(c) for c in _SETS.values()], *_COLUMNS)
+        .agg(
+            gid_expr.alias("gid"),
+            F.count(F.lit(1)).alias("count"),
+            F.unix_millis(F.min("ts")).alias("first_ms"),
+            F.unix_millis(F.max("ts")).alias("last_ms"),
+            F.sum("continuation_lines").alias("continuation"),
+        )
+        # fact sets count records only; the error_type set also groups non-errors under null
+        .where(
+            (F.col("gid") == GID_INGEST)
+            | ((F.col(PART) == RECORDS) & ((F.col("gid") == GID_LEVELS) | keyed.isNotNull()))
+        )
+        .select(
+            FILE_ID,
+            F.col("gid").cast("tinyint").alias("gid"),
+            F.col("bucket").cast("long").alias("bucket"),
+            F.col("level_index").cast("tinyint").alias("level"),
+            F.when(F.col("gid") == GID_INGEST, F.col(PART)).otherwise(keyed).alias("key"),
+            "count",
+            "first_ms",
+            "last_ms",
+            F.col("continuation").cast("long").alias("continuation"),
+        )
+    )
+
+
+def types_frame(copy: DataFrame) -> DataFrame:
+    errors = copy.where((F.col(PART) == RECORDS) & _is_error(F.col("level")))
+    return errors.groupBy(
+        F.col(FILE_ID).cast("int").alias(FILE_ID),
+        F.coalesce(F.col("error_type"), F.lit(NO_TYPE)).alias("error_type"),
+        F.col("service"),
+    ).agg(
+        F.count(F.lit(1)).alias("count"),
+        F.unix_millis(F.min("ts")).alias("first_ms"),
+        F.unix_millis(F.max("ts")).alias("last_ms"),
+        F.substring(F.min("message"), 1, SAMPLE_MAX_CHARS).alias("sample"),
+    )
+
+
+def malformed_frame(copy: DataFrame) -> DataFrame:
+    bad = copy.where(F.col(PART) == MALFORMED)
+    numbered = number_staged_lines(bad, copy)
+    return numbered.select(
+        F.col(FILE_ID).cast("int").alias(FILE_ID),
+        F.col("line").cast("long").alias("line"),
+        F.col("malformed_reason").alias("reason"),
+        F.col("raw"),
+    )
+
+
+def compute_partials(copy: DataFrame, bucket_seconds: int, with_malformed: bool = True) -> Partials:
+    """The three tables (at most three Spark actions, over the copy only). The facts come
+    first: when they show no error record, or no malformed row, that aggregation is skipped
+    (a refresh after a few appended lines mostly has neither)."""
+    facts = facts_frame(copy, bucket_seconds).toArrow()
+    gid, key, level = (facts.column(c).to_pylist() for c in ("gid", "key", "level"))
+    has_malformed = any(g == GID_INGEST and k == MALFORMED for g, k in zip(gid, key))
+    error_levels = {i for i, name in enumerate(LEVELS) if name in ERROR_LEVELS}
+    has_errors = any(g == GID_LEVELS and lv in error_levels for g, lv in zip(gid, level))
+    types = types_frame(copy).toArrow() if has_errors else empty_types()
+    malformed = malformed_frame(copy).toArrow() if (with_malformed and has_malformed) else empty_malformed()
+    return Partials(facts=facts, types=types, malformed=malformed)
+
+
+def empty_types() -> pa.Table:
+    return pa.table({
+        FILE_ID: pa.array([], pa.int32()),
+        "error_type": pa.array([], pa.string()),
+        "service": pa.array([], pa.string()),
+        "count": pa.array([], pa.int64()),
+        "first_ms": pa.array([], pa.int64()),
+        "last_ms": pa.array([], pa.int64()),
+        "sample": pa.array([], pa.string()),
+    })
+
+
+def empty_malformed() -> pa.Table:
+    return pa.table(
+        {
+            FILE_ID: pa.array([], pa.int32()),
+            "line": pa.array([], pa.int64()),
+            "reason": pa.array([], pa.string()),
+            "raw": pa.array([], pa.string()),
+        }
+    )
+
+
+__all__ = [
+    "FILE_ID", "GID_INGEST", "GID_LEVELS", "GID_OF_DIMENSION", "MALFORMED", "NO_TYPE", "PART",
+    "Partials", "RECORDS", "compute_partials", "empty_malformed", "facts_frame",
+    "malformed_frame", "types_frame",
+]
