@@ -20,6 +20,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import pyarrow as pa
+import pyarrow.compute as pc
 from pyspark.sql import Column, DataFrame
 from pyspark.sql import functions as F
 
@@ -143,13 +144,17 @@ def compute_partials(copy: DataFrame, bucket_seconds: int, with_malformed: bool 
     first: when they show no error record, or no malformed row, that aggregation is skipped
     (a refresh after a few appended lines mostly has neither)."""
     facts = facts_frame(copy, bucket_seconds).toArrow()
-    gid, key, level = (facts.column(c).to_pylist() for c in ("gid", "key", "level"))
-    has_malformed = any(g == GID_INGEST and k == MALFORMED for g, k in zip(gid, key))
-    error_levels = {i for i, name in enumerate(LEVELS) if name in ERROR_LEVELS}
-    has_errors = any(g == GID_LEVELS and lv in error_levels for g, lv in zip(gid, level))
+    gid = facts.column("gid")
+    has_malformed = _any(pc.and_(pc.equal(gid, GID_INGEST), pc.equal(facts.column("key"), MALFORMED)))
+    error_levels = pa.array([i for i, name in enumerate(LEVELS) if name in ERROR_LEVELS], pa.int8())
+    has_errors = _any(pc.and_(pc.equal(gid, GID_LEVELS), pc.is_in(facts.column("level"), error_levels)))
     types = types_frame(copy).toArrow() if has_errors else empty_types()
     malformed = malformed_frame(copy).toArrow() if (with_malformed and has_malformed) else empty_malformed()
     return Partials(facts=facts, types=types, malformed=malformed)
+
+
+def _any(mask) -> bool:
+    return bool(pc.any(pc.fill_null(mask, False)).as_py())
 
 
 def empty_types() -> pa.Table:
