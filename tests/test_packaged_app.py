@@ -178,7 +178,9 @@ def test_missing_bundled_java_gives_a_clear_message(no_java_env, tmp_path):
                         ignore=shutil.ignore_patterns("java-runtime"))
     except OSError as exc:
         pytest.skip(f"cannot hard-link the app into {tmp_path}: {exc}")
-    done = _run([broken / EXE.name, "process", SAMPLE, "--out", tmp_path / "out"], no_java_env)
+    # --no-cache: a folder the cache already answers needs no Spark, hence no Java at all
+    done = _run([broken / EXE.name, "process", SAMPLE, "--out", tmp_path / "out", "--no-cache"],
+                no_java_env)
     assert done.returncode == 2, done.stderr[-2000:]
     assert "Java runtime inside this logdesk installation is missing" in done.stderr
     assert "Traceback" not in done.stderr
