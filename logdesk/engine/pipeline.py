@@ -3,13 +3,15 @@
 Each file is read by Spark at most once, and only when its cache entry (engine/cache/) does
 not already answer for it: unchanged files are not read at all, grown files only from their
 previous end. The files that must be read go through one Spark job that writes their
-normalized copy (per file: records and malformed rows), then three aggregations over that copy
-give each file's share of the results (engine/partials.py). Those shares are kept in the
+normalized copy (per file: records, malformed rows, blank lines kept for numbering), then at
+most three aggregations over that copy give each file's share of the results
+(engine/partials.py). Those shares are kept in the
 files' entries and merged, for every file of the folder, on the driver (cache/merge.py): a run
 answered wholly from the cache starts no Spark job and needs no Spark session.
 
-The number of Spark jobs does not grow with the number of files or formats: one write, three
-aggregations (plus the sub-jobs adaptive execution makes of their shuffles).
+The number of Spark jobs does not grow with the number of files: one write, at most three
+aggregations, plus the sub-jobs adaptive execution makes of their shuffles (each multi-line
+text format present adds the shuffle of its folding window).
 """
 
 from __future__ import annotations
@@ -40,8 +42,8 @@ from logdesk.engine.ingest import READERS, read_inputs
 from logdesk.engine.ingest_report import ingest_report, write_malformed_csv
 from logdesk.engine.known_error_types import read_known_error_types, write_known_error_types
 from logdesk.engine.partials import BLANK as PART_BLANK, FILE_ID, MALFORMED as PART_MALFORMED, PART, RECORDS, Partials
-from logdesk.engine.schema import BLANK_FORMAT
 from logdesk.engine.partials import compute_partials, empty_malformed
+from logdesk.engine.schema import BLANK_FORMAT
 from logdesk.engine.records import apply_record_filter
 from logdesk.engine.run_files import RunFiles, WorkDirError, prepare_run_files
 from logdesk.engine.run_records import ROWS, RecordsManifest, write_records_manifest
@@ -183,8 +185,11 @@ class _Run:
         entries = self._read_and_file(plans, store, files, fingerprint, bucket_seconds)
 
         self.clock.begin("aggregate")
+        # templates are mined over all records of the files, whatever the filter
+        all_types = [_read_table(e, TYPES) for e in entries.values()]
         facts, types = self._shares(entries)
-        merged = merge_partials(facts, types, bucket_seconds, settings.time_zone)
+        merged = merge_partials(facts, all_types if types is None else types, bucket_seconds,
+                                settings.time_zone, mine_from=all_types)
         malformed = {path: _read_table(e, MALFORMED) for path, e in entries.items() if e.malformed}
         counts = {path: (e.records, e.malformed, e.continuation) for path, e in entries.items()}
         ingest = ingest_report(self.folder, inputs, counts, malformed)
@@ -199,8 +204,7 @@ class _Run:
         previous = read_known_error_types(files.folder_dir)
         files.commit()
         write_known_error_types(files.folder_dir, set(merged.templates.values()))
-        if use_cache:
-            self._forget_vanished(store, plans)
+        dropped = self._forget_vanished(store, plans) if use_cache else 0
         self.clock.end()
         return RunResult(
             input_folder=str(self.folder),
@@ -222,11 +226,9 @@ class _Run:
                 reused=sum(p.action == REUSE for p in plans),
                 appended=sum(p.action == APPEND for p in plans),
                 read=sum(p.action == READ for p in plans),
-                dropped=self._dropped,
+                dropped=dropped,
             ),
         )
-
-    _dropped = 0
 
     def _read_and_file(self, plans: list[FilePlan], store: CacheStore, files: RunFiles,
                        fingerprint: str, bucket_seconds: int) -> dict[str, Entry]:
@@ -268,13 +270,12 @@ class _Run:
             shutil.rmtree(files.run_dir / "tails", ignore_errors=True)
         return entries
 
-    def _shares(self, entries: dict[str, Entry]) -> tuple[list[pa.Table], list[pa.Table]]:
-        """Every file's facts and types; under a record filter, computed again from the
-        files' copies (not their input) with the filter applied."""
+    def _shares(self, entries: dict[str, Entry]) -> tuple[list[pa.Table], list[pa.Table] | None]:
+        """Every file's facts, and types (None: the files' own, unfiltered ones); under a
+        record filter, both computed again from the files' copies (not their input) with the
+        filter applied."""
         if self.filter.is_empty:
-            facts = [_read_table(e, FACTS) for e in entries.values()]
-            types = [_read_table(e, TYPES) for e in entries.values()]
-            return facts, types
+            return [_read_table(e, FACTS) for e in entries.values()], None
         manifest = RecordsManifest.of(entries.values())
         if not manifest.records:
             return [], []
@@ -287,16 +288,17 @@ class _Run:
         shares = compute_partials(copy, bucket_seconds, with_malformed=False)
         return [shares.facts], [shares.types]
 
-    def _forget_vanished(self, store: CacheStore, plans: list[FilePlan]) -> None:
-        """Entries of files the folder's previous run had and this one has not: deleted."""
+    def _forget_vanished(self, store: CacheStore, plans: list[FilePlan]) -> int:
+        """Delete the entries of files the folder's previous run had and this one has not;
+        returns how many."""
         folder = str(self.folder)
         now = {p.input.path for p in plans}
-        for path in store.folder_paths(folder):
-            if path not in now:
-                store.drop(path)
-                self._dropped += 1
+        vanished = [path for path in store.folder_paths(folder) if path not in now]
+        for path in vanished:
+            store.drop(path)
         store.set_folder_paths(folder, sorted(now))
         store.evict(keep={store.entry_dir(p) for p in now})
+        return len(vanished)
 
 
 def _file_share(store: CacheStore, plan: FilePlan, file_id: int, incoming: Path,

@@ -111,6 +111,13 @@ def _fresh(spark, folder: Path, tmp_path: Path, name: str):
     return run_pipeline(spark, folder, settings), settings
 
 
+def _assert_reports_as_fresh(spark, run, settings: Settings, folder: Path, tmp_path: Path):
+    """`run`'s reports are byte for byte those of a run without the cache on the same files."""
+    fresh, fresh_settings = _fresh(spark, folder, tmp_path, "f")
+    assert _reports(run, settings, tmp_path / "r1") == _reports(fresh, fresh_settings, tmp_path / "r2")
+    return fresh
+
+
 def test_reopening_an_unchanged_folder_starts_no_spark_job(spark, tmp_path):
     folder = _folder(tmp_path)
     settings = _settings(tmp_path, "c")
@@ -165,8 +172,7 @@ def test_a_second_append_adds_a_second_segment(spark, tmp_path):
     _append(folder / "a.csv", CSV_MORE[1:])
     twice = run_pipeline(spark, folder, settings)
     assert twice.cache.appended == 1
-    fresh, fresh_settings = _fresh(spark, folder, tmp_path, "f")
-    assert _reports(twice, settings, tmp_path / "r1") == _reports(fresh, fresh_settings, tmp_path / "r2")
+    _assert_reports_as_fresh(spark, twice, settings, folder, tmp_path)
 
 
 def test_an_append_that_continues_a_record_reads_the_file_again(spark, tmp_path):
@@ -179,8 +185,7 @@ def test_an_append_that_continues_a_record_reads_the_file_again(spark, tmp_path)
     assert (refreshed.cache.read, refreshed.cache.reused) == (1, 2)
     by_name = {Path(f.path).name: f for f in refreshed.ingest.files}
     assert (by_name["app.log"].parsed_rows, by_name["app.log"].continuation_lines) == (2, 3)
-    fresh, fresh_settings = _fresh(spark, folder, tmp_path, "f")
-    assert _reports(refreshed, settings, tmp_path / "r1") == _reports(fresh, fresh_settings, tmp_path / "r2")
+    _assert_reports_as_fresh(spark, refreshed, settings, folder, tmp_path)
 
 
 def test_changed_and_deleted_files(spark, tmp_path):
@@ -197,8 +202,7 @@ def test_changed_and_deleted_files(spark, tmp_path):
     refreshed = run_pipeline(spark, folder, settings)
     assert (refreshed.cache.read, refreshed.cache.reused, refreshed.cache.dropped) == (1, 1, 1)
     assert sorted(Path(f.path).name for f in refreshed.ingest.files) == ["a.csv", "app.log"]
-    fresh, fresh_settings = _fresh(spark, folder, tmp_path, "f")
-    assert _reports(refreshed, settings, tmp_path / "r1") == _reports(fresh, fresh_settings, tmp_path / "r2")
+    _assert_reports_as_fresh(spark, refreshed, settings, folder, tmp_path)
 
 
 def test_other_settings_do_not_reuse_entries(spark, tmp_path):
@@ -222,6 +226,13 @@ def test_a_record_filter_is_applied_to_the_cached_copies(spark, tmp_path):
     fresh = run_pipeline(spark, folder, _settings(tmp_path, "f", enabled=False), errors)
     assert int(fresh.cube.levels.count.sum()) == 4
     assert [t.template for t in filtered.error_types] == [t.template for t in fresh.error_types]
+    # the folder's known types come from all its records, not from the filter's: after a run
+    # that sees only the CRITICAL record, the next run without a filter finds no new type
+    critical = run_pipeline(spark, folder, settings, RecordFilter(levels=frozenset({"CRITICAL"})))
+    assert [t.count for t in critical.error_types] == [1]
+    whole = run_pipeline(NoSpark(), folder, settings)
+    assert whole.previous_error_types == {t.template for t in whole.error_types}
+    assert len(whole.error_types) == 4  # hand count: timeout, disk full, request, payment
 
 
 def test_the_cache_size_limit_evicts_the_least_recently_used(spark, tmp_path):

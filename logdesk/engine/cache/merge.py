@@ -42,19 +42,16 @@ def _template_key(masked: str | None, mapping: Mapping[str, str]) -> str:
 
 
 def merge_partials(
-    facts: Sequence[pa.Table], types: Sequence[pa.Table], bucket_seconds: int, time_zone: str
+    facts: Sequence[pa.Table], types: Sequence[pa.Table], bucket_seconds: int, time_zone: str,
+    mine_from: Sequence[pa.Table] | None = None,
 ) -> Merged:
+    """mine_from: the types tables whose masked types are mined (default `types`). A run under
+    a record filter passes its files' unfiltered tables, so that its templates (and the folder's
+    known types) do not depend on the filter."""
     fact_rows = _concat(facts)
     type_rows = _concat(types)
     fact_rows = fact_rows.filter(pc.not_equal(fact_rows.column("gid"), GID_INGEST)) if fact_rows else fact_rows
-    masked: set[str] = set()
-    if type_rows is not None:
-        masked.update(t for t in pc.unique(type_rows.column("error_type")).to_pylist() if t)
-    if fact_rows is not None:
-        et = fact_rows.filter(pc.equal(fact_rows.column("gid"), _ET_GID)).column("key")
-        masked.update(t for t in pc.unique(et).to_pylist() if t)
-    masked.discard(NO_TYPE)
-    mapping = mine_templates(masked)
+    mapping = mine_templates(_masked_types(_concat(types if mine_from is None else mine_from)))
 
     levels = _table(fact_rows, GID_LEVELS, None, keyed=False)
     dims = {d: _table(fact_rows, gid, mapping if d == "error_type" else None, keyed=True)
@@ -68,6 +65,13 @@ def merge_partials(
         error_type_samples=samples,
     )
     return Merged(cube=cube, error_types=details, templates=mapping)
+
+
+def _masked_types(type_rows: pa.Table | None) -> set[str]:
+    """The distinct masked types of error records (every error record has a types row)."""
+    if type_rows is None:
+        return set()
+    return {t for t in pc.unique(type_rows.column("error_type")).to_pylist() if t and t != NO_TYPE}
 
 
 def _concat(tables: Sequence[pa.Table]) -> pa.Table | None:
