@@ -17,7 +17,6 @@ HOUR_SECONDS = 3600
 # Longest sample message kept per error type (they are shown in tables, not read in full).
 SAMPLE_MAX_CHARS = 500
 
-_TS = "ts"
 
 
 def bucket_seconds_for(trend_window_seconds: int) -> int:
@@ -63,10 +62,6 @@ def build_cube(records: DataFrame, settings: Settings) -> Cube:
         raise ValueError(
             f"Spark session time zone is {session_zone!r} but settings say "
             f"{settings.time_zone!r}; set spark.sql.session.timeZone before reading records"
-        )
-    if records.where(F.col(_TS).isNull()).limit(1).count():
-        raise ValueError(
-            "build_cube got records without a timestamp; they belong in the malformed rows"
         )
     bucket_seconds = bucket_seconds_for(settings.analytics.trend_window_seconds)
     copy = records.select("*", F.lit(0).alias(FILE_ID), F.lit(RECORDS).alias(PART))

@@ -26,26 +26,6 @@ class RunFiles:
     run_dir: Path  # this run
 
     @property
-    def staged_dir(self) -> Path:
-        return self.run_dir / "staged"
-
-    @property
-    def staged_uri(self) -> str:
-        return str(self.staged_dir)
-
-    @property
-    def records_dir(self) -> Path:
-        return self.staged_dir / "part=records"
-
-    @property
-    def records_uri(self) -> str:
-        return str(self.records_dir)
-
-    @property
-    def malformed_uri(self) -> str:
-        return str(self.staged_dir / "part=malformed")
-
-    @property
     def templates_dir(self) -> Path:
         """The mined error-type mapping (masked type -> template) of this run."""
         return self.run_dir / TEMPLATES_DIR_NAME

@@ -59,10 +59,6 @@ def file_key(path: str) -> FileKey | None:
         return None
 
 
-def same_content(old: FileKey, new: FileKey) -> bool:
-    return old == new
-
-
 def settings_fingerprint(settings: Settings, bucket_seconds: int) -> str:
     """Everything a file's normalized rows and partial aggregates depend on besides its bytes:
     time zone (naive times, bucket alignment), bucket length, level mapping, user formats."""
@@ -83,6 +79,5 @@ __all__ = [
     "HEAD_BYTES",
     "file_key",
     "head_sha1",
-    "same_content",
     "settings_fingerprint",
 ]

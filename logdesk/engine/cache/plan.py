@@ -18,7 +18,7 @@ import uuid
 from dataclasses import dataclass
 from pathlib import Path
 
-from logdesk.engine.cache.keys import FileKey, file_key, head_sha1, same_content
+from logdesk.engine.cache.keys import FileKey, file_key, head_sha1
 from logdesk.engine.cache.store import CacheStore, Entry, Segment
 from logdesk.engine.discover import FORMAT_CSV, FORMAT_JSONL, FORMAT_TEXT, InputFile
 from logdesk.engine.text_formats import TextFormat
@@ -42,12 +42,12 @@ def plan_file(
     f: InputFile, store: CacheStore | None, fingerprint: str, tail_dir: Path
 ) -> FilePlan:
     """store: where to look for an entry; None when the cache is off (always READ)."""
-    key = file_key(f.path)
-    entry = store.load(f.path) if (store is not None and key is not None) else None
+    key = file_key(f.path) if store is not None else None  # hashing a head is for the cache only
+    entry = store.load(f.path) if key is not None else None
     if entry is not None and entry.fingerprint != fingerprint:
         entry = None
     if entry is not None and key is not None:
-        if same_content(entry.key, key):
+        if entry.key == key:
             return FilePlan(f, REUSE, key, entry)
         tail = _appended_tail(f, entry, key, tail_dir)
         if tail is not None:
@@ -88,7 +88,7 @@ def _appended_tail(
                 handle.seek(old.size)
             lines_before = _count_lines(f.path, old.size)
             tail_dir.mkdir(parents=True, exist_ok=True)
-            copy = tail_dir / f"{len(list(tail_dir.iterdir())):05d}-{Path(f.path).name}"
+            copy = tail_dir / f"{uuid.uuid4().hex[:8]}-{Path(f.path).name}"
             with open(copy, "wb") as out:
                 out.write(head_line)
                 shutil.copyfileobj(handle, out, _COPY_CHUNK)
