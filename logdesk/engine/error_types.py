@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from pyspark.sql import Column
 from pyspark.sql import functions as F
+from logdesk.engine.column_cache import cached_columns
 
 MAX_ERROR_TYPE_LENGTH = 200
 
@@ -48,6 +49,7 @@ MASKS: tuple[tuple[str, str], ...] = (
 )
 
 
+@cached_columns
 def error_type(message_col: Column) -> Column:
     """The message template (string, at most 200 chars); null for a null message."""
     masked = F.substring(message_col, 1, _MASKED_PREFIX)

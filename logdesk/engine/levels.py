@@ -7,10 +7,12 @@ from itertools import chain
 
 from pyspark.sql import Column
 from pyspark.sql import functions as F
+from logdesk.engine.column_cache import cached_columns
 
 UNKNOWN_LEVEL = "UNKNOWN"
 
 
+@cached_columns
 def normalize_level(raw_col: Column, mapping: Mapping[str, str]) -> Column:
     """Trim and upper-case the raw level and look it up in `mapping` (keys upper-case, e.g.
     Settings.level_mapping). Null, empty and unmapped levels become "UNKNOWN": a level we do

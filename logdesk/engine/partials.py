@@ -17,6 +17,8 @@ malformed  the malformed rows with their exact line numbers (the line index is b
 
 from __future__ import annotations
 
+import bisect
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import pyarrow as pa
@@ -26,6 +28,7 @@ from pyspark.sql import functions as F
 
 from logdesk.engine.cube import SAMPLE_MAX_CHARS, bucket_start, dimension_key, level_index
 from logdesk.engine.readers.line_numbers import number_staged_lines
+from logdesk.engine.schema import BLANK_FORMAT
 from logdesk.results import DIMENSIONS, ERROR_LEVELS, LEVELS
 
 FILE_ID, PART = "file_id", "part"
@@ -45,6 +48,18 @@ class Partials:
     facts: pa.Table  # file_id, gid, bucket, level, key, count, first_ms, last_ms, continuation
     types: pa.Table  # file_id, error_type, service, count, first_ms, last_ms, sample
     malformed: pa.Table  # file_id, line, reason, raw
+
+
+def tag_rows(staged: DataFrame, paths: Sequence[str]) -> DataFrame:
+    """STAGED rows (BLANK_FORMAT ones kept) plus `file_id` (position of source_file in
+    `paths`) and `part` (records, malformed, blank): the copy's partition columns."""
+    ids = F.create_map(*[x for i, path in enumerate(paths) for x in (F.lit(path), F.lit(i))])
+    part = (
+        F.when(F.col("format") == BLANK_FORMAT, F.lit(BLANK))
+        .when(F.col("malformed_reason").isNull(), F.lit(RECORDS))
+        .otherwise(F.lit(MALFORMED))
+    )
+    return staged.select("*", F.element_at(ids, F.col("source_file")).alias(FILE_ID), part.alias(PART))
 
 
 def _is_error(level: Column) -> Column:
@@ -129,6 +144,8 @@ def types_frame(copy: DataFrame) -> DataFrame:
 
 
 def malformed_frame(copy: DataFrame) -> DataFrame:
+    """The malformed rows with their lines, numbered in Spark (readers/line_numbers.py);
+    malformed_table gives the same rows in one job, numbering them on the driver."""
     bad = copy.where(F.col(PART) == MALFORMED)
     numbered = number_staged_lines(bad, copy)
     return numbered.select(
@@ -137,6 +154,74 @@ def malformed_frame(copy: DataFrame) -> DataFrame:
         F.col("malformed_reason").alias("reason"),
         F.col("raw"),
     )
+
+
+def malformed_table(copy: DataFrame) -> pa.Table:
+    """file_id, line, reason, raw of the malformed rows, in one Spark job: the rows themselves
+    and the line index of their files (one row per block, plus one per record that spans
+    lines; see line_numbers.py for the formula) are collected together, and the lines are
+    counted here. The index is as small as the one line_numbers.py broadcasts, and numbering a
+    few rows in Python costs less than the seven jobs of the window plan."""
+    nl = F.coalesce(F.col("newlines"), F.lit(0)).cast("long")
+    keys = [F.col(FILE_ID).cast("int").alias(FILE_ID), F.col("first_line").cast("long").alias("first"),
+            F.col("block_start").cast("long").alias("block")]
+    index = (
+        copy.where(F.col("row_id").isNotNull())
+        .groupBy(*keys, F.when(nl > 0, F.col("row_id")).alias("rec"))
+        .agg(F.min("row_id").alias("row_id"), F.count(F.lit(1)).alias("n"), F.sum(nl).alias("nl"))
+        .select(F.lit(True).alias("_index"), "*")
+    )
+    bad = copy.where(F.col(PART) == MALFORMED).select(
+        F.lit(False).alias("_index"), *keys, F.col("row_id"), F.col("line").cast("long").alias("line"),
+        F.col("malformed_reason").alias("reason"), F.col("raw"),
+    )
+    rows = index.unionByName(bad, allowMissingColumns=True).toArrow().to_pylist()
+    return _numbered(rows)
+
+
+def _numbered(rows: list[dict]) -> pa.Table:
+    blocks: dict[tuple, dict[int, list]] = {}  # part -> block -> [lines, base row id]
+    multi: dict[tuple, list[tuple[int, int]]] = {}  # (part, block) -> [(record id, newlines)]
+    for r in rows:
+        if not r["_index"]:
+            continue
+        part = (r[FILE_ID], r["first"])
+        entry = blocks.setdefault(part, {}).setdefault(r["block"], [0, r["row_id"]])
+        entry[0] += r["n"] + r["nl"]
+        entry[1] = min(entry[1], r["row_id"])
+        if r["rec"] is not None:
+            multi.setdefault((part, r["block"]), []).append((r["rec"], r["nl"]))
+    before: dict[tuple, dict[int, int]] = {}
+    for part, by_block in blocks.items():
+        total, before[part] = 0, {}
+        for block in sorted(by_block):
+            before[part][block] = total
+            total += by_block[block][0]
+    records: dict[tuple, tuple[list[int], list[int]]] = {}
+    for key, recs in multi.items():
+        recs.sort()
+        sums, acc = [0], 0
+        for _, n in recs:
+            acc += n
+            sums.append(acc)
+        records[key] = ([rec for rec, _ in recs], sums)
+    out = {FILE_ID: [], "line": [], "reason": [], "raw": []}
+    for r in rows:
+        if r["_index"]:
+            continue
+        line = r["line"]
+        if line is None and r["row_id"] is not None:
+            part, block = (r[FILE_ID], r["first"]), r["block"]
+            line = r["first"] + before[part][block] + r["row_id"] - blocks[part][block][1]
+            if (part, block) in records:
+                ids, sums = records[(part, block)]
+                line += sums[bisect.bisect_left(ids, r["row_id"])]  # records strictly before
+        out[FILE_ID].append(r[FILE_ID])
+        out["line"].append(line)
+        out["reason"].append(r["reason"])
+        out["raw"].append(r["raw"])
+    schema = empty_malformed().schema
+    return pa.table(out, schema=schema)
 
 
 def compute_partials(copy: DataFrame, bucket_seconds: int, with_malformed: bool = True) -> Partials:
@@ -149,7 +234,7 @@ def compute_partials(copy: DataFrame, bucket_seconds: int, with_malformed: bool 
     error_levels = pa.array([i for i, name in enumerate(LEVELS) if name in ERROR_LEVELS], pa.int8())
     has_errors = _any(pc.and_(pc.equal(gid, GID_LEVELS), pc.is_in(facts.column("level"), error_levels)))
     types = types_frame(copy).toArrow() if has_errors else empty_types()
-    malformed = malformed_frame(copy).toArrow() if (with_malformed and has_malformed) else empty_malformed()
+    malformed = malformed_table(copy) if (with_malformed and has_malformed) else empty_malformed()
     return Partials(facts=facts, types=types, malformed=malformed)
 
 
@@ -182,6 +267,6 @@ def empty_malformed() -> pa.Table:
 
 __all__ = [
     "FILE_ID", "GID_INGEST", "GID_LEVELS", "GID_OF_DIMENSION", "MALFORMED", "NO_TYPE", "PART",
-    "Partials", "RECORDS", "compute_partials", "empty_malformed", "facts_frame",
-    "malformed_frame", "types_frame",
+    "Partials", "RECORDS", "compute_partials", "tag_rows", "empty_malformed", "facts_frame",
+    "malformed_frame", "malformed_table", "types_frame",
 ]

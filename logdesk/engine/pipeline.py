@@ -41,9 +41,8 @@ from logdesk.engine.discover import discover_inputs
 from logdesk.engine.ingest import READERS, read_inputs
 from logdesk.engine.ingest_report import ingest_report, write_malformed_csv
 from logdesk.engine.known_error_types import read_known_error_types, write_known_error_types
-from logdesk.engine.partials import BLANK as PART_BLANK, FILE_ID, MALFORMED as PART_MALFORMED, PART, RECORDS, Partials
-from logdesk.engine.partials import compute_partials, empty_malformed
-from logdesk.engine.schema import BLANK_FORMAT
+from logdesk.engine.partials import FILE_ID, MALFORMED as PART_MALFORMED, PART, RECORDS, Partials
+from logdesk.engine.partials import compute_partials, empty_malformed, tag_rows
 from logdesk.engine.records import apply_record_filter
 from logdesk.engine.run_files import RunFiles, WorkDirError, prepare_run_files
 from logdesk.engine.run_records import ROWS, RecordsManifest, write_records_manifest
@@ -242,14 +241,7 @@ class _Run:
         reads = transcode_inputs([p.read for p in todo], files.run_dir / "utf8")
         spark = self.spark()
         t = time.perf_counter()
-        staged = read_inputs(spark, reads, self.settings, numbered=False)
-        ids = F.create_map(*[x for i, r in enumerate(reads) for x in (F.lit(r.path), F.lit(i))])
-        part = (
-            F.when(F.col("format") == BLANK_FORMAT, F.lit(PART_BLANK))
-            .when(F.col("malformed_reason").isNull(), F.lit(RECORDS))
-            .otherwise(F.lit(PART_MALFORMED))
-        )
-        staged = staged.select("*", F.element_at(ids, F.col("source_file")).alias(FILE_ID), part.alias(PART))
+        staged = tag_rows(read_inputs(spark, reads, self.settings, numbered=False), [r.path for r in reads])
         incoming = store.incoming_dir()
         self.plan_seconds += time.perf_counter() - t
         describe(spark, "logdesk: read and normalize")

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 from pyspark.sql import Column
 from pyspark.sql import functions as F
+from logdesk.engine.column_cache import cached_columns
 
 _TIME_TAIL = (
     r"(?:[T ]\d{1,2}:\d{2}(?::\d{2}(?:[.,]\d{1,9})?)?)?\s*(?:Z|z|UTC|GMT|[+-]\d{2}(?::?\d{2})?)?"
@@ -73,6 +74,7 @@ def _yearless(text: Column, pattern: str, file_mtime: Column) -> Column:
     return F.when(too_late, in_year(year - 1)).otherwise(this_year)
 
 
+@cached_columns
 def parse_with_pattern(
     text_col: Column, pattern: str, file_mtime_col: Column, yearless: bool = False
 ) -> Column:
@@ -88,6 +90,7 @@ def parse_with_pattern(
     return F.coalesce(exact, parse_timestamp(text, file_mtime_col))
 
 
+@cached_columns
 def parse_timestamp(text_col: Column, file_mtime_col: Column) -> Column:
     """Timestamp text -> TimestampType, null when empty or no known form matches.
 

@@ -11,6 +11,7 @@ from functools import reduce
 from pyspark.sql import Column, DataFrame, SparkSession
 from pyspark.sql import functions as F
 
+from logdesk.engine.column_cache import cached_columns
 from logdesk.engine.discover import InputFile
 from logdesk.engine.error_types import error_type
 from logdesk.engine.schema import BLANK_FORMAT, LOCATOR_COLUMNS, STAGED_SCHEMA
@@ -151,6 +152,15 @@ def staged_from_judged(
     line, reason and `raw`; ERROR/CRITICAL rows get the error type of `error_message`.
     `locators`: the LOCATOR_COLUMNS values (null when `line` is already exact).
     `blank`: true for a line kept only for its position (BLANK_FORMAT: not a data line)."""
+    return judged.select(*_staged_columns(fmt, error_message, raw,
+                                          None if locators is None else list(locators),
+                                          continuation_lines, blank))
+
+
+@cached_columns
+def _staged_columns(fmt: Column, error_message: Column, raw: Column,
+                    locators: list[Column] | None, continuation_lines: Column | None,
+                    blank: Column | None) -> list[Column]:
     ok = F.col("malformed_reason").isNull()
     bad = ~ok
     if blank is not None:
@@ -166,7 +176,7 @@ def staged_from_judged(
         if locators is not None
         else [null_long.alias(name) for name in LOCATOR_COLUMNS]
     )
-    return judged.select(
+    return [
         if_ok("_ts"),
         if_ok("_level"),
         if_ok("raw_level"),
@@ -186,7 +196,7 @@ def staged_from_judged(
         (continuation_lines if continuation_lines is not None else F.lit(0))
         .cast("long")
         .alias("continuation_lines"),
-    )
+    ]
 
 
 def blank_to_null(col: Column) -> Column:
@@ -197,7 +207,12 @@ def blank_to_null(col: Column) -> Column:
 
 def to_staged(df: DataFrame) -> DataFrame:
     """Select and cast the STAGED_SCHEMA columns, in order."""
-    return df.select(*[F.col(f.name).cast(f.dataType).alias(f.name) for f in STAGED_SCHEMA.fields])
+    return df.select(*_staged_casts())
+
+
+@cached_columns
+def _staged_casts() -> list[Column]:
+    return [F.col(f.name).cast(f.dataType).alias(f.name) for f in STAGED_SCHEMA.fields]
 
 
 def empty_staged(spark: SparkSession) -> DataFrame:

@@ -23,6 +23,7 @@ from functools import reduce
 
 from pyspark.sql import Column, DataFrame, SparkSession
 from pyspark.sql import functions as F
+from logdesk.engine.column_cache import cached_columns
 from pyspark.sql.types import StringType, StructField, StructType
 
 from logdesk.engine.discover import (
@@ -194,6 +195,7 @@ def _field_count_reason(corrupt: Column, expected: int) -> Column:
     )
 
 
+@cached_columns
 def _csv_line(fields: list[Column]) -> Column:
     """The record written back as one CSV line, quoting fields that need it."""
 

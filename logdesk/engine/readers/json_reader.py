@@ -25,6 +25,7 @@ from collections.abc import Sequence
 
 from pyspark.sql import Column, DataFrame, SparkSession
 from pyspark.sql import functions as F
+from logdesk.engine.column_cache import cached_columns
 from pyspark.sql.types import StringType, StructField, StructType
 
 from logdesk.engine.discover import COLUMN_ALIASES, FORMAT_JSONL, InputFile
@@ -179,6 +180,7 @@ def _value_name(alias: str, nested: bool = False) -> str:
     return f"_n{_NESTED.index(alias)}" if nested else f"_v{_KEYS.index(alias)}"
 
 
+@cached_columns
 def _alias_values() -> list[Column]:
     """Every alias's trimmed text as its own column (_v<key>, _n<nested path>), computed once:
     the role lookups then only pick among them, which keeps the generated code small."""
@@ -191,6 +193,7 @@ def _alias_values() -> list[Column]:
     return flat + nested
 
 
+@cached_columns
 def _lookup(role: str) -> Column:
     """The first alias of `role` with a non-blank value (from _alias_values). An object or array
     (given as its JSON text) counts only as a message, and not under a container key such as
@@ -204,6 +207,7 @@ def _lookup(role: str) -> Column:
     return F.coalesce(*values)
 
 
+@cached_columns
 def _timestamp_text(col: Column) -> Column:
     """Undo the scientific notation Spark gives a fractional JSON number (epoch seconds)."""
     scientific = col.rlike(r"^\d(?:\.\d+)?E\d+$")
@@ -212,6 +216,7 @@ def _timestamp_text(col: Column) -> Column:
     return F.when(scientific, plain).otherwise(col)
 
 
+@cached_columns
 def _level_name(raw_level: Column) -> Column:
     names = F.create_map(
         *[F.lit(x) for pair in sorted(NUMERIC_LEVEL_NAMES.items()) for x in pair]
