@@ -11,16 +11,17 @@ facts      one grouping-sets aggregation: per (file, bucket, level) and per (fil
            (and whole-stage code) serves all of it.
 types      per (file, masked type, service) of error records: count, first/last time and the
            smallest message (a string buffer, so an aggregation of its own)
-malformed  the malformed rows with their exact line numbers (the line index is built from the
-           copy's position columns, not from the input)
+malformed  the malformed rows with their exact line numbers: the rows and their files' line
+           index (from the copy's position columns, not from the input) come in one job, and
+           the lines are counted on the driver (malformed_table)
 """
 
 from __future__ import annotations
 
-import bisect
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 from pyspark.sql import Column, DataFrame
@@ -175,53 +176,61 @@ def malformed_table(copy: DataFrame) -> pa.Table:
         F.lit(False).alias("_index"), *keys, F.col("row_id"), F.col("line").cast("long").alias("line"),
         F.col("malformed_reason").alias("reason"), F.col("raw"),
     )
-    rows = index.unionByName(bad, allowMissingColumns=True).toArrow().to_pylist()
-    return _numbered(rows)
+    both = index.unionByName(bad, allowMissingColumns=True).toArrow()
+    is_index = both.column("_index").to_numpy(zero_copy_only=False).astype(bool)
+    return _numbered(both.filter(pa.array(is_index)).to_pylist(), both.filter(pa.array(~is_index)))
 
 
-def _numbered(rows: list[dict]) -> pa.Table:
-    blocks: dict[tuple, dict[int, list]] = {}  # part -> block -> [lines, base row id]
-    multi: dict[tuple, list[tuple[int, int]]] = {}  # (part, block) -> [(record id, newlines)]
-    for r in rows:
-        if not r["_index"]:
-            continue
-        part = (r[FILE_ID], r["first"])
-        entry = blocks.setdefault(part, {}).setdefault(r["block"], [0, r["row_id"]])
+def _numbered(index: list[dict], bad: pa.Table) -> pa.Table:
+    """`bad` (file_id, first, block, row_id, line, reason, raw) with every line filled in from
+    `index` (rows of file_id, first, block, rec, row_id = min id, n, nl)."""
+    blocks: dict[tuple, list[int]] = {}  # (file, first, block) -> [lines, base row id]
+    multi: dict[tuple, list[tuple[int, int]]] = {}  # (file, first, block) -> [(record id, newlines)]
+    for r in index:
+        key = (r[FILE_ID], r["first"], r["block"])
+        entry = blocks.setdefault(key, [0, r["row_id"]])
         entry[0] += r["n"] + r["nl"]
         entry[1] = min(entry[1], r["row_id"])
         if r["rec"] is not None:
-            multi.setdefault((part, r["block"]), []).append((r["rec"], r["nl"]))
-    before: dict[tuple, dict[int, int]] = {}
-    for part, by_block in blocks.items():
-        total, before[part] = 0, {}
-        for block in sorted(by_block):
-            before[part][block] = total
-            total += by_block[block][0]
-    records: dict[tuple, tuple[list[int], list[int]]] = {}
+            multi.setdefault(key, []).append((r["rec"], r["nl"]))
+    by_part: dict[tuple, list[tuple]] = {}
+    for key in blocks:
+        by_part.setdefault(key[:2], []).append(key)
+    before: dict[tuple, int] = {}  # lines of the earlier blocks of the same part
+    for keys in by_part.values():
+        total = 0
+        for key in sorted(keys, key=lambda k: k[2]):
+            before[key] = total
+            total += blocks[key][0]
+    shifts: dict[tuple, tuple[np.ndarray, np.ndarray]] = {}
     for key, recs in multi.items():
         recs.sort()
-        sums, acc = [0], 0
-        for _, n in recs:
-            acc += n
-            sums.append(acc)
-        records[key] = ([rec for rec, _ in recs], sums)
-    out = {FILE_ID: [], "line": [], "reason": [], "raw": []}
-    for r in rows:
-        if r["_index"]:
-            continue
-        line = r["line"]
-        if line is None and r["row_id"] is not None:
-            part, block = (r[FILE_ID], r["first"]), r["block"]
-            line = r["first"] + before[part][block] + r["row_id"] - blocks[part][block][1]
-            if (part, block) in records:
-                ids, sums = records[(part, block)]
-                line += sums[bisect.bisect_left(ids, r["row_id"])]  # records strictly before
-        out[FILE_ID].append(r[FILE_ID])
-        out["line"].append(line)
-        out["reason"].append(r["reason"])
-        out["raw"].append(r["raw"])
-    schema = empty_malformed().schema
-    return pa.table(out, schema=schema)
+        shifts[key] = (np.array([rec for rec, _ in recs], dtype=np.int64),
+                       np.concatenate([[0], np.cumsum([n for _, n in recs])]).astype(np.int64))
+
+    lines = bad.column("line").to_pylist()
+    todo = [i for i, (line, row_id) in enumerate(zip(lines, bad.column("row_id").to_pylist()))
+            if line is None and row_id is not None]
+    if todo:
+        keys = list(zip(*(bad.column(c).take(pa.array(todo)).to_pylist() for c in (FILE_ID, "first", "block"))))
+        row_ids = bad.column("row_id").take(pa.array(todo)).to_numpy().astype(np.int64)
+        by_key: dict[tuple, list[int]] = {}
+        for j, key in enumerate(keys):
+            by_key.setdefault(key, []).append(j)
+        for key, js in by_key.items():
+            at = np.array(js)
+            got = key[1] + before[key] + row_ids[at] - blocks[key][1]
+            if key in shifts:  # newlines of the multi-line records strictly before the row
+                ids, sums = shifts[key]
+                got = got + sums[np.searchsorted(ids, row_ids[at], side="left")]
+            for j, value in zip(js, got.tolist()):
+                lines[todo[j]] = value
+    return pa.table({
+        FILE_ID: bad.column(FILE_ID).cast(pa.int32()),
+        "line": pa.array(lines, pa.int64()),
+        "reason": bad.column("reason").cast(pa.string()),
+        "raw": bad.column("raw").cast(pa.string()),
+    }, schema=empty_malformed().schema)
 
 
 def compute_partials(copy: DataFrame, bucket_seconds: int, with_malformed: bool = True) -> Partials:

@@ -79,6 +79,12 @@ def create_session(settings: SparkSettings, time_zone: str, app_name: str = "log
             # A run compiles ~110 generated classes (its expressions are big) and Spark keeps
             # only 100: each run evicted the last one's and compiled them all again (4-7 s a run).
             .config("spark.sql.codegen.cache.maxEntries", "2000")
+            # The run's copy is written partitioned by file and part (records/malformed/blank):
+            # by default Spark sorts all rows by those columns first, a third of the write
+            # (1M CSV rows: 8.7 s -> 5.7 s). A writer per partition value open at once needs no
+            # sort; a task reads one file or a few small ones, so it holds only a few.
+            .config("spark.sql.maxConcurrentOutputFileWriters", "64")
+            .config("spark.sql.optimizer.plannedWrite.enabled", "false")
             # ISO dates in reports regardless of the user's JVM locale
             .config("spark.driver.extraJavaOptions", _driver_java_options())
             .config("spark.executor.extraJavaOptions", f"{_LOCALE} {_JIT}")
