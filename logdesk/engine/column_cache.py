@@ -75,8 +75,4 @@ def cached_columns(fn: F) -> F:
     return wrapper  # type: ignore[return-value]
 
 
-def clear() -> None:
-    _cache.clear()
-
-
-__all__ = ["cached_columns", "clear"]
+__all__ = ["cached_columns"]

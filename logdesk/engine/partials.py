@@ -18,17 +18,16 @@ malformed  the malformed rows with their exact line numbers: the rows and their 
 
 from __future__ import annotations
 
+import bisect
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 from pyspark.sql import Column, DataFrame
 from pyspark.sql import functions as F
 
 from logdesk.engine.cube import SAMPLE_MAX_CHARS, bucket_start, dimension_key, level_index
-from logdesk.engine.readers.line_numbers import number_staged_lines
 from logdesk.engine.schema import BLANK_FORMAT
 from logdesk.results import DIMENSIONS, ERROR_LEVELS, LEVELS
 
@@ -144,25 +143,13 @@ def types_frame(copy: DataFrame) -> DataFrame:
     )
 
 
-def malformed_frame(copy: DataFrame) -> DataFrame:
-    """The malformed rows with their lines, numbered in Spark (readers/line_numbers.py);
-    malformed_table gives the same rows in one job, numbering them on the driver."""
-    bad = copy.where(F.col(PART) == MALFORMED)
-    numbered = number_staged_lines(bad, copy)
-    return numbered.select(
-        F.col(FILE_ID).cast("int").alias(FILE_ID),
-        F.col("line").cast("long").alias("line"),
-        F.col("malformed_reason").alias("reason"),
-        F.col("raw"),
-    )
-
-
 def malformed_table(copy: DataFrame) -> pa.Table:
     """file_id, line, reason, raw of the malformed rows, in one Spark job: the rows themselves
     and the line index of their files (one row per block, plus one per record that spans
     lines; see line_numbers.py for the formula) are collected together, and the lines are
     counted here. The index is as small as the one line_numbers.py broadcasts, and numbering a
-    few rows in Python costs less than the seven jobs of the window plan."""
+    few rows in Python costs less than the seven jobs of number_staged_lines' window plan
+    (which the records export still uses)."""
     nl = F.coalesce(F.col("newlines"), F.lit(0)).cast("long")
     keys = [F.col(FILE_ID).cast("int").alias(FILE_ID), F.col("first_line").cast("long").alias("first"),
             F.col("block_start").cast("long").alias("block")]
@@ -177,8 +164,8 @@ def malformed_table(copy: DataFrame) -> pa.Table:
         F.col("malformed_reason").alias("reason"), F.col("raw"),
     )
     both = index.unionByName(bad, allowMissingColumns=True).toArrow()
-    is_index = both.column("_index").to_numpy(zero_copy_only=False).astype(bool)
-    return _numbered(both.filter(pa.array(is_index)).to_pylist(), both.filter(pa.array(~is_index)))
+    is_index = both.column("_index")
+    return _numbered(both.filter(is_index).to_pylist(), both.filter(pc.invert(is_index)))
 
 
 def _numbered(index: list[dict], bad: pa.Table) -> pa.Table:
@@ -202,29 +189,24 @@ def _numbered(index: list[dict], bad: pa.Table) -> pa.Table:
         for key in sorted(keys, key=lambda k: k[2]):
             before[key] = total
             total += blocks[key][0]
-    shifts: dict[tuple, tuple[np.ndarray, np.ndarray]] = {}
+    shifts: dict[tuple, tuple[list[int], list[int]]] = {}  # record ids, newlines before each
     for key, recs in multi.items():
         recs.sort()
-        shifts[key] = (np.array([rec for rec, _ in recs], dtype=np.int64),
-                       np.concatenate([[0], np.cumsum([n for _, n in recs])]).astype(np.int64))
+        sums = [0]
+        for _, n in recs:
+            sums.append(sums[-1] + n)
+        shifts[key] = ([rec for rec, _ in recs], sums)
 
-    lines = bad.column("line").to_pylist()
-    todo = [i for i, (line, row_id) in enumerate(zip(lines, bad.column("row_id").to_pylist()))
-            if line is None and row_id is not None]
-    if todo:
-        keys = list(zip(*(bad.column(c).take(pa.array(todo)).to_pylist() for c in (FILE_ID, "first", "block"))))
-        row_ids = bad.column("row_id").take(pa.array(todo)).to_numpy().astype(np.int64)
-        by_key: dict[tuple, list[int]] = {}
-        for j, key in enumerate(keys):
-            by_key.setdefault(key, []).append(j)
-        for key, js in by_key.items():
-            at = np.array(js)
-            got = key[1] + before[key] + row_ids[at] - blocks[key][1]
+    columns = (bad.column(c).to_pylist() for c in (FILE_ID, "first", "block", "row_id", "line"))
+    lines = []
+    for file_id, first, block, row_id, line in zip(*columns):
+        if line is None and row_id is not None:
+            key = (file_id, first, block)
+            line = first + before[key] + row_id - blocks[key][1]
             if key in shifts:  # newlines of the multi-line records strictly before the row
                 ids, sums = shifts[key]
-                got = got + sums[np.searchsorted(ids, row_ids[at], side="left")]
-            for j, value in zip(js, got.tolist()):
-                lines[todo[j]] = value
+                line += sums[bisect.bisect_left(ids, row_id)]
+        lines.append(line)
     return pa.table({
         FILE_ID: bad.column(FILE_ID).cast(pa.int32()),
         "line": pa.array(lines, pa.int64()),
@@ -277,5 +259,5 @@ def empty_malformed() -> pa.Table:
 __all__ = [
     "FILE_ID", "GID_INGEST", "GID_LEVELS", "GID_OF_DIMENSION", "MALFORMED", "NO_TYPE", "PART",
     "Partials", "RECORDS", "compute_partials", "tag_rows", "empty_malformed", "facts_frame",
-    "malformed_frame", "malformed_table", "types_frame",
+    "malformed_table", "types_frame",
 ]

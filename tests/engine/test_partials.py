@@ -1,5 +1,5 @@
 """partials.malformed_table: malformed rows numbered on the driver from a collected line index,
-against lines counted by hand and against the Spark window numbering it replaces."""
+against lines counted by hand and against the Spark window numbering (number_staged_lines)."""
 
 from __future__ import annotations
 
@@ -7,7 +7,8 @@ from pathlib import Path
 
 from logdesk.engine.discover import discover_inputs
 from logdesk.engine.ingest import read_inputs
-from logdesk.engine.partials import FILE_ID, malformed_frame, malformed_table, tag_rows
+from logdesk.engine.partials import FILE_ID, MALFORMED, PART, malformed_table, tag_rows
+from logdesk.engine.readers.line_numbers import number_staged_lines
 from logdesk.settings import Settings
 
 
@@ -51,7 +52,8 @@ def test_malformed_lines_counted_on_the_driver_match_the_file(spark, tmp_path):
         copy, paths = _copy(spark, logs, tmp_path / "copy")
         assert spark.read.text(str(logs / "big.log")).rdd.getNumPartitions() > 5
         on_driver = malformed_table(copy)
-        in_spark = malformed_frame(copy).toArrow()
+        bad = copy.where(copy[PART] == MALFORMED)
+        in_spark = number_staged_lines(bad, copy).select(FILE_ID, "line").toArrow()
     finally:
         spark.conf.set("spark.sql.files.maxPartitionBytes", before)
     expected = {
