@@ -4,7 +4,9 @@ Three aggregations over the copy just written (Parquet: narrow columns are cheap
 whatever the number of files or formats, every one grouped by `file_id` so that each file's
 share can be kept in its cache entry and merged with the other files' later (cache/merge.py):
 
-facts      one grouping-sets aggregation: per (file, bucket, level) and per (file, bucket,
+facts      one grouping-sets aggregation (written by Spark as Parquet, per file, when the
+           caller gives a folder: the driver then reads only what it merges, one table at a
+           time, instead of holding all of them; see cache/merge.py): per (file, bucket, level) and per (file, bucket,
            level, key) for each cube dimension, count and first/last time; the error_type key
            is the *masked* type (templates are mined over all files, after merging); plus the
            ingest counts per (file, part). Numeric buffers only, so Spark's hash aggregate
@@ -22,8 +24,11 @@ import bisect
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from pathlib import Path
+
 import pyarrow as pa
 import pyarrow.compute as pc
+import pyarrow.parquet as pq
 from pyspark.sql import Column, DataFrame
 from pyspark.sql import functions as F
 
@@ -45,7 +50,9 @@ _COLUMNS = (FILE_ID, PART, "bucket", "level_index", *DIMENSIONS)
 
 @dataclass(frozen=True)
 class Partials:
-    facts: pa.Table  # file_id, gid, bucket, level, key, count, first_ms, last_ms, continuation
+    # file_id, gid, bucket, level, key, count, first_ms, last_ms, continuation; with a facts
+    # folder, only the ingest and level rows (gid <= GID_LEVELS), the rest being in the folder
+    facts: pa.Table
     types: pa.Table  # file_id, error_type, service, count, first_ms, last_ms, sample
     malformed: pa.Table  # file_id, line, reason, raw
 
@@ -215,11 +222,19 @@ def _numbered(index: list[dict], bad: pa.Table) -> pa.Table:
     }, schema=empty_malformed().schema)
 
 
-def compute_partials(copy: DataFrame, bucket_seconds: int, with_malformed: bool = True) -> Partials:
+def compute_partials(copy: DataFrame, bucket_seconds: int, with_malformed: bool = True,
+                     facts_dir: Path | None = None) -> Partials:
     """The three tables (at most three Spark actions, over the copy only). The facts come
     first: when they show no error record, or no malformed row, that aggregation is skipped
-    (a refresh after a few appended lines mostly has neither)."""
-    facts = facts_frame(copy, bucket_seconds).toArrow()
+    (a refresh after a few appended lines mostly has neither). facts_dir: where Spark writes
+    the facts, one folder per file (file_id=N); the returned facts are then only their
+    ingest and level rows."""
+    frame = facts_frame(copy, bucket_seconds)
+    if facts_dir is None:
+        facts = frame.toArrow()
+    else:
+        frame.write.mode("overwrite").partitionBy(FILE_ID).parquet(str(facts_dir))
+        facts = read_facts_summary(facts_dir)
     gid = facts.column("gid")
     has_malformed = _any(pc.and_(pc.equal(gid, GID_INGEST), pc.equal(facts.column("key"), MALFORMED)))
     error_levels = pa.array([i for i, name in enumerate(LEVELS) if name in ERROR_LEVELS], pa.int8())
@@ -227,6 +242,29 @@ def compute_partials(copy: DataFrame, bucket_seconds: int, with_malformed: bool 
     types = types_frame(copy).toArrow() if has_errors else empty_types()
     malformed = malformed_table(copy) if (with_malformed and has_malformed) else empty_malformed()
     return Partials(facts=facts, types=types, malformed=malformed)
+
+
+def read_facts_summary(facts_dir: Path) -> pa.Table:
+    """The ingest and level rows (gid <= GID_LEVELS) of facts written to `facts_dir`, with
+    their file_id (from the folder names)."""
+    tables = []
+    for folder in sorted(facts_dir.glob(f"{FILE_ID}=*")):
+        part = pq.read_table(folder, filters=[("gid", "<=", GID_LEVELS)])
+        file_id = pa.array([int(folder.name.split("=", 1)[1])] * part.num_rows, pa.int32())
+        tables.append(part.add_column(0, FILE_ID, file_id))
+    if not tables:
+        return empty_facts()
+    return pa.concat_tables([t.select(tables[0].column_names) for t in tables])
+
+
+def empty_facts() -> pa.Table:
+    return pa.table({
+        FILE_ID: pa.array([], pa.int32()), "gid": pa.array([], pa.int8()),
+        "bucket": pa.array([], pa.int64()), "level": pa.array([], pa.int8()),
+        "key": pa.array([], pa.string()), "count": pa.array([], pa.int64()),
+        "first_ms": pa.array([], pa.int64()), "last_ms": pa.array([], pa.int64()),
+        "continuation": pa.array([], pa.int64()),
+    })
 
 
 def _any(mask) -> bool:
@@ -258,6 +296,6 @@ def empty_malformed() -> pa.Table:
 
 __all__ = [
     "FILE_ID", "GID_INGEST", "GID_LEVELS", "GID_OF_DIMENSION", "MALFORMED", "NO_TYPE", "PART",
-    "Partials", "RECORDS", "compute_partials", "tag_rows", "empty_malformed", "facts_frame",
-    "malformed_table", "types_frame",
+    "Partials", "RECORDS", "compute_partials", "tag_rows", "empty_facts", "empty_malformed",
+    "facts_frame", "malformed_table", "read_facts_summary", "types_frame",
 ]

@@ -253,12 +253,14 @@ class _Run:
         t = time.perf_counter()
         copy = spark.read.parquet(str(incoming))
         self.plan_seconds += time.perf_counter() - t
-        shares = compute_partials(copy, bucket_seconds)
+        facts_dir = incoming.with_name(incoming.name + "-facts")
         try:
+            shares = compute_partials(copy, bucket_seconds, facts_dir=facts_dir)
             for i, p in enumerate(todo):
-                entries[p.input.path] = _file_share(store, p, i, incoming, shares, fingerprint)
+                entries[p.input.path] = _file_share(store, p, i, incoming, facts_dir, shares, fingerprint)
         finally:
             shutil.rmtree(incoming, ignore_errors=True)
+            shutil.rmtree(facts_dir, ignore_errors=True)
             shutil.rmtree(files.run_dir / "tails", ignore_errors=True)
         return entries
 
@@ -267,7 +269,8 @@ class _Run:
         record filter, both computed again from the files' copies (not their input) with the
         filter applied."""
         if self.filter.is_empty:
-            return [_read_table(e, FACTS) for e in entries.values()], None
+            return [e.segment_dir(s) / FACTS for e in entries.values() for s in e.segments
+                    if (e.segment_dir(s) / FACTS).is_dir()], None
         manifest = RecordsManifest.of(entries.values())
         if not manifest.records:
             return [], []
@@ -293,9 +296,10 @@ class _Run:
         return len(vanished)
 
 
-def _file_share(store: CacheStore, plan: FilePlan, file_id: int, incoming: Path,
+def _file_share(store: CacheStore, plan: FilePlan, file_id: int, incoming: Path, facts_dir: Path,
                 shares: Partials, fingerprint: str) -> Entry:
-    """Move file `file_id`'s rows and shares into its entry (a new one for a whole read)."""
+    """Move file `file_id`'s rows and facts (Spark's folders) and its other shares into its
+    entry (a new one for a whole read)."""
     path = plan.input.path
     entry_dir = store.entry_dir(path)
     if plan.action == READ:
@@ -303,12 +307,13 @@ def _file_share(store: CacheStore, plan: FilePlan, file_id: int, incoming: Path,
     segment = plan.segment
     seg_dir = entry_dir / segment.name
     seg_dir.mkdir(parents=True, exist_ok=True)
-    source = incoming / f"{FILE_ID}={file_id}"
-    if source.is_dir():
-        if _same_device(source, seg_dir):
-            os.replace(source, seg_dir / ROWS)
-        else:
-            shutil.move(str(source), str(seg_dir / ROWS))
+    for source, target in ((incoming / f"{FILE_ID}={file_id}", seg_dir / ROWS),
+                           (facts_dir / f"{FILE_ID}={file_id}", seg_dir / FACTS)):
+        if source.is_dir():
+            if _same_device(source, seg_dir):
+                os.replace(source, target)
+            else:
+                shutil.move(str(source), str(target))
     facts = shares.facts.filter(pc.equal(shares.facts.column(FILE_ID), file_id))
     types = shares.types.filter(pc.equal(shares.types.column(FILE_ID), file_id))
     bad = shares.malformed.filter(pc.equal(shares.malformed.column(FILE_ID), file_id))
@@ -317,7 +322,6 @@ def _file_share(store: CacheStore, plan: FilePlan, file_id: int, incoming: Path,
     records = sum(r["count"] for r in ingest if r["key"] == RECORDS)
     malformed = sum(r["count"] for r in ingest if r["key"] == PART_MALFORMED)
     continuation = sum(r["continuation"] or 0 for r in ingest)
-    pq.write_table(facts.drop_columns([FILE_ID]), seg_dir / FACTS)
     pq.write_table(types.drop_columns([FILE_ID]), seg_dir / TYPES)
     pq.write_table(bad.drop_columns([FILE_ID]), seg_dir / MALFORMED)
     segment = replace(segment, records=records, malformed=malformed, continuation=continuation)

@@ -16,7 +16,7 @@ from dataclasses import asdict, dataclass
 from logdesk.settings import Settings
 
 # Bump when the normalized rows or the partial aggregates change shape or meaning.
-CACHE_FORMAT_VERSION = 1
+CACHE_FORMAT_VERSION = 2  # 2: facts are a folder of Spark-written Parquet files
 HEAD_BYTES = 64 * 1024
 
 

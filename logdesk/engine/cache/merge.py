@@ -1,6 +1,8 @@
 """The partial aggregates of every file of a run -> the run's Cube and error-type details.
 
-No Spark: the tables are small (one row per bucket x level x key of each file). Error types are
+No Spark: the tables are small (one row per bucket x level x key of each file), and each
+cube table is built from its own rows only, read from the files' Parquet facts one table at a
+time (a run's peak memory is its largest table, the IPs, not all of its facts). Error types are
 mined over the distinct masked types of all files (engine/mining.py: a function of that set,
 not of the order files arrive in), each file's masked keys are mapped to their templates and
 the facts are summed again. Fresh runs take the same path as runs answered from the cache, so
@@ -9,18 +11,26 @@ both give the same reports.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
+from pathlib import Path
+
 import pyarrow as pa
 import pyarrow.compute as pc
+import pyarrow.parquet as pq
 
 import numpy as np
 from logdesk.engine.mining import mine_templates
-from logdesk.engine.partials import GID_INGEST, GID_LEVELS, GID_OF_DIMENSION, NO_TYPE
+from logdesk.engine.partials import GID_LEVELS, GID_OF_DIMENSION, NO_TYPE
 from logdesk.results import MISSING_KEY, Cube, ErrorTypeInfo, FactTable
+
+# Arrow buffers from the C allocator, not mimalloc (pyarrow's default): mimalloc keeps the
+# pages of freed temporaries, so merging 5M records' facts peaked at 326 MB of Python process
+# memory instead of 264 MB (build_scripts/benchmark.py's target is < 300 MB).
+pa.set_memory_pool(pa.system_memory_pool())
 
 _ET_GID = GID_OF_DIMENSION["error_type"]
 # Services listed per error type (alphabetically first ones); service_count has them all.
@@ -41,21 +51,34 @@ def _template_key(masked: str | None, mapping: Mapping[str, str]) -> str:
     return template if template.strip(" ") else MISSING_KEY
 
 
+FactSource = pa.Table | Path | str | None  # facts in memory, or a Parquet file or folder of them
+_FACT_COLUMNS = ["bucket", "level", "key", "count", "first_ms", "last_ms"]
+_REDUCE_ROWS = 400_000  # source rows gathered before they are summed into the running table
+
+
 def merge_partials(
-    facts: Sequence[pa.Table], types: Sequence[pa.Table], bucket_seconds: int, time_zone: str,
+    facts: Sequence[FactSource], types: Sequence[pa.Table], bucket_seconds: int, time_zone: str,
     mine_from: Sequence[pa.Table] | None = None,
 ) -> Merged:
     """mine_from: the types tables whose masked types are mined (default `types`). A run under
     a record filter passes its files' unfiltered tables, so that its templates (and the folder's
     known types) do not depend on the filter."""
-    fact_rows = _concat(facts)
+    fact_rows = [f for f in facts if f is not None]
     type_rows = _concat(types)
-    fact_rows = fact_rows.filter(pc.not_equal(fact_rows.column("gid"), GID_INGEST)) if fact_rows else fact_rows
     mapping = mine_templates(_masked_types(_concat(types if mine_from is None else mine_from)))
 
-    levels = _table(fact_rows, GID_LEVELS, None, keyed=False)
-    dims = {d: _table(fact_rows, gid, mapping if d == "error_type" else None, keyed=True)
-            for d, gid in GID_OF_DIMENSION.items()}
+    summers = {GID_LEVELS: _Summer(None, keyed=False)}
+    for d, gid in GID_OF_DIMENSION.items():
+        summers[gid] = _Summer(mapping if d == "error_type" else None, keyed=True)
+    for rows in _sources(fact_rows):  # each source read once, split by table
+        gid = rows.column("gid")
+        for table_gid, summer in summers.items():
+            summer.add(rows.filter(pc.equal(gid, table_gid)))
+        del rows, gid
+        pa.default_memory_pool().release_unused()
+    levels = summers[GID_LEVELS].result()
+    dims = {d: summers[gid].result() for d, gid in GID_OF_DIMENSION.items()}
+    del summers
     details, samples = _details(type_rows, mapping, time_zone)
     cube = Cube(
         bucket_seconds=bucket_seconds,
@@ -64,6 +87,7 @@ def merge_partials(
         dims=dims,
         error_type_samples=samples,
     )
+    pa.default_memory_pool().release_unused()  # the temporaries above; the cube is numpy
     return Merged(cube=cube, error_types=details, templates=mapping)
 
 
@@ -89,12 +113,18 @@ def _empty_facts() -> pa.Table:
     })
 
 
-def _table(rows: pa.Table | None, gid: int, mapping: Mapping[str, str] | None, keyed: bool):
-    if rows is None:
-        return _fact_table(_empty_facts(), keyed)
-    part = rows.filter(pc.equal(rows.column("gid"), gid))
-    if part.num_rows == 0:
-        return _fact_table(_empty_facts(), keyed)
+def _sources(sources: Sequence[FactSource]) -> Iterator[pa.Table]:
+    """Each source's fact rows (gid and the fact columns), one source at a time."""
+    for source in sources:
+        if isinstance(source, pa.Table):
+            yield source.select(["gid", *_FACT_COLUMNS])
+        else:
+            yield pq.read_table(source, columns=["gid", *_FACT_COLUMNS])
+
+
+def _keyed(part: pa.Table, mapping: Mapping[str, str] | None, keyed: bool) -> pa.Table:
+    """A source's rows as (bucket, level_index, key, count, first_ms, last_ms); error types
+    by their mined template."""
     keys = part.column("key")
     if mapping is not None:
         unique = pc.unique(keys)
@@ -102,21 +132,51 @@ def _table(rows: pa.Table | None, gid: int, mapping: Mapping[str, str] | None, k
         keys = mapped.take(pc.index_in(keys, unique))
     elif not keyed:
         keys = pa.array([""] * part.num_rows, pa.string())
-    table = pa.table({
+    return pa.table({
         "bucket": part.column("bucket").cast(pa.int64()),
         "level_index": part.column("level").cast(pa.int8()),
-        "key": keys,
+        "key": keys.cast(pa.string()),
         "count": part.column("count").cast(pa.int64()),
         "first_ms": part.column("first_ms").cast(pa.int64()),
         "last_ms": part.column("last_ms").cast(pa.int64()),
     })
-    summed = table.group_by(["bucket", "level_index", "key"], use_threads=False).aggregate(
+
+
+def _reduce(tables: list[pa.Table]) -> pa.Table:
+    summed = pa.concat_tables(tables).group_by(["bucket", "level_index", "key"], use_threads=False).aggregate(
         [("count", "sum"), ("first_ms", "min"), ("last_ms", "max")]
     )
-    summed = summed.rename_columns(
-        {"count_sum": "count", "first_ms_min": "first_ms", "last_ms_max": "last_ms"}
-    )
-    return _fact_table(summed, keyed)
+    return summed.rename_columns({"count_sum": "count", "first_ms_min": "first_ms", "last_ms_max": "last_ms"})
+
+
+class _Summer:
+    """One cube table, summed over the sources a few at a time: sums, minima and maxima do
+    not depend on the grouping, and the driver holds the running sums plus at most
+    _REDUCE_ROWS rows of the sources (5M records: the IP rows of all files are 1.5M)."""
+
+    def __init__(self, mapping: Mapping[str, str] | None, keyed: bool) -> None:
+        self._mapping, self._keyed = mapping, keyed
+        self._summed: pa.Table | None = None
+        self._pending: list[pa.Table] = []
+        self._rows = 0
+
+    def add(self, part: pa.Table) -> None:
+        if part.num_rows == 0:
+            return
+        self._pending.append(_keyed(part, self._mapping, self._keyed))
+        self._rows += part.num_rows
+        if self._rows >= _REDUCE_ROWS:
+            self._reduce()
+
+    def _reduce(self) -> None:
+        if self._pending:
+            self._summed = _reduce([t for t in (self._summed, *self._pending) if t is not None])
+            self._pending, self._rows = [], 0
+
+    def result(self) -> FactTable:
+        self._reduce()
+        summed, self._summed = self._summed, None
+        return _fact_table(_empty_facts() if summed is None else summed, self._keyed)
 
 
 def _details(

@@ -2,7 +2,8 @@
 
     <root>/entries/<id>/manifest.json       key, settings fingerprint, segments, last use
     <root>/entries/<id>/seg-<n>/part=records|malformed/   the segment's normalized rows (Spark)
-    <root>/entries/<id>/seg-<n>/facts.parquet     its share of the cube, by masked error type
+    <root>/entries/<id>/seg-<n>/facts/            its share of the cube, by masked error type
+                                                  (Parquet files written by Spark)
     <root>/entries/<id>/seg-<n>/types.parquet     per masked type and service: counts, sample
     <root>/entries/<id>/seg-<n>/malformed.parquet its malformed rows with their line numbers
     <root>/folders/<id>.json                the entries a folder's last run used
@@ -27,7 +28,7 @@ from pathlib import Path
 from logdesk.engine.cache.keys import CACHE_FORMAT_VERSION, FileKey
 
 MANIFEST = "manifest.json"
-FACTS, TYPES, MALFORMED = "facts.parquet", "types.parquet", "malformed.parquet"
+FACTS, TYPES, MALFORMED = "facts", "types.parquet", "malformed.parquet"
 
 
 @dataclass(frozen=True)
