@@ -128,6 +128,9 @@ def private_env(data_dir: Path, variant: str, master: str, driver_memory: str,
     env = dict(os.environ)
     env["LOGDESK_CONFIG_DIR"] = str(config_dir)
     env["LOGDESK_CACHE_DIR"] = str(cache_dir)
+    # every private cache folder would make its own JVM class archive on its first run (a slow
+    # one, engine/class_archive.py): the JVM figures here are without it, as before it existed
+    env["LOGDESK_CLASS_ARCHIVE"] = "off"
     env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(REPO), env.get("PYTHONPATH")]))
     return env
 

@@ -15,6 +15,8 @@ def _private_user_dirs(tmp_path_factory):
     base = tmp_path_factory.mktemp("userdirs")
     os.environ["LOGDESK_CONFIG_DIR"] = str(base / "config")
     os.environ["LOGDESK_CACHE_DIR"] = str(base / "cache")
+    # JVMs that dump a class archive run slower; tests/engine/test_class_archive.py turns it on
+    os.environ["LOGDESK_CLASS_ARCHIVE"] = "off"
     yield
 
 

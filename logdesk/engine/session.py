@@ -5,8 +5,10 @@ from __future__ import annotations
 import os
 import threading
 
+from pyspark import SparkContext
 from pyspark.sql import SparkSession
 
+from logdesk.engine.class_archive import archive_option, finish_dump
 from logdesk.engine.java import JavaNotFound, find_java
 from logdesk.paths import resources_dir
 from logdesk.settings import SparkSettings
@@ -59,6 +61,8 @@ def create_session(settings: SparkSettings, time_zone: str, app_name: str = "log
 
         java = find_java()  # raises JavaNotFound with an install hint
         os.environ["JAVA_HOME"] = java.java_home
+        archive, dump = archive_option(java.java_home, java.version)
+        launches = SparkContext._gateway is None  # else the JVM is up and keeps its options
         os.environ.setdefault("SPARK_LOCAL_IP", "127.0.0.1")
         builder = (
             SparkSession.builder.master(settings.master)
@@ -86,7 +90,7 @@ def create_session(settings: SparkSettings, time_zone: str, app_name: str = "log
             .config("spark.sql.maxConcurrentOutputFileWriters", "64")
             .config("spark.sql.optimizer.plannedWrite.enabled", "false")
             # ISO dates in reports regardless of the user's JVM locale
-            .config("spark.driver.extraJavaOptions", _driver_java_options())
+            .config("spark.driver.extraJavaOptions", _driver_java_options(archive))
             .config("spark.executor.extraJavaOptions", f"{_LOCALE} {_JIT}")
         )
         try:
@@ -96,6 +100,9 @@ def create_session(settings: SparkSettings, time_zone: str, app_name: str = "log
                 f"Spark did not start with Java at {java.java_home} ({java.version}): "
                 f"{_first_line(exc)}"
             ) from exc
+        global _dumping
+        if launches and dump is not None:
+            _dumping = (dump, getattr(SparkContext._gateway, "proc", None))
         spark.sparkContext.setLogLevel(settings.log_level)
         # getOrCreate may hand back a session started with another zone or partition count
         spark.conf.set("spark.sql.session.timeZone", time_zone)
@@ -104,6 +111,9 @@ def create_session(settings: SparkSettings, time_zone: str, app_name: str = "log
 
 
 def stop_session(spark: SparkSession | None) -> None:
+    """Stop the session; when its JVM is the one making the class archive (class_archive.py),
+    stop that JVM too and wait for it to write the archive."""
+    global _dumping
     if spark is None:
         return
     with _lock:
@@ -111,6 +121,33 @@ def stop_session(spark: SparkSession | None) -> None:
             spark.stop()
         except Exception:  # noqa: BLE001 - stopping a broken session must not fail shutdown
             pass
+        if _dumping is not None:
+            dump, process = _dumping
+            _dumping = None
+            _stop_jvm(process)
+            finish_dump(dump, process)
+
+
+def _stop_jvm(process) -> None:
+    """End PySpark's gateway JVM, which exits (status 0) when its stdin closes; the next
+    create_session starts a new one."""
+    gateway = SparkContext._gateway
+    SparkContext._gateway = None
+    SparkContext._jvm = None
+    try:
+        if gateway is not None:
+            gateway.shutdown()
+    except Exception:  # noqa: BLE001 - a gateway that is already gone
+        pass
+    try:
+        if process is not None and process.stdin is not None:
+            process.stdin.close()
+    except OSError:
+        pass
+
+
+# (the file the running JVM dumps its class archive into, its process) while there is one
+_dumping: tuple | None = None
 
 
 _LOCALE = "-Duser.language=en -Duser.country=US"
@@ -120,8 +157,8 @@ _LOCALE = "-Duser.language=en -Duser.country=US"
 _JIT = "-XX:-DontCompileHugeMethods"
 
 
-def _driver_java_options() -> str:
-    options = f"{_LOCALE} {_JIT}"
+def _driver_java_options(archive: str = "") -> str:
+    options = f"{_LOCALE} {_JIT} {archive}".rstrip()
     # Our log4j2 profile keeps Spark's startup chatter (default-profile notice, native-hadoop
     # warning, "Setting default log level") off the user's terminal.
     log_config = resources_dir() / "log4j2.properties"
