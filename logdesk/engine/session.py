@@ -8,7 +8,7 @@ import threading
 from pyspark import SparkContext
 from pyspark.sql import SparkSession
 
-from logdesk.engine.class_archive import archive_option, finish_dump
+from logdesk.engine.class_archive import applies, archive_option, finish_dump, make_in_background
 from logdesk.engine.java import JavaNotFound, find_java
 from logdesk.paths import resources_dir
 from logdesk.settings import SparkSettings
@@ -35,8 +35,10 @@ def is_connect(master: str) -> bool:
     return master.startswith("sc://")
 
 
-def create_session(settings: SparkSettings, time_zone: str, app_name: str = "logdesk") -> SparkSession:
-    """Start (or reuse) the SparkSession for these settings."""
+def create_session(settings: SparkSettings, time_zone: str, app_name: str = "logdesk",
+                   make_class_archive: bool = False) -> SparkSession:
+    """Start (or reuse) the SparkSession for these settings. make_class_archive: this JVM
+    dumps the class archive (engine/class_archive.py's background maker only)."""
     problem = validate_master(settings.master)
     if problem:
         raise SparkStartError(f"spark.master {settings.master!r}: {problem}")
@@ -61,7 +63,7 @@ def create_session(settings: SparkSettings, time_zone: str, app_name: str = "log
 
         java = find_java()  # raises JavaNotFound with an install hint
         os.environ["JAVA_HOME"] = java.java_home
-        archive, dump = archive_option(java.java_home, java.version)
+        archive, dump = archive_option(java.java_home, java.version, make=make_class_archive)
         launches = SparkContext._gateway is None  # else the JVM is up and keeps its options
         os.environ.setdefault("SPARK_LOCAL_IP", "127.0.0.1")
         builder = (
@@ -100,9 +102,11 @@ def create_session(settings: SparkSettings, time_zone: str, app_name: str = "log
                 f"Spark did not start with Java at {java.java_home} ({java.version}): "
                 f"{_first_line(exc)}"
             ) from exc
-        global _dumping
+        global _dumping, _without_archive
         if launches and dump is not None:
             _dumping = (dump, getattr(SparkContext._gateway, "proc", None))
+        elif launches and not archive and applies(java.java_home, java.version):
+            _without_archive = (java.java_home, java.version)
         spark.sparkContext.setLogLevel(settings.log_level)
         # getOrCreate may hand back a session started with another zone or partition count
         spark.conf.set("spark.sql.session.timeZone", time_zone)
@@ -112,8 +116,9 @@ def create_session(settings: SparkSettings, time_zone: str, app_name: str = "log
 
 def stop_session(spark: SparkSession | None) -> None:
     """Stop the session; when its JVM is the one making the class archive (class_archive.py),
-    stop that JVM too and wait for it to write the archive."""
-    global _dumping
+    stop that JVM too and wait for it to write the archive; when it ran without one, start
+    the background maker."""
+    global _dumping, _without_archive
     if spark is None:
         return
     with _lock:
@@ -126,6 +131,9 @@ def stop_session(spark: SparkSession | None) -> None:
             _dumping = None
             _stop_jvm(process)
             finish_dump(dump, process)
+        if _without_archive is not None:
+            make_in_background(*_without_archive)
+            _without_archive = None
 
 
 def _stop_jvm(process) -> None:
@@ -148,6 +156,8 @@ def _stop_jvm(process) -> None:
 
 # (the file the running JVM dumps its class archive into, its process) while there is one
 _dumping: tuple | None = None
+# (java home, version) of a running JVM that started without an archive it could have had
+_without_archive: tuple | None = None
 
 
 _LOCALE = "-Duser.language=en -Duser.country=US"

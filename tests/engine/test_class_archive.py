@@ -1,11 +1,13 @@
-"""engine/class_archive.py: the driver JVM's class-data sharing archive — made by the first
-JVM, published only after that JVM exited cleanly, used by the next ones."""
+"""engine/class_archive.py: the driver JVM's class-data sharing archive — made in the
+background after a session that had none, published only after its JVM exited cleanly, used
+by the next sessions."""
 
 from __future__ import annotations
 
 import os
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -24,8 +26,9 @@ def archive_dir(tmp_path, monkeypatch):
     return tmp_path / "cache" / "jvm"
 
 
-def test_without_an_archive_the_jvm_dumps_into_a_file_of_its_own(archive_dir):
-    option, dump = archive_option(*JAVA)
+def test_without_an_archive_only_the_maker_dumps_into_a_file_of_its_own(archive_dir):
+    assert archive_option(*JAVA) == ("", None)  # a user's session: no slow dumping JVM
+    option, dump = archive_option(*JAVA, make=True)
     assert dump is not None and dump.parent == archive_dir and dump.suffix == ".dumping"
     assert option.endswith(f"-XX:ArchiveClassesAtExit={dump}")
     assert "-Xlog:cds*=off" in option  # the dump's notes stay off the user's terminal
@@ -38,7 +41,7 @@ def test_a_published_archive_is_used_and_other_archives_go(archive_dir):
     assert final != other  # another runtime, another archive
     archive_dir.mkdir(parents=True)
     other.write_bytes(b"x")
-    archive_option(*JAVA)  # no archive yet for this runtime: the other one is cleared away
+    archive_option(*JAVA, make=True)  # no archive yet for this runtime: the other one goes
     assert not other.exists()
     final.write_bytes(b"archive")
     assert archive_option(*JAVA) == (f"-Xlog:cds*=off -XX:SharedArchiveFile={final}", None)
@@ -60,20 +63,40 @@ class _Exited:
 
 
 def test_only_a_clean_exit_publishes_the_dump(archive_dir):
-    _, dump = archive_option(*JAVA)
+    _, dump = archive_option(*JAVA, make=True)
     dump.write_bytes(b"half written")
     assert finish_dump(dump, _Exited(1)) is False  # a JVM that died may have left it partial
     assert not dump.exists() and not archive_path(*JAVA).exists()
-    _, dump = archive_option(*JAVA)
+    _, dump = archive_option(*JAVA, make=True)
     dump.write_bytes(b"complete")
     assert finish_dump(dump, _Exited(0)) is True
     assert archive_path(*JAVA).read_bytes() == b"complete" and not dump.exists()
 
 
+def test_no_second_maker_while_one_runs_or_after_a_failure(archive_dir, monkeypatch):
+    started = []
+    monkeypatch.setattr(class_archive.subprocess, "Popen", lambda *a, **k: started.append(a))
+    final = archive_path(*JAVA)
+    archive_dir.mkdir(parents=True)
+    dumping = archive_dir / f"{final.stem}.123-4.dumping"
+    dumping.write_bytes(b"")
+    assert class_archive.make_in_background(*JAVA) is False  # one is being made
+    dumping.unlink()
+    failed = archive_dir / f"{final.stem}.failed"
+    failed.touch()
+    assert class_archive.make_in_background(*JAVA) is False  # failed lately: not again today
+    old = time.time() - 2 * 86400
+    os.utime(failed, (old, old))
+    assert class_archive.make_in_background(*JAVA) is True and len(started) == 1
+    final.write_bytes(b"archive")
+    assert class_archive.make_in_background(*JAVA) is False and len(started) == 1
+
+
 @pytest.mark.slow
-def test_two_cli_runs_make_then_use_the_archive(tmp_path):
-    """For real: the first `logdesk process` leaves a published archive and no unfinished
-    dump; the second gives the same reports and leaves the archive as it was."""
+def test_a_cli_run_leaves_the_archive_made_in_the_background_for_the_next(tmp_path):
+    """For real: after the first `logdesk process` (which does not wait for it) the background
+    maker publishes an archive and leaves no unfinished dump; the second run gives the same
+    reports, starts no maker and leaves the archive as it was."""
     logs = tmp_path / "logs"
     logs.mkdir()
     (logs / "app.csv").write_text(
@@ -95,6 +118,10 @@ def test_two_cli_runs_make_then_use_the_archive(tmp_path):
 
     run(tmp_path / "out1")
     jvm = tmp_path / "cache" / "jvm"
+    deadline = time.time() + 600
+    while time.time() < deadline and not (
+            any(jvm.glob("*.jsa")) and not any(jvm.glob("*.dumping"))):
+        time.sleep(2)
     archives = sorted(p.name for p in jvm.iterdir())
     assert len(archives) == 1 and archives[0].endswith(".jsa"), archives
     made = (jvm / archives[0]).stat().st_mtime_ns
