@@ -16,6 +16,7 @@ with: its name carries a hash of both. A failed attempt is not retried for a day
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import os
 import subprocess
@@ -23,6 +24,7 @@ import sys
 import time
 from pathlib import Path
 
+from logdesk.engine.java import _major_version
 from logdesk.paths import cache_dir
 
 # "off": no archive is used or made (the test session sets it: a dumping JVM runs slower)
@@ -41,7 +43,8 @@ def applies(java_home: str, version: str) -> bool:
     when switched off."""
     if os.environ.get(ENV_SWITCH, "").lower() == "off" or getattr(sys, "frozen", False):
         return False
-    return _major(version) >= 13 and " " not in str(archive_path(java_home, version))
+    major = _major_version(version.removeprefix("Java ").strip())  # engine/java.py's form
+    return (major or 0) >= 13 and " " not in str(archive_path(java_home, version))
 
 
 def archive_option(java_home: str, version: str, make: bool = False) -> tuple[str, Path | None]:
@@ -68,15 +71,21 @@ def archive_option(java_home: str, version: str, make: bool = False) -> tuple[st
 
 
 def archive_path(java_home: str, version: str) -> Path:
+    return cache_dir() / "jvm" / f"spark-{_runtime_key(java_home, version)}.jsa"
+
+
+@functools.lru_cache(maxsize=None)
+def _runtime_key(java_home: str, version: str) -> str:
+    """Hash of the Java runtime and Spark's jars (~250 of them, stat-ed once per process)."""
     import pyspark
 
     jars = Path(pyspark.__file__).parent / "jars"
     try:
-        listing = sorted((p.name, p.stat().st_size, p.stat().st_mtime_ns) for p in jars.iterdir())
+        listing = sorted((p.name, st.st_size, st.st_mtime_ns) for p in jars.iterdir() for st in [p.stat()])
     except OSError:
         listing = []
     text = repr((os.path.realpath(java_home), version, pyspark.__version__, str(jars), listing))
-    return cache_dir() / "jvm" / f"spark-{hashlib.sha1(text.encode()).hexdigest()[:16]}.jsa"
+    return hashlib.sha1(text.encode()).hexdigest()[:16]
 
 
 def finish_dump(dump: Path, process: subprocess.Popen | None) -> bool:
@@ -159,17 +168,6 @@ def _forget_stale(folder: Path, keep: Path) -> None:
         stale = now - path.stat().st_mtime > _STALE_SECONDS
         if path.suffix == ".jsa" or (path.suffix == ".dumping" and stale):
             path.unlink(missing_ok=True)
-
-
-def _major(version: str) -> int:
-    """17 from "Java 17.0.15" (engine/java.py's form) or "17.0.15"; 8 from "1.8.0_392"."""
-    head = version.split()[-1].split(".")[0].split("-")[0].split("+")[0] if version.split() else ""
-    if version.split() and version.split()[-1].startswith("1."):
-        return 8
-    try:
-        return int(head)
-    except ValueError:
-        return 0
 
 
 __all__ = ["ENV_SWITCH", "applies", "archive_option", "archive_path", "finish_dump",

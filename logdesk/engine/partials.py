@@ -5,8 +5,8 @@ whatever the number of files or formats, every one grouped by `file_id` so that 
 share can be kept in its cache entry and merged with the other files' later (cache/merge.py):
 
 facts      one grouping-sets aggregation (written by Spark as Parquet, per file, when the
-           caller gives a folder: the driver then reads only what it merges, one table at a
-           time, instead of holding all of them; see cache/merge.py): per (file, bucket, level) and per (file, bucket,
+           caller gives a folder: the driver then reads them one file at a time instead of
+           holding all; see cache/merge.py): per (file, bucket, level) and per (file, bucket,
            level, key) for each cube dimension, count and first/last time; the error_type key
            is the *masked* type (templates are mined over all files, after merging); plus the
            ingest counts per (file, part). Numeric buffers only, so Spark's hash aggregate
@@ -23,7 +23,6 @@ from __future__ import annotations
 import bisect
 from collections.abc import Sequence
 from dataclasses import dataclass
-
 from pathlib import Path
 
 import pyarrow as pa

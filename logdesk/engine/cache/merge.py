@@ -1,8 +1,9 @@
 """The partial aggregates of every file of a run -> the run's Cube and error-type details.
 
-No Spark: the tables are small (one row per bucket x level x key of each file), and each
-cube table is built from its own rows only, read from the files' Parquet facts one table at a
-time (a run's peak memory is its largest table, the IPs, not all of its facts). Error types are
+No Spark: the tables are small (one row per bucket x level x key of each file). The files'
+facts (in memory, or the Parquet Spark wrote) are read one file at a time, split by cube table
+and summed a few files at a time, so a run's peak memory is its largest cube table (the IPs),
+not all of its facts. Error types are
 mined over the distinct masked types of all files (engine/mining.py: a function of that set,
 not of the order files arrive in), each file's masked keys are mapped to their templates and
 the facts are summed again. Fresh runs take the same path as runs answered from the cache, so
@@ -14,9 +15,8 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from zoneinfo import ZoneInfo
-
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pyarrow as pa
 import pyarrow.compute as pc
