@@ -1,6 +1,6 @@
 """Timestamp text -> TimestampType with Spark built-ins only.
 
-Each accepted form has a regex gate and a parser; `coalesce` stops at the first branch that
+The generic chain: each accepted form has a regex gate and a parser; `coalesce` stops at the first branch that
 yields a value, so the common ISO form costs one regex test and one cast. A gate matters:
 Spark's string->timestamp cast alone accepts "2024" or "12345" as a year.
 

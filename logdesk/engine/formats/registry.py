@@ -1,0 +1,21 @@
+"""The built-in text formats in the order detection tries them.
+
+Detection scores each format by the head lines it reads and keeps the best; a tie goes to the
+earlier format. The first family (core) comes first so that adding a family never changes what
+an existing file is read as unless the new format reads more of its lines.
+"""
+
+from __future__ import annotations
+
+from logdesk.engine.formats import apps, core, databases, systems, web
+from logdesk.engine.formats.model import TextFormat
+
+FAMILIES = (core, web, databases, apps, systems)
+
+BUILTIN_FORMATS: tuple[TextFormat, ...] = tuple(f for family in FAMILIES for f in family.FORMATS)
+
+_names = [f.name for f in BUILTIN_FORMATS]
+if len(set(_names)) != len(_names):  # a name keys the ingest report and the tests
+    raise RuntimeError(f"duplicate built-in format names: {sorted(_names)}")
+
+__all__ = ["BUILTIN_FORMATS", "FAMILIES"]
