@@ -71,7 +71,7 @@ def print_summary(
     ingest = run.ingest
     rows = [
         ("folder", run.input_folder),
-        ("files", f"{len(ingest.files):,}"),
+        ("files", ingest.fates_text()),
         ("records", f"{ingest.parsed_rows:,}"),
         ("malformed", f"{ingest.malformed_rows:,}"),
     ]

@@ -81,12 +81,30 @@ class FileIngest:
     note: str = ""
     continuation_lines: int = 0
     malformed_samples: tuple[MalformedSample, ...] = ()  # the first few, by line
+    # FATE_*: read, skipped as not a log (binary, no timestamp, empty, a FIFO, a second link),
+    # or unreadable (permissions, broken compression); the note says why
+    fate: str = "read"
+    timestamp_layout: str = ""  # how its timestamps were parsed, for files that were read
+
+
+FATE_READ, FATE_SKIPPED, FATE_UNREADABLE = "read", "skipped", "unreadable"
 
 
 @dataclass(frozen=True)
 class IngestReport:
     folder: str
     files: tuple[FileIngest, ...]
+
+    def count(self, fate: str) -> int:
+        """How many files had this fate (FATE_*)."""
+        return sum(1 for f in self.files if f.fate == fate)
+
+    def fates_text(self) -> str:
+        """"12 files read, 3 skipped" (", 1 unreadable" when there is one)."""
+        read = self.count(FATE_READ)
+        text = f"{read:,} file{'s' if read != 1 else ''} read, {self.count(FATE_SKIPPED):,} skipped"
+        unreadable = self.count(FATE_UNREADABLE)
+        return text + (f", {unreadable:,} unreadable" if unreadable else "")
 
     @property
     def data_lines(self) -> int:

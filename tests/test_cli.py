@@ -303,7 +303,7 @@ def test_summary_alerts_and_written_files_are_printed():
     settings = Settings(time_zone="Europe/Berlin")
     print_summary(out, run, analytics, alerts, [Path("/r/summary.json")], settings)
     text = out.getvalue()
-    assert _summary_value(text, "files") == "2"
+    assert _summary_value(text, "files") == "2 files read, 0 skipped"
     assert _summary_value(text, "records") == "1,498"
     assert _summary_value(text, "malformed") == "3"
     assert _summary_value(text, "errors") == "150"
@@ -432,7 +432,7 @@ def test_cli_process_sample_end_to_end(tmp_path):
     assert result.returncode == 0, result.stdout + result.stderr
     stdout = result.stdout
     assert re.search(r"^\[1/\d+\] \S.* … \d+\.\d s$", stdout, re.MULTILINE), stdout
-    assert _summary_value(stdout, "files") == "1"
+    assert _summary_value(stdout, "files") == "1 file read, 0 skipped"
     assert _summary_value(stdout, "records") == "4"
     assert _summary_value(stdout, "malformed") == "1"
     assert _summary_value(stdout, "errors") == "2"

@@ -1,8 +1,10 @@
 """Find the log files in a folder and tell what each one is, from its head only.
 
 Runs on the driver before Spark reads anything: a directory walk and a small read per file
-(gzip-aware). Every candidate file is returned, including the ones no reader understands, so
-the run can account for every input line.
+(gzip/bzip2-aware). Every file found is returned with its fate, whatever its name: read (CSV,
+JSON lines or a text format), skipped as not a log (binary, no timestamp in its head, a FIFO, a
+second link to a file already listed) or unreadable, each with a note saying why; so the run
+accounts for every file, and for every line of the files it reads.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ import gzip
 import json
 import os
 import re
+import stat
 import zlib
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -24,14 +27,16 @@ from logdesk.engine.text_formats import TextFormat, detect_text_format
 FORMAT_CSV = "csv"
 FORMAT_JSONL = "jsonl"  # one JSON object per line
 FORMAT_TEXT = "text"  # plain text in a known TextFormat (InputFile.text_format)
-FORMAT_UNKNOWN = "unknown"  # read as plain lines, each counted as a malformed row
+FORMAT_SKIPPED = "skipped"  # not a log (binary, no timestamp in its head, ...): no lines, see the note
 FORMAT_UNREADABLE = "unreadable"  # cannot be opened or decoded: no lines, see the note
 FORMAT_EMPTY = "empty"  # no bytes (or no header line): no lines
+# formats whose files are read (the others are listed with their fate and contribute no lines)
+READ_FORMATS = frozenset({FORMAT_CSV, FORMAT_JSONL, FORMAT_TEXT})
 
 # the note of a file whose head fits no reader
 NO_KNOWN_FORMAT = (
-    "no known log format in its first lines (not a CSV header, JSON lines, "
-    "or a built-in or configured text format)"
+    "not a log: no timestamp at the start of the first lines, and no CSV header, JSON lines "
+    "or known text format"
 )
 
 # Column-name aliases per staged column, in order of preference (matched trimmed, lower-case).
@@ -44,13 +49,8 @@ COLUMN_ALIASES: dict[str, tuple[str, ...]] = {
     "endpoint": ("endpoint", "path", "url", "uri", "route"),
 }
 
-# app.csv, app.csv.gz, app.log, app.log.1, app.log.2.gz, app.log.bz2, notes.txt
-_CANDIDATE = re.compile(r"\.(csv|log|txt)(\.\d+)?(\.gz|\.bz2)?$", re.IGNORECASE)
 # app.json, app.jsonl.gz, app.ndjson.1, app.json.2.bz2: JSON lines (or not; see _describe_json)
 _JSON_CANDIDATE = re.compile(r"\.(json|jsonl|ndjson)(\.\d+)?(\.gz|\.bz2)?$", re.IGNORECASE)
-# syslog, messages, access_log, access_log.0, syslog.2.gz: listed only when their head is a
-# known text format, so READMEs and images next to the logs are not reported as malformed
-_PLAIN_NAME = re.compile(r"^[^.]+(\.\d+)?(\.gz|\.bz2)?$", re.IGNORECASE)
 _SNIFF_BYTES = 64 * 1024
 _GZIP_MAGIC = b"\x1f\x8b"
 _BZIP2_MAGIC = re.compile(rb"^BZh[1-9]1AY&SY")  # stream header + first block's magic
@@ -69,6 +69,9 @@ class InputFile:
     note: str  # why the format was chosen, for the user; "" when nothing to say
     text_format: TextFormat | None = None  # FORMAT_TEXT only: the detected format
     transcoded: str = ""  # a UTF-8 copy Spark reads instead (UTF-16 input; see transcode.py)
+    # how its timestamps are parsed ("" when the reader's generic chain does it): the layout
+    # inferred from its head, shown in the Inputs view and the ingest report
+    timestamp_layout: str = ""
     # lines of the file before the first line of read_path (an appended end read on its own,
     # see cache/plan.py): a row's line in read_path plus this is its line in the file
     line_offset: int = 0
@@ -123,8 +126,8 @@ def is_log_header(header: tuple[str, ...]) -> bool:
 
 
 def discover_inputs(folder: Path, text_formats: Sequence[TextFormat] = ()) -> list[InputFile]:
-    """Every candidate log file under `folder` (recursive; hidden files and folders skipped),
-    sorted by path. `folder` may also be a single file. `text_formats` are the user's own
+    """Every file under `folder` with its fate (recursive; hidden files and folders are not
+    looked at), sorted by path. `folder` may also be a single file. `text_formats` are the user's own
     plain-text formats, tried before the built-in ones."""
     folder = Path(folder)
     if folder.is_file():
@@ -148,18 +151,38 @@ def discover_inputs(folder: Path, text_formats: Sequence[TextFormat] = ()) -> li
             )
         )
 
+    seen: dict[tuple[int, int], str] = {}  # (device, inode) -> the path it was first found at
     for root, dirs, names in os.walk(folder, onerror=unlistable):
-        dirs[:] = [d for d in dirs if not d.startswith(".")]
-        for name in names:
+        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+        for name in sorted(names):
             if name.startswith("."):
                 continue
-            if _CANDIDATE.search(name) or _JSON_CANDIDATE.search(name):
-                found.append(_describe(Path(root) / name, text_formats))
-            elif _PLAIN_NAME.match(name):
-                described = _describe(Path(root) / name, text_formats)
-                if described.format == FORMAT_TEXT:
-                    found.append(described)
+            found.append(_describe_found(Path(root) / name, text_formats, seen))
     return sorted(found, key=lambda f: f.path)
+
+
+def _describe_found(path: Path, text_formats: Sequence[TextFormat],
+                    seen: dict[tuple[int, int], str]) -> InputFile:
+    """Every file found gets a fate: FIFOs, sockets and devices are skipped without being opened
+    (opening a FIFO blocks), a file reached a second time (a symlink or hard link to one already
+    listed) is skipped, anything else is described from its head."""
+    try:
+        st = path.stat()  # follows a symlink: the fate is the target's
+    except OSError as exc:
+        return InputFile(str(path), FORMAT_UNREADABLE, 0, 0.0, None, "",
+                         f"cannot read: {_os_error_text(exc)}")
+    if not stat.S_ISREG(st.st_mode):
+        kind = ("a FIFO" if stat.S_ISFIFO(st.st_mode) else "a socket" if stat.S_ISSOCK(st.st_mode)
+                else "a device" if stat.S_ISCHR(st.st_mode) or stat.S_ISBLK(st.st_mode)
+                else "not a regular file")
+        return InputFile(str(path), FORMAT_SKIPPED, 0, st.st_mtime, None, "",
+                         f"not a log: {kind}, not opened")
+    identity = (st.st_dev, st.st_ino)
+    if identity in seen:
+        return InputFile(str(path), FORMAT_SKIPPED, st.st_size, st.st_mtime, None, "",
+                         f"same file as {seen[identity]} (a link to it): read once, there")
+    seen[identity] = str(path)
+    return _describe(path, text_formats)
 
 
 @dataclass(frozen=True)
@@ -214,15 +237,63 @@ def _read_head(path: Path) -> _Head | InputFile:
             )
             return unusable(FORMAT_UNREADABLE, f"{why}; rename it to match its content")
     if not data.strip():
-        return unusable(FORMAT_EMPTY, "empty file")
-    if data.startswith(_UTF16_BOMS):
-        # read through a UTF-8 copy (transcode.py); the head is decoded here the same way
-        encoding = "utf-16-le" if data.startswith(b"\xff\xfe") else "utf-16-be"
+        return unusable(FORMAT_EMPTY, "empty file" if not data else "only blank lines")
+    encoding = _text_encoding(data)
+    if encoding.startswith("binary"):
+        return unusable(FORMAT_SKIPPED, f"not a log: {encoding}")
+    if encoding in ("utf-16-le", "utf-16-be"):  # with a BOM
         text = data[: len(data) - len(data) % 2].decode("utf-16", errors="replace")
+    elif encoding in ("utf-16le", "utf-16be"):  # without one
+        text = data[: len(data) - len(data) % 2].decode(encoding, errors="replace")
     else:
-        encoding = "utf-8-sig" if data.startswith(_UTF8_BOM) else "utf-8"
-        text = data.decode("utf-8", errors="replace")
+        text = data.decode(encoding.removesuffix("-sig"), errors="replace")
     return _Head(size, mtime, data, text.lstrip("\ufeff"), encoding)
+
+
+# Starts of binary formats that may sit next to logs (their bytes can look like text for a while)
+_BINARY_MAGIC: tuple[tuple[bytes, str], ...] = (
+    (b"\x89PNG", "PNG image"), (b"\xff\xd8\xff", "JPEG image"), (b"GIF8", "GIF image"),
+    (b"%PDF", "PDF document"), (b"PK\x03\x04", "ZIP archive"), (b"\x7fELF", "executable"),
+    (b"SQLite format 3\x00", "SQLite database"), (b"\xfd7zXZ", "xz archive"),
+    (b"\x28\xb5\x2f\xfd", "zstd archive"), (b"7z\xbc\xaf", "7-Zip archive"),
+)
+# Control bytes a text log may hold: tab, line ends, form feed, ESC (ANSI colours). Others
+# (NUL from a crash's zero-filled block, say) make a file binary only when they are many.
+_TEXT_CONTROLS = frozenset(b"\t\n\r\x0b\x0c\x1b")
+_BINARY_SHARE = 0.10  # of the head's bytes being other control bytes
+_UTF16_NUL_SHARE = 0.7  # of one byte parity being NUL: ASCII text in UTF-16 without a BOM
+
+
+def _text_encoding(data: bytes) -> str:
+    """The head's text encoding ("utf-8", "utf-8-sig", "utf-16-le"/"utf-16-be" with a BOM,
+    "utf-16le"/"utf-16be" without one, "cp1252"), or "binary …" saying why it is not text."""
+    if data.startswith(_UTF16_BOMS):
+        return "utf-16-le" if data.startswith(b"\xff\xfe") else "utf-16-be"
+    for magic, what in _BINARY_MAGIC:
+        if data.startswith(magic):
+            return f"binary content ({what})"
+    half = max(1, len(data) // 2)
+    if data[1::2].count(0) >= _UTF16_NUL_SHARE * half and data[0::2].count(0) < 0.1 * half:
+        return "utf-16le"
+    if data[0::2].count(0) >= _UTF16_NUL_SHARE * half and data[1::2].count(0) < 0.1 * half:
+        return "utf-16be"
+    controls = sum(1 for b in data if (b < 32 and b not in _TEXT_CONTROLS) or b == 127)
+    if controls > _BINARY_SHARE * len(data):
+        return f"binary content ({controls:,} control bytes in its first {len(data):,})"
+    encoding = "utf-8-sig" if data.startswith(_UTF8_BOM) else "utf-8"
+    try:
+        data.decode("utf-8")
+        return encoding
+    except UnicodeDecodeError as exc:
+        if exc.start >= len(data) - 3 and "end of data" in exc.reason:
+            return encoding  # the head cut a character in two
+    # Invalid UTF-8. A file that also holds valid multi-byte UTF-8 is UTF-8 with a few bad
+    # bytes (they read as U+FFFD); one with none is in a legacy 8-bit code page, Windows' most
+    # likely (cp1252 is Latin-1 plus printable characters in 0x80-0x9F).
+    decoded = data.decode("utf-8", errors="replace")
+    if any(ord(c) > 127 and c != "\ufffd" for c in decoded):
+        return encoding
+    return "cp1252"
 
 
 def _describe(path: Path, text_formats: Sequence[TextFormat] = ()) -> InputFile:
@@ -235,8 +306,6 @@ def _describe(path: Path, text_formats: Sequence[TextFormat] = ()) -> InputFile:
     def make(fmt: str, header: tuple[str, ...] | None, note: str) -> InputFile:
         return InputFile(str(path), fmt, head.size, head.mtime, header, head.encoding, note)
 
-    if not head.encoding.startswith("utf-16") and b"\x00" in head.data:
-        return make(FORMAT_UNKNOWN, None, "binary content")
     lines = head.text.splitlines()
     header = _parse_header(lines[0] if lines else "")
     if header is None or not is_log_header(header):
@@ -249,13 +318,13 @@ def _describe(path: Path, text_formats: Sequence[TextFormat] = ()) -> InputFile:
                 str(path), FORMAT_TEXT, head.size, head.mtime, None, head.encoding,
                 f"plain text in {text_format.name} format", text_format,
             )
-        return make(FORMAT_UNKNOWN, None, _why_not_csv(header))
+        return make(FORMAT_SKIPPED, None, _why_not_csv(header))
     return make(FORMAT_CSV, header, "")
 
 
 def _describe_json(path: Path, head: _Head) -> InputFile:
     """A *.json / *.jsonl / *.ndjson file (.gz, .bz2 too): JSON lines when its first non-blank
-    line is one JSON object; anything else (one array, pretty-printed JSON) is FORMAT_UNKNOWN."""
+    line is one JSON object; anything else (one array, pretty-printed JSON) is skipped as not a log."""
 
     def make(fmt: str, note: str) -> InputFile:
         return InputFile(str(path), fmt, head.size, head.mtime, None, head.encoding, note)
@@ -272,7 +341,7 @@ def _describe_json(path: Path, head: _Head) -> InputFile:
         why = "JSON over several lines (pretty-printed), not JSON lines (one object per line)"
     else:
         why = "first line is not a JSON object, so not JSON lines"
-    return make(FORMAT_UNKNOWN, why)
+    return make(FORMAT_SKIPPED, "not a log: " + why)
 
 
 def _is_json_object(line: str) -> bool:
@@ -310,8 +379,9 @@ def _why_not_csv(header: tuple[str, ...] | None) -> str:
         return NO_KNOWN_FORMAT
     roles = column_roles(header)
     if "timestamp" not in roles:
-        return "CSV header has no timestamp column (" + "/".join(COLUMN_ALIASES["timestamp"]) + ")"
-    return "CSV header has no message or level column"
+        return ("not a log: CSV header has no timestamp column ("
+                + "/".join(COLUMN_ALIASES["timestamp"]) + ")")
+    return "not a log: CSV header has no message or level column"
 
 
 __all__ = [
@@ -321,7 +391,8 @@ __all__ = [
     "FORMAT_JSONL",
     "FORMAT_TEXT",
     "FORMAT_EMPTY",
-    "FORMAT_UNKNOWN",
+    "FORMAT_SKIPPED",
+    "READ_FORMATS",
     "FORMAT_UNREADABLE",
     "InputFile",
     "column_roles",

@@ -3,8 +3,8 @@ union the results.
 
 Readers are looked up by InputFile.format in READERS, so another reader (JSON lines, plain-text
 patterns) is added by registering it here and teaching discover.py to recognize its files;
-nothing downstream changes, since every reader produces STAGED_SCHEMA. Formats without a reader
-("unreadable", "empty") contribute no rows; they stay in the returned file list for the report.
+nothing downstream changes, since every reader produces STAGED_SCHEMA. Files without a reader
+(skipped, unreadable, empty) contribute no rows; they stay in the file list for the report.
 """
 
 from __future__ import annotations
@@ -19,7 +19,6 @@ from logdesk.engine.discover import (
     FORMAT_CSV,
     FORMAT_JSONL,
     FORMAT_TEXT,
-    FORMAT_UNKNOWN,
     InputFile,
     discover_inputs,
 )
@@ -30,22 +29,16 @@ from logdesk.engine.readers.line_numbers import number_staged_lines
 from logdesk.engine.readers.text_reader import read_text_inputs
 from logdesk.engine.schema import BLANK_FORMAT
 from logdesk.engine.text_formats import user_text_formats
-from logdesk.engine.readers.unknown_reader import UNRECOGNIZED_REASON, read_unrecognized
 from logdesk.settings import Settings
 
 # (spark, files of one format, settings) -> STAGED rows of those files
 Reader = Callable[[SparkSession, Sequence[InputFile], Settings], DataFrame]
 
 
-def _read_unknown(spark: SparkSession, files: Sequence[InputFile], settings: Settings) -> DataFrame:
-    return read_unrecognized(spark, files, UNRECOGNIZED_REASON)
-
-
 READERS: dict[str, Reader] = {
     FORMAT_CSV: read_csv_inputs,
     FORMAT_JSONL: read_jsonl_inputs,
     FORMAT_TEXT: read_text_inputs,
-    FORMAT_UNKNOWN: _read_unknown,
 }
 
 

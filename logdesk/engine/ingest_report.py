@@ -11,9 +11,12 @@ from pathlib import Path
 
 import pyarrow as pa
 
-from logdesk.engine.discover import InputFile
+from logdesk.engine.discover import FORMAT_UNREADABLE, READ_FORMATS, InputFile
 from logdesk.reports.csv_safety import neutralize
-from logdesk.results import MALFORMED_COLUMNS, FileIngest, IngestReport, MalformedSample
+from logdesk.results import (
+    FATE_READ, FATE_SKIPPED, FATE_UNREADABLE, MALFORMED_COLUMNS, FileIngest, IngestReport,
+    MalformedSample,
+)
 
 SAMPLES_PER_FILE = 3  # malformed lines shown per file in the Inputs view / ingest report
 SAMPLE_CHARS = 500
@@ -51,9 +54,17 @@ def ingest_report(
                 note=f.note,
                 continuation_lines=cont,
                 malformed_samples=samples(f.path),
+                fate=_fate(f),
+                timestamp_layout=f.timestamp_layout,
             )
         )
     return IngestReport(folder=str(folder), files=tuple(files))
+
+
+def _fate(f: InputFile) -> str:
+    if f.format in READ_FORMATS:
+        return FATE_READ
+    return FATE_UNREADABLE if f.format == FORMAT_UNREADABLE else FATE_SKIPPED
 
 
 def write_malformed_csv(target: Path, malformed: Mapping[str, pa.Table]) -> Path:

@@ -20,7 +20,7 @@ import os
 import shutil
 import time
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import replace
 from datetime import datetime, timezone
 from pathlib import Path
@@ -37,7 +37,7 @@ from logdesk.engine.cache.merge import merge_partials
 from logdesk.engine.cache.plan import APPEND, READ, REUSE, FilePlan, plan_file
 from logdesk.engine.cache.store import FACTS, MALFORMED, TYPES, CacheStore, Entry
 from logdesk.engine.cube import bucket_seconds_for
-from logdesk.engine.discover import discover_inputs
+from logdesk.engine.discover import InputFile, discover_inputs
 from logdesk.engine.ingest import READERS, read_inputs
 from logdesk.engine.ingest_report import ingest_report, write_malformed_csv
 from logdesk.engine.known_error_types import read_known_error_types, write_known_error_types
@@ -67,6 +67,20 @@ SparkSource = SparkSession | Callable[[], SparkSession]
 
 class EmptyFolderError(ValueError):
     """The folder has no files logdesk could look at."""
+
+
+def nothing_readable_message(folder: Path, inputs: Sequence[InputFile]) -> str:
+    """One line for a folder none of whose files is a log: how many were found, and the most
+    common reasons (the ingest report is not written; nothing was read)."""
+    reasons: dict[str, int] = {}
+    for f in inputs:
+        why = f.note.removeprefix("not a log: ") or f.format
+        reasons[why] = reasons.get(why, 0) + 1
+    top = sorted(reasons.items(), key=lambda kv: (-kv[1], kv[0]))[:3]
+    said = "; ".join(f"{n} {'file' if n == 1 else 'files'}: {why}" for why, n in top)
+    more = "; ..." if len(reasons) > 3 else ""
+    return (f"nothing to read in {folder}: {len(inputs):,} "
+            f"{'file' if len(inputs) == 1 else 'files'} found, none of them a log ({said}{more})")
 
 
 def cache_store(settings: Settings) -> CacheStore:
@@ -164,6 +178,8 @@ class _Run:
         inputs = discover_inputs(self.folder, user_text_formats(settings.text_formats))
         if not inputs:
             raise EmptyFolderError(f"no files to read in {self.folder}")
+        if not any(f.format in READERS for f in inputs):
+            raise EmptyFolderError(nothing_readable_message(self.folder, inputs))
         files = prepare_run_files(self.folder, settings.paths.work_dir)
         off_reason = cache_off_reason(settings) if settings.cache.enabled else ""
         use_cache = settings.cache.enabled and not off_reason

@@ -1,10 +1,12 @@
-"""UTF-16 log files -> UTF-8 copies that Spark can read.
+"""UTF-16 and legacy 8-bit (cp1252) log files -> UTF-8 copies that Spark can read.
 
 Spark's text and CSV sources split lines on UTF-8 bytes, so a UTF-16 file (Windows tools write
 them: PowerShell, some IIS and .NET logs) is decoded here, on the driver, in a streaming pass, and
 written as UTF-8 into the run's folder; the readers read the copy and report the original path.
 Invalid code units are replaced (U+FFFD), never a crash. Compressed input (.gz, .bz2) is
-decompressed on the way. Only files discovery found to be UTF-16 (by their BOM) are copied.
+decompressed on the way. Only files discovery found not to be UTF-8 are copied: UTF-16 by
+its BOM or, without one, by the NUL byte of every other byte; cp1252 when the head is not
+valid UTF-8 and holds no multi-byte UTF-8 at all.
 """
 
 from __future__ import annotations
@@ -22,15 +24,17 @@ from logdesk.engine.discover import InputFile
 _CHUNK = 1 << 20
 
 
-def is_utf16(encoding: str) -> bool:
-    return encoding.lower().replace("_", "-").startswith("utf-16")
+def needs_copy(encoding: str) -> bool:
+    """Spark reads UTF-8 (a BOM is dropped by the readers); anything else is copied first."""
+    return encoding not in ("", "utf-8", "utf-8-sig")
 
 
 def transcode_inputs(files: Sequence[InputFile], target_dir: Path) -> list[InputFile]:
-    """`files` with a UTF-8 copy under `target_dir` for each UTF-16 one (others unchanged)."""
+    """`files` with a UTF-8 copy under `target_dir` for each one not in UTF-8 (others
+    unchanged)."""
     out: list[InputFile] = []
     for i, f in enumerate(files):
-        if not is_utf16(f.encoding):
+        if not needs_copy(f.encoding):
             out.append(f)
             continue
         target_dir.mkdir(parents=True, exist_ok=True)
@@ -59,12 +63,14 @@ def _open_raw(path: Path) -> BinaryIO:
 
 
 def _transcode(source: Path, target: Path, encoding: str) -> None:
-    # "utf-16" reads the BOM and drops it; an explicit -le/-be would keep it as U+FEFF
-    decoder = codecs.getincrementaldecoder("utf-16")(errors="replace")
+    # "utf-16" reads the BOM and drops it; an explicit -le/-be would keep it as U+FEFF, so the
+    # explicit codec is only for files without one (discovery's "utf-16le"/"utf-16be")
+    codec = "utf-16" if encoding in ("utf-16-le", "utf-16-be") else encoding
+    decoder = codecs.getincrementaldecoder(codec)(errors="replace")
     with _open_raw(source) as raw, open(target, "w", encoding="utf-8", newline="") as out:
         while chunk := raw.read(_CHUNK):
             out.write(decoder.decode(chunk))
         out.write(decoder.decode(b"", final=True))
 
 
-__all__ = ["is_utf16", "transcode_inputs"]
+__all__ = ["needs_copy", "transcode_inputs"]

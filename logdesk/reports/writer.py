@@ -23,6 +23,9 @@ from logdesk.reports.atomic import PendingFile, ReportWriteError, commit_files, 
 from logdesk.reports.csv_safety import neutralize
 from logdesk.reports.formats import alert_dict, filter_dict, iso_ms, iso_time, rate
 from logdesk.results import (
+    FATE_READ,
+    FATE_SKIPPED,
+    FATE_UNREADABLE,
     MALFORMED_COLUMNS,
     Alert,
     Analytics,
@@ -200,14 +203,19 @@ def _json_files(
         "json/ingest_report.json": _json({
             "folder": ingest.folder,
             "files": [
-                {"path": f.path, "format": f.format, "encoding": f.encoding, "data_lines": f.data_lines,
+                {"path": f.path, "fate": f.fate, "format": f.format,
+                 "timestamp_layout": f.timestamp_layout, "encoding": f.encoding,
+                 "data_lines": f.data_lines,
                  "parsed_rows": f.parsed_rows, "malformed_rows": f.malformed_rows, "note": f.note,
                  "continuation_lines": f.continuation_lines,
                  "malformed_samples": [{"line": m.line, "reason": m.reason, "raw": m.raw}
                                        for m in f.malformed_samples]}
                 for f in ingest.files
             ],
-            "totals": {"files": len(ingest.files), "data_lines": ingest.data_lines,
+            "totals": {"files": len(ingest.files), "files_read": ingest.count(FATE_READ),
+                       "files_skipped": ingest.count(FATE_SKIPPED),
+                       "files_unreadable": ingest.count(FATE_UNREADABLE),
+                       "data_lines": ingest.data_lines,
                        "parsed_rows": ingest.parsed_rows, "malformed_rows": ingest.malformed_rows,
                        "continuation_lines": ingest.continuation_lines},
         }),

@@ -28,7 +28,11 @@ def relative_path(path: str, folder: str) -> str:
 def inputs_columns() -> list[tm.Column]:
     return [
         tm.Column("File", lambda f: f.path, tip="path below the opened folder"),
+        tm.Column("Fate", lambda f: f.fate, tip="read, skipped as not a log, or unreadable: "
+                  "the note says why"),
         tm.Column("Format", lambda f: f.format, tip="detected from the file's first lines"),
+        tm.Column("Timestamps", lambda f: f.timestamp_layout,
+                  tip="the timestamp layout inferred from the file's first lines"),
         tm.Column("Encoding", lambda f: f.encoding),
         tm.Column("Records", lambda f: f.parsed_rows, "int", tip="records read (one per record, "
                   "however many lines it spans)"),
@@ -52,14 +56,13 @@ def nothing_readable_text(ingest: IngestReport) -> str:
     """The plain sentence for a folder of which not one record could be read ("" otherwise)."""
     if ingest.parsed_rows > 0:
         return ""
-    files = len(ingest.files)
     lines = ingest.data_lines
-    what = f"{files:,} file{'s' if files != 1 else ''}"
+    what = ingest.fates_text()
     if lines == 0:
-        return f"Nothing in this folder could be read: {what}, none with a data line — see Inputs."
+        return f"Nothing in this folder could be read ({what}): no data line — see Inputs."
     return (
-        f"Nothing in this folder could be read: {what}, {lines:,} line{'s' if lines != 1 else ''}, "
-        "all malformed or in unrecognized formats — see Inputs."
+        f"Nothing in this folder could be read ({what}): {lines:,} "
+        f"line{'s' if lines != 1 else ''}, all malformed — see Inputs."
     )
 
 

@@ -172,9 +172,8 @@ class RunController:
         self.records_model.set_source(result, bar.current, tz)
         self._watch(Path(result.input_folder))
         self.refresh_label.setText(f"last refresh {datetime.now().strftime('%H:%M:%S')}")
-        files = len(result.ingest.files)
         self.statusBar().showMessage(
-            f"Processed {result.ingest.parsed_rows:,} records from {files:,} file{'s' if files != 1 else ''} "
+            f"Processed {result.ingest.parsed_rows:,} records ({result.ingest.fates_text()}) "
             f"in {result.duration_seconds:.1f} s"
         )
         self.reload_alert_history()

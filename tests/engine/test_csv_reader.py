@@ -12,13 +12,12 @@ from logdesk.engine.ingest import with_lines
 from logdesk.engine.discover import (
     FORMAT_CSV,
     FORMAT_EMPTY,
-    FORMAT_UNKNOWN,
+    FORMAT_SKIPPED,
     discover_inputs,
 )
 from logdesk.engine.ingest import read_folder, read_inputs
 from logdesk.engine.readers import csv_reader
 from logdesk.engine.readers.line_numbers import number_staged_lines
-from logdesk.engine.readers.unknown_reader import UNRECOGNIZED_REASON, read_unrecognized
 from logdesk.engine.schema import STAGED_SCHEMA
 from logdesk.settings import Settings
 
@@ -196,7 +195,7 @@ def test_folder_with_mixed_files(spark, tmp_path):
             (api, FORMAT_CSV),
             (old, FORMAT_CSV),
             (csv_log, FORMAT_CSV),
-            (plain, FORMAT_UNKNOWN),
+            (plain, FORMAT_SKIPPED),
             (empty, FORMAT_EMPTY),
         ]
     )
@@ -209,8 +208,9 @@ def test_folder_with_mixed_files(spark, tmp_path):
             parsed + (r.malformed_reason is None),
             malformed + (r.malformed_reason is not None),
         )
-    assert counts == {web: (3, 0), api: (2, 0), old: (2, 1), csv_log: (2, 0), plain: (0, 3)}
-    assert len(rows) == 13
+    # plain.log has no timestamp: skipped as not a log, so no rows at all
+    assert counts == {web: (3, 0), api: (2, 0), old: (2, 1), csv_log: (2, 0)}
+    assert len(rows) == 10
 
     def pick(path):
         return {r.line: r for r in rows if r.source_file == path}
@@ -241,47 +241,6 @@ def test_folder_with_mixed_files(spark, tmp_path):
         ("WARN", "w1"),
         ("ERROR", "e1"),
     ]
-    text = pick(plain)
-    assert sorted(text) == [1, 3, 4]
-    assert {r.malformed_reason for r in text.values()} == {UNRECOGNIZED_REASON}
-    assert {r.format for r in text.values()} == {FORMAT_UNKNOWN}
-    assert text[3].raw == "nothing here is a log record"
-
-
-def test_unrecognized_lines_keep_exact_numbers_when_a_file_is_split(spark, tmp_path):
-    lines = ["" if i % 7 == 0 else f"line {i} " + "x" * (i % 50) for i in range(1, 3001)]
-    big = _write(tmp_path / "big.log", "\n".join(lines) + "\n")
-    small = _write(tmp_path / "small.txt", "just one line\n")
-    files = [f for f in discover_inputs(tmp_path)]
-    assert {f.format for f in files} == {FORMAT_UNKNOWN}
-    before = spark.conf.get("spark.sql.files.maxPartitionBytes")
-    spark.conf.set("spark.sql.files.maxPartitionBytes", "8192")  # about 10 blocks of big.log
-    try:
-        assert spark.read.text(big).rdd.getNumPartitions() > 5
-        df = with_lines(read_unrecognized(spark, files, "some reason"))
-        got = (
-            df.groupBy("source_file")
-            .agg(
-                F.sort_array(F.collect_list("line")).alias("lines"),
-                F.count_if(
-                    F.col("raw")
-                    == F.concat(
-                        F.lit("line "),
-                        F.col("line").cast("string"),
-                        F.lit(" "),
-                        F.repeat(F.lit("x"), (F.col("line") % 50).cast("int")),
-                    )
-                ).alias("raw_matches_line"),
-            )
-            .collect()
-        )
-    finally:
-        spark.conf.set("spark.sql.files.maxPartitionBytes", before)
-    by_file = {r.source_file: r for r in got}
-    expected_big = [i for i in range(1, 3001) if i % 7 != 0]
-    assert list(by_file[big].lines) == expected_big
-    assert by_file[big].raw_matches_line == len(expected_big)
-    assert list(by_file[small].lines) == [1]
 
 
 def test_empty_folder_gives_empty_staged_frame(spark, tmp_path):

@@ -11,7 +11,7 @@ from logdesk.engine.discover import (
     NO_KNOWN_FORMAT,
     FORMAT_CSV,
     FORMAT_EMPTY,
-    FORMAT_UNKNOWN,
+    FORMAT_SKIPPED,
     FORMAT_UNREADABLE,
     InputFile,
     column_roles,
@@ -38,7 +38,7 @@ def test_formats_headers_and_order(tmp_path):
     _write(tmp_path / "logs" / "notes.txt", "shopping list\n")
     _write(tmp_path / "logs" / "no_ts.csv", "level,message\nINFO,hi\n")
     _write(tmp_path / "logs" / "empty.csv", b"")
-    _write(tmp_path / "logs" / "data.yaml", "a: 1\n")  # not a candidate name
+    _write(tmp_path / "logs" / "data.yaml", "a: 1\n")  # listed whatever its name: skipped
     _write(tmp_path / ".hidden.csv", "timestamp,message\n")
     _write(tmp_path / ".git" / "x.csv", "timestamp,message\n")
 
@@ -50,6 +50,7 @@ def test_formats_headers_and_order(tmp_path):
         "b.csv",
         "logs/app.log",
         "logs/app.log.1",
+        "logs/data.yaml",
         "logs/empty.csv",
         "logs/no_ts.csv",
         "logs/notes.txt",
@@ -65,10 +66,12 @@ def test_formats_headers_and_order(tmp_path):
     assert by_name["app.log"].format == FORMAT_CSV
     assert by_name["app.log"].header == ("@timestamp", "lvl", "text")
     assert by_name["app.log.1"].format == FORMAT_CSV
-    assert by_name["plain.log"].format == FORMAT_UNKNOWN
+    assert by_name["plain.log"].format == FORMAT_SKIPPED
     assert by_name["plain.log"].note == NO_KNOWN_FORMAT
-    assert by_name["notes.txt"].format == FORMAT_UNKNOWN
-    assert by_name["no_ts.csv"].format == FORMAT_UNKNOWN
+    assert by_name["notes.txt"].format == FORMAT_SKIPPED
+    assert by_name["notes.txt"].note == NO_KNOWN_FORMAT
+    assert by_name["data.yaml"].format == FORMAT_SKIPPED
+    assert by_name["no_ts.csv"].format == FORMAT_SKIPPED
     assert "no timestamp column" in by_name["no_ts.csv"].note
     assert by_name["empty.csv"].format == FORMAT_EMPTY
     b = by_name["b.csv"]
@@ -132,16 +135,38 @@ def test_header_needs_timestamp_and_message_or_level(tmp_path):
     found = {os.path.basename(f.path): f for f in discover_inputs(tmp_path)}
     assert found["lvl.log"].format == FORMAT_CSV
     assert found["msg.txt"].format == FORMAT_CSV
-    assert found["nothing.log"].format == FORMAT_UNKNOWN
-    assert found["nothing.log"].note == "CSV header has no message or level column"
+    assert found["nothing.log"].format == FORMAT_SKIPPED
+    assert found["nothing.log"].note == "not a log: CSV header has no message or level column"
     # UTF-16 (by its BOM) is recognized like UTF-8; the pipeline reads it through a UTF-8 copy
     assert found["utf16.csv"].format == FORMAT_CSV
     assert found["utf16.csv"].header == ("timestamp", "message")
     assert found["utf16.csv"].encoding == "utf-16-le"
-    assert (
-        found["binary.log"].format == FORMAT_UNKNOWN
-        and found["binary.log"].note == "binary content"
-    )
+    # 3 control bytes in 21: binary (more than 10% of the head)
+    assert found["binary.log"].format == FORMAT_SKIPPED
+    assert found["binary.log"].note == "not a log: binary content (3 control bytes in its first 21)"
+
+
+def test_encodings_and_binary_content_are_told_apart(tmp_path):
+    rows = "timestamp,level,message\n" + "2024-01-01 10:00:00,INFO,caf\u00e9 ok\n" * 20
+    _write(tmp_path / "nul.csv", rows.encode() + b"\x00" * 40 + b"2024-01-01 10:00:01,INFO,x\n")
+    _write(tmp_path / "le.csv", rows.encode("utf-16-le"))  # no BOM
+    _write(tmp_path / "be.csv", rows.encode("utf-16-be"))
+    _write(tmp_path / "latin.csv", rows.encode("cp1252"))  # an e-acute as one byte 0xE9
+    mixed = rows.encode() + b"2024-01-01 10:00:02,INFO,bad \xff byte\n"
+    _write(tmp_path / "mixed.csv", mixed)
+    _write(tmp_path / "zip.log", b"PK\x03\x04" + b"timestamp,message\n" * 10)
+    _write(tmp_path / "ansi.log", "\x1b[31m2024-01-01 10:00:00 ERROR boom\x1b[0m\n" * 5)
+    found = {os.path.basename(f.path): f for f in discover_inputs(tmp_path)}
+    # a block of NULs (a crash's zero-filled tail) in 1,000 bytes of text: still a log
+    assert (found["nul.csv"].format, found["nul.csv"].encoding) == (FORMAT_CSV, "utf-8")
+    assert (found["le.csv"].format, found["le.csv"].encoding) == (FORMAT_CSV, "utf-16le")
+    assert (found["be.csv"].format, found["be.csv"].encoding) == (FORMAT_CSV, "utf-16be")
+    assert found["le.csv"].header == ("timestamp", "level", "message")
+    assert (found["latin.csv"].format, found["latin.csv"].encoding) == (FORMAT_CSV, "cp1252")
+    # valid multi-byte UTF-8 beside one bad byte: UTF-8 (the bad byte reads as U+FFFD)
+    assert found["mixed.csv"].encoding == "utf-8"
+    assert found["zip.log"].note == "not a log: binary content (ZIP archive)"
+    assert found["ansi.log"].encoding == "utf-8"  # ESC is text (ANSI colours)
 
 
 def test_column_roles_use_alias_preference_and_first_duplicate():

@@ -11,7 +11,7 @@ from logdesk.engine.discover import (
     NO_KNOWN_FORMAT,
     FORMAT_CSV,
     FORMAT_TEXT,
-    FORMAT_UNKNOWN,
+    FORMAT_SKIPPED,
     FORMAT_UNREADABLE,
     discover_inputs,
 )
@@ -33,7 +33,7 @@ def _by_name(tmp_path, **kwargs):
     }
 
 
-def test_text_files_get_their_format_and_other_names_only_when_detected(tmp_path):
+def test_every_file_is_listed_with_its_format_or_why_it_is_skipped(tmp_path):
     _write(tmp_path / "app.log", LOG4J)
     _write(tmp_path / "plain.log", "2024-01-01 10:00:00 ERROR something broke\n")
     _write(tmp_path / "var" / "syslog", SYSLOG)
@@ -46,16 +46,22 @@ def test_text_files_get_their_format_and_other_names_only_when_detected(tmp_path
 
     found = _by_name(tmp_path)
 
+    # every file is listed, whatever its name; the ones that are not logs are skipped
     assert sorted(found) == [
-        "app.log", "data.csv", "plain.log", "var/access_log.0", "var/syslog", "var/syslog.2.gz"
+        "README.md", "app.log", "data.csv", "photo", "plain.log", "var/access_log.0",
+        "var/messages", "var/syslog", "var/syslog.2.gz",
     ]
+    assert (found["photo"].format, found["photo"].note) == (
+        FORMAT_SKIPPED, "not a log: binary content (PNG image)")
+    assert (found["README.md"].format, found["var/messages"].format) == (
+        FORMAT_SKIPPED, FORMAT_SKIPPED)
     assert found["data.csv"].format == FORMAT_CSV
     assert found["app.log"].format == FORMAT_TEXT
     assert found["app.log"].text_format.name == "log4j"
     assert found["app.log"].format_name == "log4j"
     assert found["app.log"].note == "plain text in log4j format"
     assert found["app.log"].header is None and found["app.log"].encoding == "utf-8"
-    assert found["plain.log"].format == FORMAT_UNKNOWN
+    assert found["plain.log"].format == FORMAT_SKIPPED
     assert found["plain.log"].note == NO_KNOWN_FORMAT
     for name in ("var/syslog", "var/syslog.2.gz"):
         assert found[name].format == FORMAT_TEXT
@@ -94,7 +100,7 @@ def test_user_formats_are_passed_to_detection(tmp_path):
         user=True,
     )
 
-    assert _by_name(tmp_path)["app.log"].format == FORMAT_UNKNOWN
+    assert _by_name(tmp_path)["app.log"].format == FORMAT_SKIPPED
     found = _by_name(tmp_path, text_formats=[mine])
     assert found["app.log"].text_format is mine
     assert found["custom"].text_format is mine

@@ -13,7 +13,7 @@ from logdesk.engine.ingest import with_lines
 from logdesk.engine.discover import (
     FORMAT_CSV,
     FORMAT_JSONL,
-    FORMAT_UNKNOWN,
+    FORMAT_SKIPPED,
     FORMAT_UNREADABLE,
     discover_inputs,
 )
@@ -59,22 +59,23 @@ def test_discovery_tells_json_lines_from_other_json(tmp_path):
     _write(tmp_path / "packed.json.bz2", bz2.compress(b'{"msg": "x"}\n'))
     _write(tmp_path / "fake.json.gz", b'{"msg": "x"}\n')
     _write(tmp_path / "bom.json", b'\xef\xbb\xbf{"msg": "x"}\n')
-    _write(tmp_path / "other.yaml", "ts: 1\n")  # not a candidate
+    _write(tmp_path / "other.yaml", "ts: 1\n")  # listed, skipped: not a log
 
     found = {Path(f.path).name: f for f in discover_inputs(tmp_path)}
     assert sorted(found) == [
         "app.jsonl", "app.ndjson.1", "array.json", "bom.json", "fake.json.gz",
-        "packed.json.bz2", "packed.jsonl.gz", "pretty.json", "scalar.json",
+        "other.yaml", "packed.json.bz2", "packed.jsonl.gz", "pretty.json", "scalar.json",
     ]
+    assert found["other.yaml"].format == FORMAT_SKIPPED
     assert {n for n, f in found.items() if f.format == FORMAT_JSONL} == {
         "app.jsonl", "app.ndjson.1", "bom.json", "packed.json.bz2", "packed.jsonl.gz",
     }
     assert (found["array.json"].format, found["array.json"].note) == (
-        FORMAT_UNKNOWN, "one JSON array, not JSON lines (one object per line)"
+        FORMAT_SKIPPED, "not a log: one JSON array, not JSON lines (one object per line)"
     )
-    assert found["pretty.json"].format == FORMAT_UNKNOWN
+    assert found["pretty.json"].format == FORMAT_SKIPPED
     assert "pretty-printed" in found["pretty.json"].note
-    assert found["scalar.json"].note == "first line is not a JSON object, so not JSON lines"
+    assert found["scalar.json"].note == "not a log: first line is not a JSON object, so not JSON lines"
     assert found["fake.json.gz"].format == FORMAT_UNREADABLE
     assert found["fake.json.gz"].note.startswith("named .gz but not gzip data")
     assert found["bom.json"].encoding == "utf-8-sig"
@@ -287,11 +288,11 @@ def test_pipeline_totals_over_csv_and_json_lines(spark, tmp_path):
     by_name = {Path(f.path).name: f for f in run.ingest.files}
     assert by_name["b.jsonl"].format == FORMAT_JSONL
     assert by_name["a.csv"].format == FORMAT_CSV
-    assert by_name["c.json"].format == FORMAT_UNKNOWN
+    assert (by_name["c.json"].format, by_name["c.json"].fate) == (FORMAT_SKIPPED, "skipped")
     assert [(n, by_name[n].parsed_rows, by_name[n].malformed_rows) for n in sorted(by_name)] == [
-        ("a.csv", 1, 1), ("b.jsonl", 2, 1), ("c.json", 0, 2),
+        ("a.csv", 1, 1), ("b.jsonl", 2, 1), ("c.json", 0, 0),
     ]
-    assert (run.ingest.parsed_rows, run.ingest.malformed_rows) == (3, 4)
+    assert (run.ingest.parsed_rows, run.ingest.malformed_rows) == (3, 2)
     per_level: dict[str, int] = {}
     for index, n in zip(run.cube.levels.level, run.cube.levels.count):
         per_level[LEVELS[int(index)]] = per_level.get(LEVELS[int(index)], 0) + int(n)
@@ -301,7 +302,7 @@ def test_pipeline_totals_over_csv_and_json_lines(spark, tmp_path):
         rows = sorted(
             (Path(r["file"]).name, int(r["line"]), r["reason"]) for r in csv.DictReader(handle)
         )
-    assert [r[:2] for r in rows] == [("a.csv", 3), ("b.jsonl", 4), ("c.json", 1), ("c.json", 2)]
+    assert [r[:2] for r in rows] == [("a.csv", 3), ("b.jsonl", 4)]
     assert rows[0][2] == "unparseable timestamp: N/A"
     assert rows[1][2] == NOT_JSON_OBJECT_REASON
 
@@ -311,4 +312,4 @@ def test_discovery_takes_a_first_line_longer_than_the_head(tmp_path):
     _write(tmp_path / "long.jsonl", long_line * 2)
     _write(tmp_path / "long_text.json", "y" * 70_000 + "\n")
     found = {Path(f.path).name: f.format for f in discover_inputs(tmp_path)}
-    assert found == {"long.jsonl": FORMAT_JSONL, "long_text.json": FORMAT_UNKNOWN}
+    assert found == {"long.jsonl": FORMAT_JSONL, "long_text.json": FORMAT_SKIPPED}

@@ -12,7 +12,6 @@ from pathlib import Path
 import pytest
 
 from logdesk.engine.pipeline import run_pipeline
-from logdesk.engine.readers.unknown_reader import UNRECOGNIZED_REASON
 from logdesk.results import LEVELS
 from logdesk.settings import Settings, SparkSettings
 
@@ -82,7 +81,7 @@ def run(spark, tmp_path_factory):
         logs / "containers" / "web.log",
         b'{"log":"GET / 200\\n","stream":"stdout","time":"2024-03-05T10:17:00.123Z"}\n',
     )
-    _write(logs / "README.md", b"# not a log\nignored: not a log file name, no log format\n")
+    _write(logs / "README.md", b"# not a log\nlisted and skipped: no timestamp in its head\n")
     settings = Settings(spark=SparkSettings(master="local[2]", shuffle_partitions=4))
     return run_pipeline(spark, logs, settings), logs
 
@@ -102,13 +101,15 @@ def test_every_file_gets_its_format_encoding_and_exact_counts(run):
         "sys/syslog.bz2": ("syslog_rfc3164", "utf-8", 2, 0, 0, 2),
         "win/app-utf16.log": ("log4j", "utf-16-le", 2, 1, 0, 3),
         "data.csv": ("csv", "utf-8", 2, 0, 1, 3),
-        "notes.txt": ("unknown", "utf-8", 0, 0, 2, 2),
+        "notes.txt": ("skipped", "utf-8", 0, 0, 0, 0),
+        "README.md": ("skipped", "utf-8", 0, 0, 0, 0),
         "deep/a/b/x.log": ("log4j", "utf-8", 1, 0, 0, 1),
         "events/app.jsonl.gz": ("jsonl", "utf-8", 2, 0, 1, 3),
         "containers/web.log": ("jsonl", "utf-8", 1, 0, 0, 1),
     }
     ingest = result.ingest
-    assert (ingest.parsed_rows, ingest.continuation_lines, ingest.malformed_rows) == (16, 3, 5)
+    assert (ingest.parsed_rows, ingest.continuation_lines, ingest.malformed_rows) == (16, 3, 3)
+    assert ingest.fates_text() == "8 files read, 2 skipped"
     assert int(result.cube.levels.count.sum()) == 16
 
 
@@ -130,7 +131,5 @@ def test_malformed_report_has_exact_lines_in_each_file(run):
     assert rows == [
         ("data.csv", 3, "unparseable timestamp: not a time"),
         ("events/app.jsonl.gz", 3, "invalid JSON"),
-        ("notes.txt", 1, UNRECOGNIZED_REASON),
-        ("notes.txt", 2, UNRECOGNIZED_REASON),
         ("web/access.log.1.gz", 4, "does not match the apache_combined format"),
     ]

@@ -12,7 +12,7 @@ import pytest
 
 from logdesk.control import Cancelled, RunControl
 from logdesk.engine.pipeline import EmptyFolderError, run_pipeline
-from logdesk.engine.readers.unknown_reader import UNRECOGNIZED_REASON
+from logdesk.engine.discover import NO_KNOWN_FORMAT
 from logdesk.results import MalformedSample
 from logdesk.results import RecordFilter
 from logdesk.settings import PathSettings, Settings
@@ -51,25 +51,26 @@ def test_counts_every_line_once_and_reports_malformed_rows(spark, settings, tmp_
     by_name = {Path(f.path).name: f for f in run.ingest.files}
     assert (by_name["a.csv"].parsed_rows, by_name["a.csv"].malformed_rows) == (3, 1)
     assert (by_name["b.csv"].parsed_rows, by_name["b.csv"].malformed_rows) == (2, 1)
-    assert (by_name["notes.log"].parsed_rows, by_name["notes.log"].malformed_rows) == (0, 2)
+    # not a log (no timestamp in its head): listed, skipped, its lines are not malformed rows
+    notes = by_name["notes.log"]
+    assert (notes.fate, notes.note, notes.data_lines, notes.malformed_rows) == (
+        "skipped", NO_KNOWN_FORMAT, 0, 0)
+    assert run.ingest.fates_text() == "2 files read, 1 skipped"
     assert all(f.data_lines == f.parsed_rows + f.malformed_rows for f in run.ingest.files)
-    assert (run.ingest.parsed_rows, run.ingest.malformed_rows) == (5, 4)
+    assert (run.ingest.parsed_rows, run.ingest.malformed_rows) == (5, 2)
     assert control_stages[0] == "discover" and "aggregate" in control_stages
 
     with open(run.malformed_csv_path, newline="", encoding="utf-8") as handle:
         rows = list(csv.DictReader(handle))
     # ordered by file path, then line
     assert [(Path(r["file"]).name, r["line"]) for r in rows] == [
-        ("a.csv", "4"), ("notes.log", "1"), ("notes.log", "2"), ("b.csv", "4"),
+        ("a.csv", "4"), ("b.csv", "4"),
     ]
     reasons = {(Path(r["file"]).name, int(r["line"])): r["reason"] for r in rows}
     assert reasons[("a.csv", 4)] == "unparseable timestamp: N/A"
     assert reasons[("b.csv", 4)].startswith("wrong field count")
     # the first malformed lines of each file travel with the ingest report (Inputs view)
-    assert by_name["notes.log"].malformed_samples == (
-        MalformedSample(1, UNRECOGNIZED_REASON, "just some text"),
-        MalformedSample(2, UNRECOGNIZED_REASON, "not csv at all"),
-    )
+    assert by_name["notes.log"].malformed_samples == ()
     assert by_name["a.csv"].malformed_samples == (
         MalformedSample(4, "unparseable timestamp: N/A", "N/A,INFO,api,bad time"),
     )
@@ -101,6 +102,24 @@ def test_an_empty_folder_is_an_error(spark, settings, tmp_path):
     (tmp_path / "empty").mkdir()
     with pytest.raises(EmptyFolderError):
         run_pipeline(spark, tmp_path / "empty", settings)
+
+
+def test_a_folder_without_a_single_log_says_so_in_one_line(settings, tmp_path):
+    folder = tmp_path / "notes"
+    _write(folder / "a.txt", "shopping list\nmilk\n")
+    _write(folder / "b.txt", "no dates here\n")
+    (folder / "c.png").write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(range(256)))
+
+    def no_spark():
+        raise AssertionError("nothing to read: Spark must not start")
+
+    with pytest.raises(EmptyFolderError) as caught:
+        run_pipeline(no_spark, folder, settings)
+    message = str(caught.value)
+    assert "\n" not in message
+    assert message.startswith(f"nothing to read in {folder.resolve()}: 3 files found, none of them a log")
+    assert f"2 files: {NO_KNOWN_FORMAT.removeprefix('not a log: ')}" in message
+    assert "1 file: binary content (PNG image)" in message
 
 
 @pytest.mark.slow

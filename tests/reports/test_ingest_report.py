@@ -54,7 +54,8 @@ def test_ingest_report_has_continuation_lines_and_malformed_samples(tmp_path):
     report = json.loads((tmp_path / "json" / "ingest_report.json").read_text(encoding="utf-8"))
     app, b = report["files"]
     assert app == {
-        "path": "/logs/app.log", "format": "log4j", "encoding": "utf-16", "data_lines": 12,
+        "path": "/logs/app.log", "fate": "read", "format": "log4j", "timestamp_layout": "",
+        "encoding": "utf-16", "data_lines": 12,
         "parsed_rows": 6, "malformed_rows": 2, "note": "", "continuation_lines": 4,
         "malformed_samples": [
             {"line": 3, "reason": "no timestamp", "raw": "=HYPERLINK(\"x\") <b>raw</b>"},  # JSON, not a sheet
@@ -62,5 +63,6 @@ def test_ingest_report_has_continuation_lines_and_malformed_samples(tmp_path):
         ],
     }
     assert (b["continuation_lines"], b["malformed_samples"]) == (0, [])
-    assert report["totals"] == {"files": 2, "data_lines": 15, "parsed_rows": 9, "malformed_rows": 2,
-                                "continuation_lines": 4}
+    assert report["totals"] == {"files": 2, "files_read": 2, "files_skipped": 0,
+                                "files_unreadable": 0, "data_lines": 15, "parsed_rows": 9,
+                                "malformed_rows": 2, "continuation_lines": 4}

@@ -250,14 +250,17 @@ def test_json_documents(run, tmp_path):
     assert ingest == {
         "folder": "/data/logs",
         "files": [
-            {"path": "/data/logs/app.log", "format": "plain", "encoding": "utf-8", "data_lines": 21,
+            {"path": "/data/logs/app.log", "fate": "read", "format": "plain",
+             "timestamp_layout": "", "encoding": "utf-8", "data_lines": 21,
              "parsed_rows": 20, "malformed_rows": 1, "note": "", "continuation_lines": 0,
              "malformed_samples": []},
-            {"path": "/data/logs/empty.log", "format": "plain", "encoding": "utf-8", "data_lines": 0,
+            {"path": "/data/logs/empty.log", "fate": "read", "format": "plain",
+             "timestamp_layout": "", "encoding": "utf-8", "data_lines": 0,
              "parsed_rows": 0, "malformed_rows": 0, "note": "no data lines", "continuation_lines": 0,
              "malformed_samples": []},
         ],
-        "totals": {"files": 2, "data_lines": 21, "parsed_rows": 20, "malformed_rows": 1,
+        "totals": {"files": 2, "files_read": 2, "files_skipped": 0, "files_unreadable": 0,
+                   "data_lines": 21, "parsed_rows": 20, "malformed_rows": 1,
                    "continuation_lines": 0},
     }
     text = read(out / "json/summary.json")

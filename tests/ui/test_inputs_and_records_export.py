@@ -40,11 +40,13 @@ def test_inputs_tab_lists_each_file_and_its_malformed_samples(window, log_folder
     dash = window.dashboard
     assert dash.tabs.tabText(Dashboard.TAB_INPUTS) == "Inputs"
     inputs = dash.inputs
-    headers = [inputs.files.model.headerData(c, Qt.Orientation.Horizontal) for c in range(7)]
-    assert headers == ["File", "Format", "Encoding", "Records", "Continuation lines", "Malformed lines", "Note"]
+    headers = [inputs.files.model.headerData(c, Qt.Orientation.Horizontal) for c in range(9)]
+    assert headers == ["File", "Fate", "Format", "Timestamps", "Encoding", "Records",
+                       "Continuation lines", "Malformed lines", "Note"]
     assert _table(inputs.files) == [
-        ["app.log", "text", "utf-8", "57", str(APP_CONTINUATION_LINES), "2", ""],
-        ["sub/other.csv", "csv", "utf-16", "0", "0", "1", "header only partly recognized"],
+        ["app.log", "read", "text", "", "utf-8", "57", str(APP_CONTINUATION_LINES), "2", ""],
+        ["sub/other.csv", "read", "csv", "", "utf-16", "0", "0", "1",
+         "header only partly recognized"],
     ]
     # the first file is selected: its samples, log markup shown as text
     assert _table(inputs.samples) == [
@@ -65,8 +67,8 @@ def test_a_folder_where_nothing_could_be_read_says_so(make_window, log_folder, q
     dash = window.dashboard
     assert not dash.banner.isHidden()
     assert dash.banner_label.text() == (
-        f"Nothing in this folder could be read: 2 files, {2 + APP_CONTINUATION_LINES + 1} lines, "
-        "all malformed or in unrecognized formats — see Inputs."
+        f"Nothing in this folder could be read (2 files read, 0 skipped): "
+        f"{2 + APP_CONTINUATION_LINES + 1} lines, all malformed — see Inputs."
     )
     assert dash.banner_label.textFormat() == Qt.TextFormat.PlainText
     assert dash.tabs.currentIndex() == Dashboard.TAB_INPUTS

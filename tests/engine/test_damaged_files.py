@@ -1,0 +1,67 @@
+"""Damaged and odd files on the reading side: every file found gets a fate, every line of the
+files that are read is a record, a continuation line or malformed, and no file stops the others.
+
+Counts are worked out by hand from the bytes written here."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from logdesk.engine.pipeline import run_pipeline
+from logdesk.settings import CacheSettings, PathSettings, Settings
+
+CSV_HEAD = "timestamp,level,message\n"
+
+
+def _settings(tmp_path: Path) -> Settings:
+    return Settings(paths=PathSettings(work_dir=str(tmp_path / "work")),
+                    cache=CacheSettings(enabled=False))
+
+
+def _run(spark, folder: Path, tmp_path: Path):
+    run = run_pipeline(spark, folder, _settings(tmp_path))
+    return run, {os.path.relpath(f.path, folder): f for f in run.ingest.files}
+
+
+def test_encodings_nuls_links_fifos_and_empty_files(spark, tmp_path):
+    logs = tmp_path / "logs"
+    logs.mkdir()
+    rows = CSV_HEAD + "2024-03-05 10:00:00,ERROR,caf\u00e9 down\n2024-03-05 10:00:01,INFO,ok\n"
+    (logs / "utf16_no_bom.csv").write_bytes(rows.encode("utf-16-le"))
+    (logs / "latin1.csv").write_bytes(rows.encode("cp1252"))
+    # a zero-filled block after a crash (30 NULs in 600 bytes), then one more line: 11
+    # records, the NUL line malformed
+    (logs / "nul_block.csv").write_bytes(
+        (CSV_HEAD + "2024-03-05 10:00:00,INFO,a line before the crash\n" * 10).encode()
+        + b"\x00" * 30 + b"\n2024-03-05 10:00:02,WARN,after the crash\n")
+    (logs / "header_only.csv").write_text(CSV_HEAD)
+    (logs / "blank_only.log").write_text("\n   \n\t\n")
+    (logs / "empty.log").write_bytes(b"")
+    (logs / "link.csv").symlink_to(logs / "latin1.csv")
+    os.mkfifo(logs / "pipe.log")  # opening it would block the run forever
+
+    run, files = _run(spark, logs, tmp_path)
+
+    got = {name: (f.fate, f.parsed_rows, f.malformed_rows, f.data_lines) for name, f in files.items()}
+    assert got == {
+        "utf16_no_bom.csv": ("read", 2, 0, 2),
+        "latin1.csv": ("read", 2, 0, 2),
+        "nul_block.csv": ("read", 11, 1, 12),
+        "header_only.csv": ("read", 0, 0, 0),
+        "blank_only.log": ("skipped", 0, 0, 0),
+        "empty.log": ("skipped", 0, 0, 0),
+        "link.csv": ("skipped", 0, 0, 0),
+        "pipe.log": ("skipped", 0, 0, 0),
+    }
+    assert files["utf16_no_bom.csv"].encoding == "utf-16le"
+    assert files["latin1.csv"].encoding == "cp1252"
+    assert files["blank_only.log"].note == "only blank lines"
+    assert files["empty.log"].note == "empty file"
+    assert files["link.csv"].note == f"same file as {logs / 'latin1.csv'} (a link to it): read once, there"
+    assert files["pipe.log"].note == "not a log: a FIFO, not opened"
+    assert run.ingest.fates_text() == "4 files read, 4 skipped"
+    # the decoded text, not mojibake, reaches the error types
+    types = {t.template for t in run.error_types}
+    assert types == {"caf\u00e9 down"}
+    assert run.ingest.parsed_rows == 15
