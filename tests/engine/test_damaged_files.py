@@ -5,8 +5,11 @@ Counts are worked out by hand from the bytes written here."""
 
 from __future__ import annotations
 
+import dataclasses
 import os
 from pathlib import Path
+
+import pytest
 
 from logdesk.engine.pipeline import run_pipeline
 from logdesk.settings import CacheSettings, PathSettings, Settings
@@ -65,3 +68,30 @@ def test_encodings_nuls_links_fifos_and_empty_files(spark, tmp_path):
     types = {t.template for t in run.error_types}
     assert types == {"caf\u00e9 down"}
     assert run.ingest.parsed_rows == 15
+
+
+@pytest.mark.parametrize("zone", ["UTC", "Pacific/Kiritimati", "Etc/GMT+12"])
+def test_extreme_but_valid_times_never_crash_a_run(spark, tmp_path, zone):
+    logs = tmp_path / "logs"
+    logs.mkdir()
+    (logs / "x.csv").write_text(
+        CSV_HEAD
+        + "0001-01-01T00:00:00Z,ERROR,first\n"
+        + "9999-12-31T23:59:59Z,ERROR,last\n"
+        + "2024-03-05T10:00:00Z,ERROR,normal\n"
+        + "0001-01-01 00:00:00,INFO,naive first\n"
+        + "9999-12-31 23:59:59,INFO,naive last\n"
+        + "0001-01-03T00:00:00Z,INFO,two days in\n"
+    )
+    settings = dataclasses.replace(_settings(tmp_path), time_zone=zone)
+    spark.conf.set("spark.sql.session.timeZone", zone)
+    try:
+        run = run_pipeline(spark, logs, settings)
+    finally:
+        spark.conf.set("spark.sql.session.timeZone", "UTC")
+    # the four times within a day of Python's datetime range are malformed, the rest read
+    assert (run.ingest.parsed_rows, run.ingest.malformed_rows) == (2, 4)
+    (f,) = run.ingest.files
+    assert [s.line for s in f.malformed_samples] == [2, 3, 5]
+    assert all(s.reason.startswith("timestamp out of range: ") for s in f.malformed_samples)
+    assert {t.template for t in run.error_types} == {"normal"}

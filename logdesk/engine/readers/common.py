@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import re
+from datetime import datetime, timezone
 from collections.abc import Sequence
 from functools import reduce
 
@@ -137,6 +138,15 @@ def line_locators(lookup: "FileLookup") -> list[Column]:
     ]
 
 
+# Times a record may have: Python's datetime ends at years 1 and 9999, and every report and view
+# shows a time in the configured zone (at most 14 h from UTC), so a day of margin at both ends
+# keeps "0001-01-01T00:00:00Z" or "9999-12-31T23:59:59Z" (default values, mostly) from crashing
+# a run: such a row is malformed, with its time in the reason.
+_EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
+_FIRST_SECOND = int((datetime(1, 1, 2, tzinfo=timezone.utc) - _EPOCH).total_seconds())
+_LAST_SECOND = int((datetime(9999, 12, 31, tzinfo=timezone.utc) - _EPOCH).total_seconds())
+
+
 def staged_from_judged(
     judged: DataFrame,
     *,
@@ -152,6 +162,10 @@ def staged_from_judged(
     line, reason and `raw`; ERROR/CRITICAL rows get the error type of `error_message`.
     `locators`: the LOCATOR_COLUMNS values (null when `line` is already exact).
     `blank`: true for a line kept only for its position (BLANK_FORMAT: not a data line)."""
+    in_range = F.unix_seconds(F.col("_ts")).between(_FIRST_SECOND, _LAST_SECOND)
+    judged = judged.withColumn("malformed_reason", F.coalesce(
+        F.col("malformed_reason"),
+        F.when(~in_range, F.concat(F.lit("timestamp out of range: "), F.col("_ts").cast("string")))))
     return judged.select(*_staged_columns(fmt, error_message, raw,
                                           None if locators is None else list(locators),
                                           continuation_lines, blank))
