@@ -95,3 +95,26 @@ def test_extreme_but_valid_times_never_crash_a_run(spark, tmp_path, zone):
     assert [s.line for s in f.malformed_samples] == [2, 3, 5]
     assert all(s.reason.startswith("timestamp out of range: ") for s in f.malformed_samples)
     assert {t.template for t in run.error_types} == {"normal"}
+
+
+def test_lone_cr_line_ends_count_as_an_editor_shows_them(spark, tmp_path):
+    logs = tmp_path / "logs"
+    logs.mkdir()
+    (logs / "a.log").write_bytes(
+        b"2024-01-15 10:00:00,123 ERROR [main] com.example.App - boom\r"
+        b"2024-01-15 10:00:01,123 INFO [main] com.example.App - ok\r"
+        b"\tat com.example.App.main(App.java:1)\r"
+        b"2024-01-15 10:00:02,123 WARN [main] com.example.App - w\r")
+    (logs / "b.csv").write_bytes(
+        b"timestamp,level,message\r2024-01-01 10:00:00,INFO,a\r"
+        b"2024-01-01 10:00:01,INFO,b\rnot a time,INFO,c\r")
+    access = b'10.0.0.1 - - [05/Mar/2024:10:00:00 +0000] "GET / HTTP/1.1" 200 1 "-" "-"\r'
+    (logs / "access.log").write_bytes(access + b"junk\r" + access + b"more junk\r")
+
+    run, files = _run(spark, logs, tmp_path)
+
+    got = {n: (f.parsed_rows, f.continuation_lines, f.malformed_rows) for n, f in files.items()}
+    assert got == {"a.log": (3, 1, 0), "b.csv": (2, 0, 1), "access.log": (2, 0, 2)}
+    lines = {(os.path.basename(s_path), s.line) for s_path, f in
+             ((f.path, f) for f in run.ingest.files) for s in f.malformed_samples}
+    assert lines == {("b.csv", 4), ("access.log", 2), ("access.log", 4)}
