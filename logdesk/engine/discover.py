@@ -212,19 +212,16 @@ def _read_head(path: Path) -> _Head | InputFile:
             data = fh.read(_SNIFF_BYTES)
             is_gzip = data.startswith(_GZIP_MAGIC)
             is_bzip2 = _BZIP2_MAGIC.match(data) is not None
-            if is_gzip:
+            codec = "bzip2" if is_bzip2 else codec
+            if is_gzip or is_bzip2:
                 fh.seek(0)
-                with gzip.GzipFile(fileobj=fh) as gz:
-                    data = gz.read(_SNIFF_BYTES)
-            elif is_bzip2:
-                codec = "bzip2"
-                fh.seek(0)
-                with bz2.BZ2File(fh) as bz:
-                    data = bz.read(_SNIFF_BYTES)
-    except OSError as exc:  # also gzip.BadGzipFile and a broken bzip2 stream
+                try:
+                    with (gzip.GzipFile(fileobj=fh) if is_gzip else bz2.BZ2File(fh)) as packed:
+                        data = packed.read(_SNIFF_BYTES)
+                except (OSError, EOFError, zlib.error, ValueError) as exc:  # BadGzipFile too
+                    return unusable(FORMAT_UNREADABLE, f"broken {codec} data: {exc}")
+    except OSError as exc:
         return unusable(FORMAT_UNREADABLE, f"cannot read: {_os_error_text(exc)}")
-    except (EOFError, zlib.error, ValueError) as exc:
-        return unusable(FORMAT_UNREADABLE, f"broken {codec} data: {exc}")
 
     # Spark picks the codec by file name, so name and content must agree
     lower = path.name.lower()

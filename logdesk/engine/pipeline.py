@@ -142,6 +142,8 @@ class _Run:
         self._group = f"logdesk-{uuid.uuid4().hex[:12]}"
         self.plan_seconds = 0.0
         self.clock = _StageClock(control)
+        # path -> its note, for files whose compressed data broke (read up to the break)
+        self.damaged: dict[str, str] = {}
 
     # -------------------------------------------------------------- Spark, on demand
 
@@ -207,6 +209,8 @@ class _Run:
                                 settings.time_zone, mine_from=all_types)
         malformed = {path: _read_table(e, MALFORMED) for path, e in entries.items() if e.malformed}
         counts = {path: (e.records, e.malformed, e.continuation) for path, e in entries.items()}
+        damaged = self.damaged
+        inputs = [replace(f, note=damaged[f.path]) if f.path in damaged else f for f in inputs]
         ingest = ingest_report(self.folder, inputs, counts, malformed)
 
         self.clock.begin("finish")
@@ -255,6 +259,10 @@ class _Run:
             return entries
         self.clock.begin("read & normalize")
         reads = transcode_inputs([p.read for p in todo], files.run_dir / "utf8")
+        for i, (p, r) in enumerate(zip(todo, reads)):
+            if r.note != p.read.note:  # broken compression: its note must show on every run,
+                self.damaged[p.input.path] = r.note  # so its entry is for this run only
+                todo[i] = replace(p, key=None)
         spark = self.spark()
         t = time.perf_counter()
         staged = tag_rows(read_inputs(spark, reads, self.settings, numbered=False), [r.path for r in reads])

@@ -5,8 +5,11 @@ Counts are worked out by hand from the bytes written here."""
 
 from __future__ import annotations
 
+import bz2
 import dataclasses
+import gzip
 import os
+import zlib
 from pathlib import Path
 
 import pytest
@@ -118,3 +121,46 @@ def test_lone_cr_line_ends_count_as_an_editor_shows_them(spark, tmp_path):
     lines = {(os.path.basename(s_path), s.line) for s_path, f in
              ((f.path, f) for f in run.ingest.files) for s in f.malformed_samples}
     assert lines == {("b.csv", 4), ("access.log", 2), ("access.log", 4)}
+
+
+def _available_lines(truncated_gzip: bytes) -> int:
+    """Complete lines a truncated gzip member still gives (plain zlib, independent of the code)."""
+    out = zlib.decompressobj(16 + zlib.MAX_WBITS).decompress(truncated_gzip)
+    return out.count(b"\n")
+
+
+def test_truncated_and_corrupt_archives_are_read_as_far_as_they_go(spark, tmp_path):
+    logs = tmp_path / "logs"
+    logs.mkdir()
+    text = "".join(f"2024-01-15 10:{i // 60 % 60:02d}:{i % 60:02d},123 INFO [main] com.x.App - "
+                   f"line {i}\n" for i in range(20000)).encode()
+    packed = gzip.compress(text)
+    truncated = packed[: len(packed) // 2]
+    (logs / "trunc.log.gz").write_bytes(truncated)
+    # two bzip2 streams (as pbzip2 or `cat a.bz2 b.bz2` make): the first 12,000 lines whole,
+    # the second damaged inside its only block
+    first, second = text.split(b"\n", 12000)[:12000], text.split(b"\n", 12000)[12000]
+    broken = bytearray(bz2.compress(second))
+    broken[len(broken) // 2: len(broken) // 2 + 64] = b"\x00" * 64
+    (logs / "corrupt.log.bz2").write_bytes(bz2.compress(b"\n".join(first) + b"\n") + bytes(broken))
+    (logs / "dead.log.bz2").write_bytes(bytes(broken))  # nothing decompresses at all
+    (logs / "fine.log").write_text("2024-01-15 10:00:00,123 ERROR [main] com.x.App - fine\n")
+    expected = _available_lines(truncated)
+    assert 0 < expected < 20000
+    settings = Settings(paths=PathSettings(work_dir=str(tmp_path / "work")),
+                        cache=CacheSettings(enabled=True, dir=str(tmp_path / "cache")))
+
+    for attempt in range(2):  # the second run (cache on) flags the file again
+        run = run_pipeline(spark, logs, settings)
+        files = {os.path.basename(f.path): f for f in run.ingest.files}
+        trunc = files["trunc.log.gz"]
+        assert (trunc.fate, trunc.parsed_rows, trunc.malformed_rows) == ("read", expected, 0)
+        assert "broken gzip data after" in trunc.note
+        assert f"read the {expected:,} complete lines before it" in trunc.note
+        bad = files["corrupt.log.bz2"]
+        assert (bad.fate, bad.parsed_rows, bad.malformed_rows) == ("read", 12000, 0)
+        assert "broken bzip2 data" in bad.note and "read the 12,000 complete lines" in bad.note
+        dead = files["dead.log.bz2"]
+        assert dead.fate == "unreadable" and dead.note.startswith("broken bzip2 data")
+        assert files["fine.log"].parsed_rows == 1
+        assert {t.template for t in run.error_types} == {"fine"}
