@@ -275,7 +275,7 @@ SOURCES: tuple[Source, ...] = tuple(
 )
 
 # Raw levels that no mapping knows: these rows are parsed, with level UNKNOWN.
-UNMAPPABLE_LEVELS = (("auth/auth.log", "NOTE"), ("auth/auth.log", "NOTE"), ("auth/auth.log", "AUDIT"))
+UNMAPPABLE_LEVELS = (("auth/auth.log", "CONFIG"), ("auth/auth.log", "CONFIG"), ("auth/auth.log", "AUDIT"))
 
 # Rows broken on purpose: (file, reason, how to break a normal row). Positions are drawn below.
 BROKEN_ROWS: tuple[tuple[str, str], ...] = (

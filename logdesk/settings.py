@@ -64,6 +64,13 @@ DEFAULT_LEVEL_MAPPING: Mapping[str, str] = {
     "CRIT": "CRITICAL", "CRITICAL": "CRITICAL", "FATAL": "CRITICAL", "F": "CRITICAL",
     "A": "CRITICAL",  # Android logcat "assert"
     "EMERG": "CRITICAL", "EMERGENCY": "CRITICAL", "ALERT": "CRITICAL", "PANIC": "CRITICAL",
+    # MySQL [Note]/[System]; PostgreSQL's routine LOG, and its DETAIL/HINT/... lines, which
+    # only add to the record before them (that one has the real severity: as INFO they do
+    # not count one error three times); Redis . * # (its "-" stays unmapped: "-" is also
+    # what an access-log line without a status has)
+    "NOTE": "INFO", "SYSTEM": "INFO", "LOG": "INFO", "DETAIL": "INFO", "HINT": "INFO",
+    "QUERY": "INFO", "CONTEXT": "INFO", "LOCATION": "INFO", "STATEMENT": "INFO",
+    ".": "DEBUG", "*": "INFO", "#": "WARN",
     # syslog numeric severities
     "0": "CRITICAL", "1": "CRITICAL", "2": "CRITICAL", "3": "ERROR",
     "4": "WARN", "5": "INFO", "6": "INFO", "7": "DEBUG",

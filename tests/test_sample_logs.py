@@ -199,7 +199,10 @@ def test_logdesk_reads_the_sample_as_its_readme_says(spark, generator, fresh, tm
     run = run_pipeline(spark, out, settings)
 
     by_path = {Path(f.path).relative_to(out).as_posix(): f for f in run.ingest.files}
-    assert sorted(by_path) == sorted(f.path for f in stats.all_files)
+    # the folder's README is listed too, as not a log
+    assert (by_path["README.md"].fate, by_path["README.md"].data_lines) == ("skipped", 0)
+    assert sorted(p for p, f in by_path.items() if f.fate == "read") == sorted(
+        f.path for f in stats.all_files)
     for f in stats.files:
         got = by_path[f.path]
         assert (got.format, got.data_lines, got.parsed_rows, got.malformed_rows) == (

@@ -9,19 +9,20 @@ accounts for every file, and for every line of the files it reads.
 
 from __future__ import annotations
 
-import bz2
 import csv
-import gzip
 import json
 import os
 import re
 import stat
-import zlib
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
+from logdesk.engine.file_head import SNIFF_BYTES, Head, Unusable, os_error_text, read_head
+from logdesk.engine.formats.generic import generic_format
 from logdesk.engine.text_formats import TextFormat, detect_text_format
+from logdesk.engine.timestamps.catalogue import Layout
+from logdesk.engine.timestamps.samples import csv_layout, line_layout, text_layout
 
 # InputFile.format values
 FORMAT_CSV = "csv"
@@ -51,11 +52,8 @@ COLUMN_ALIASES: dict[str, tuple[str, ...]] = {
 
 # app.json, app.jsonl.gz, app.ndjson.1, app.json.2.bz2: JSON lines (or not; see _describe_json)
 _JSON_CANDIDATE = re.compile(r"\.(json|jsonl|ndjson)(\.\d+)?(\.gz|\.bz2)?$", re.IGNORECASE)
-_SNIFF_BYTES = 64 * 1024
-_GZIP_MAGIC = b"\x1f\x8b"
-_BZIP2_MAGIC = re.compile(rb"^BZh[1-9]1AY&SY")  # stream header + first block's magic
-_UTF8_BOM = b"\xef\xbb\xbf"
-_UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
+# A header's column names: words, not a timestamp or a sentence with colons and brackets
+_COLUMN_NAME = re.compile(r"^(?!\d{2,4}[-/.:]\d)[\w@.\-/ ()#$%]{0,64}$")
 
 
 @dataclass(frozen=True)
@@ -147,7 +145,7 @@ def discover_inputs(folder: Path, text_formats: Sequence[TextFormat] = ()) -> li
                 0.0,
                 None,
                 "",
-                f"cannot list folder: {_os_error_text(err)}",
+                f"cannot list folder: {os_error_text(err)}",
             )
         )
 
@@ -170,7 +168,7 @@ def _describe_found(path: Path, text_formats: Sequence[TextFormat],
         st = path.stat()  # follows a symlink: the fate is the target's
     except OSError as exc:
         return InputFile(str(path), FORMAT_UNREADABLE, 0, 0.0, None, "",
-                         f"cannot read: {_os_error_text(exc)}")
+                         f"cannot read: {os_error_text(exc)}")
     if not stat.S_ISREG(st.st_mode):
         kind = ("a FIFO" if stat.S_ISFIFO(st.st_mode) else "a socket" if stat.S_ISSOCK(st.st_mode)
                 else "a device" if stat.S_ISCHR(st.st_mode) or stat.S_ISBLK(st.st_mode)
@@ -185,118 +183,10 @@ def _describe_found(path: Path, text_formats: Sequence[TextFormat],
     return _describe(path, text_formats)
 
 
-@dataclass(frozen=True)
-class _Head:
-    """The first bytes of a file (decompressed) and their text, for format detection."""
-
-    size: int
-    mtime: float
-    data: bytes  # at most _SNIFF_BYTES
-    text: str  # decoded, byte order mark removed
-    encoding: str  # "utf-8", "utf-8-sig", "utf-16-le" or "utf-16-be"
-
-
-def _read_head(path: Path) -> _Head | InputFile:
-    """The file's head, or the InputFile that says why there is nothing to detect (unreadable,
-    compression and name disagreeing, empty)."""
-    size, mtime = _stat_or_zero(path)
-
-    def unusable(fmt: str, note: str) -> InputFile:
-        return InputFile(str(path), fmt, size, mtime, None, "", note)
-
-    codec = "gzip"  # named in the note when decompressing fails
-    try:
-        st = path.stat()
-        size, mtime = st.st_size, st.st_mtime
-        with open(path, "rb") as fh:
-            data = fh.read(_SNIFF_BYTES)
-            is_gzip = data.startswith(_GZIP_MAGIC)
-            is_bzip2 = _BZIP2_MAGIC.match(data) is not None
-            codec = "bzip2" if is_bzip2 else codec
-            if is_gzip or is_bzip2:
-                fh.seek(0)
-                try:
-                    with (gzip.GzipFile(fileobj=fh) if is_gzip else bz2.BZ2File(fh)) as packed:
-                        data = packed.read(_SNIFF_BYTES)
-                except (OSError, EOFError, zlib.error, ValueError) as exc:  # BadGzipFile too
-                    return unusable(FORMAT_UNREADABLE, f"broken {codec} data: {exc}")
-    except OSError as exc:
-        return unusable(FORMAT_UNREADABLE, f"cannot read: {_os_error_text(exc)}")
-
-    # Spark picks the codec by file name, so name and content must agree
-    lower = path.name.lower()
-    for suffix, is_codec, label in ((".gz", is_gzip, "gzip"), (".bz2", is_bzip2, "bzip2")):
-        if lower.endswith(suffix) != is_codec:
-            why = (
-                f"{label} data without a {suffix} name"
-                if is_codec
-                else f"named {suffix} but not {label} data"
-            )
-            return unusable(FORMAT_UNREADABLE, f"{why}; rename it to match its content")
-    if not data.strip():
-        return unusable(FORMAT_EMPTY, "empty file" if not data else "only blank lines")
-    encoding = _text_encoding(data)
-    if encoding.startswith("binary"):
-        return unusable(FORMAT_SKIPPED, f"not a log: {encoding}")
-    if encoding in ("utf-16-le", "utf-16-be"):  # with a BOM
-        text = data[: len(data) - len(data) % 2].decode("utf-16", errors="replace")
-    elif encoding in ("utf-16le", "utf-16be"):  # without one
-        text = data[: len(data) - len(data) % 2].decode(encoding, errors="replace")
-    else:
-        text = data.decode(encoding.removesuffix("-sig"), errors="replace")
-    return _Head(size, mtime, data, text.lstrip("\ufeff"), encoding)
-
-
-# Starts of binary formats that may sit next to logs (their bytes can look like text for a while)
-_BINARY_MAGIC: tuple[tuple[bytes, str], ...] = (
-    (b"\x89PNG", "PNG image"), (b"\xff\xd8\xff", "JPEG image"), (b"GIF8", "GIF image"),
-    (b"%PDF", "PDF document"), (b"PK\x03\x04", "ZIP archive"), (b"\x7fELF", "executable"),
-    (b"SQLite format 3\x00", "SQLite database"), (b"\xfd7zXZ", "xz archive"),
-    (b"\x28\xb5\x2f\xfd", "zstd archive"), (b"7z\xbc\xaf", "7-Zip archive"),
-)
-# Control bytes a text log may hold: tab, line ends, form feed, ESC (ANSI colours). Others
-# (NUL from a crash's zero-filled block, say) make a file binary only when they are many.
-_TEXT_CONTROLS = frozenset(b"\t\n\r\x0b\x0c\x1b")
-_BINARY_SHARE = 0.10  # of the head's bytes being other control bytes
-_UTF16_NUL_SHARE = 0.7  # of one byte parity being NUL: ASCII text in UTF-16 without a BOM
-
-
-def _text_encoding(data: bytes) -> str:
-    """The head's text encoding ("utf-8", "utf-8-sig", "utf-16-le"/"utf-16-be" with a BOM,
-    "utf-16le"/"utf-16be" without one, "cp1252"), or "binary …" saying why it is not text."""
-    if data.startswith(_UTF16_BOMS):
-        return "utf-16-le" if data.startswith(b"\xff\xfe") else "utf-16-be"
-    for magic, what in _BINARY_MAGIC:
-        if data.startswith(magic):
-            return f"binary content ({what})"
-    half = max(1, len(data) // 2)
-    if data[1::2].count(0) >= _UTF16_NUL_SHARE * half and data[0::2].count(0) < 0.1 * half:
-        return "utf-16le"
-    if data[0::2].count(0) >= _UTF16_NUL_SHARE * half and data[1::2].count(0) < 0.1 * half:
-        return "utf-16be"
-    controls = sum(1 for b in data if (b < 32 and b not in _TEXT_CONTROLS) or b == 127)
-    if controls > _BINARY_SHARE * len(data):
-        return f"binary content ({controls:,} control bytes in its first {len(data):,})"
-    encoding = "utf-8-sig" if data.startswith(_UTF8_BOM) else "utf-8"
-    try:
-        data.decode("utf-8")
-        return encoding
-    except UnicodeDecodeError as exc:
-        if exc.start >= len(data) - 3 and "end of data" in exc.reason:
-            return encoding  # the head cut a character in two
-    # Invalid UTF-8. A file that also holds valid multi-byte UTF-8 is UTF-8 with a few bad
-    # bytes (they read as U+FFFD); one with none is in a legacy 8-bit code page, Windows' most
-    # likely (cp1252 is Latin-1 plus printable characters in 0x80-0x9F).
-    decoded = data.decode("utf-8", errors="replace")
-    if any(ord(c) > 127 and c != "\ufffd" for c in decoded):
-        return encoding
-    return "cp1252"
-
-
 def _describe(path: Path, text_formats: Sequence[TextFormat] = ()) -> InputFile:
-    head = _read_head(path)
-    if isinstance(head, InputFile):
-        return head
+    head = read_head(path)
+    if isinstance(head, Unusable):
+        return InputFile(str(path), head.fate, head.size, head.mtime, None, "", head.note)
     if _JSON_CANDIDATE.search(path.name):
         return _describe_json(path, head)
 
@@ -305,21 +195,41 @@ def _describe(path: Path, text_formats: Sequence[TextFormat] = ()) -> InputFile:
 
     lines = head.text.splitlines()
     header = _parse_header(lines[0] if lines else "")
-    if header is None or not is_log_header(header):
-        first = next((line.strip() for line in lines if line.strip()), "")
-        if first.startswith("{") and _is_json_object(first):  # e.g. Docker's *.log files
-            return make(FORMAT_JSONL, None, "JSON lines")
-        text_format = detect_text_format(lines, text_formats)
-        if text_format is not None:
-            return InputFile(
-                str(path), FORMAT_TEXT, head.size, head.mtime, None, head.encoding,
-                f"plain text in {text_format.name} format", text_format,
-            )
-        return make(FORMAT_SKIPPED, None, _why_not_csv(header))
-    return make(FORMAT_CSV, header, "")
+    if header is not None and is_log_header(header):
+        cut = len(head.data) >= SNIFF_BYTES
+        layout = csv_layout(head.text, timestamp_columns(header), head.mtime, cut)
+        return replace(make(FORMAT_CSV, header, ""), timestamp_layout=_name(layout))
+    first = next((line.strip() for line in lines if line.strip()), "")
+    if first.startswith("{") and _is_json_object(first):  # e.g. Docker's *.log files
+        return make(FORMAT_JSONL, None, "JSON lines")
+    text_format = detect_text_format(lines, text_formats)
+    if text_format is not None:
+        layout = text_layout(text_format, lines, head.mtime)
+        return InputFile(
+            str(path), FORMAT_TEXT, head.size, head.mtime, None, head.encoding,
+            f"plain text in {text_format.name} format", text_format,
+            timestamp_layout=_name(layout) or _own_layout(text_format),
+        )
+    layout = line_layout(lines, head.mtime) if header is None else None
+    if layout is not None:  # no format claims it, but its lines start with timestamps
+        return InputFile(
+            str(path), FORMAT_TEXT, head.size, head.mtime, None, head.encoding,
+            "plain text, read by the generic reader (lines starting with a timestamp)",
+            generic_format(layout), timestamp_layout=layout.name,
+        )
+    return make(FORMAT_SKIPPED, None, _why_not_csv(header))
 
 
-def _describe_json(path: Path, head: _Head) -> InputFile:
+def _name(layout: Layout | None) -> str:
+    return layout.name if layout is not None else ""
+
+
+def _own_layout(fmt: TextFormat) -> str:
+    """How a format with a fixed time parses it: its Spark pattern (or its layout)."""
+    return fmt.timestamp_layout or fmt.timestamp_pattern or ""
+
+
+def _describe_json(path: Path, head: Head) -> InputFile:
     """A *.json / *.jsonl / *.ndjson file (.gz, .bz2 too): JSON lines when its first non-blank
     line is one JSON object; anything else (one array, pretty-printed JSON) is skipped as not a log."""
 
@@ -329,7 +239,7 @@ def _describe_json(path: Path, head: _Head) -> InputFile:
     text = head.text
     first = next((line.strip() for line in text.splitlines() if line.strip()), "")
     # a first line longer than the head cannot be parsed here; its opening brace must do
-    cut = len(head.data) >= _SNIFF_BYTES and first == text.strip().splitlines()[-1].strip()
+    cut = len(head.data) >= SNIFF_BYTES and first == text.strip().splitlines()[-1].strip()
     if first.startswith("{") and (cut or _is_json_object(first)):
         return make(FORMAT_JSONL, "")
     if first.startswith("["):
@@ -348,18 +258,6 @@ def _is_json_object(line: str) -> bool:
         return False
 
 
-def _os_error_text(exc: OSError) -> str:
-    return f"{exc.strerror} ({exc.__class__.__name__})" if exc.strerror else str(exc)
-
-
-def _stat_or_zero(path: Path) -> tuple[int, float]:
-    try:
-        st = path.stat()
-        return st.st_size, st.st_mtime
-    except OSError:
-        return 0, 0.0
-
-
 def _parse_header(line: str) -> tuple[str, ...] | None:
     if "," not in line:
         return None
@@ -368,7 +266,9 @@ def _parse_header(line: str) -> tuple[str, ...] | None:
     except (csv.Error, StopIteration):
         return None
     header = tuple(f.replace("\ufeff", "").strip() for f in fields)
-    return header if len(header) >= 2 else None
+    if len(header) < 2 or not all(_COLUMN_NAME.match(name) for name in header):
+        return None  # a log line with commas ("LOG:  statement: SELECT id, time, level ...")
+    return header
 
 
 def _why_not_csv(header: tuple[str, ...] | None) -> str:

@@ -11,7 +11,7 @@ import re
 from collections.abc import Iterable, Sequence
 
 from logdesk.engine.formats.model import FIELD_GROUPS, TextFormat, java_pattern
-from logdesk.engine.formats.registry import BUILTIN_FORMATS
+from logdesk.engine.formats.registry import BUILTIN_FORMATS, REFINES, header_formats
 from logdesk.settings import TextFormatSettings
 
 # --------------------------------------------------------------------------- W3C extended
@@ -71,13 +71,24 @@ def detect_text_format(
 
     Rule: looking at the first DETECT_LINES non-blank lines, after the format's skip lines, the
     first line must be a record; a format whose other lines cannot continue a record
-    (multiline False) must match at least half of them. The format matching the most lines
-    wins; ties go to the earlier one: user formats, the file's W3C directive, then the
-    built-ins in BUILTIN_FORMATS order.
+    (multiline False) must match at least half of them. A format the file's own header
+    defines (Zeek `#fields`, CloudFront's `#Fields:`; registry.header_formats) is taken when
+    it fits, unless a user format does: it knows the columns. Otherwise the format matching
+    the most lines wins; ties go to the earlier one: user formats, the file's W3C directive,
+    then the built-ins in BUILTIN_FORMATS order — except that a format refining the winner
+    (registry.REFINES: HAProxy's lines are syslog lines too) takes a tie from it.
     """
     sample = [line.rstrip("\r\n") for line in lines if line.strip()][:DETECT_LINES]
     if not sample:
         return None
+    user = _best(user_formats, sample)
+    if user[0] is not None:
+        own = user  # a user format that fits beats a header's, which the user may not know
+    else:
+        own = next(((f, n) for f in header_formats(sample) if (n := _matching_lines(f, sample))),
+                   (None, 0))
+        if own[0] is not None:
+            return own[0]
     candidates: list[TextFormat] = list(user_formats)
     fields = next((line for line in sample if _W3C_FIELDS.match(line.strip())), None)
     if fields is not None:
@@ -86,13 +97,24 @@ def detect_text_format(
         except ValueError:
             pass
     candidates.extend(BUILTIN_FORMATS)
+    best, best_score = _best(candidates, sample)
+    if best is None or best.user:
+        return best
+    for fmt in BUILTIN_FORMATS:
+        if best.name in REFINES.get(fmt.name, ()) and _matching_lines(fmt, sample) == best_score:
+            return fmt
+    return best
+
+
+def _best(candidates: Sequence[TextFormat], sample: Sequence[str]) -> tuple[TextFormat | None, int]:
+    """The candidate reading the most sample lines (the earlier on a tie), and its score."""
     best: TextFormat | None = None
     best_score = 0
     for fmt in candidates:
         score = _matching_lines(fmt, sample)
         if score > best_score:
             best, best_score = fmt, score
-    return best
+    return best, best_score
 
 
 def _matching_lines(fmt: TextFormat, sample: Sequence[str]) -> int:

@@ -8,15 +8,11 @@ mtime, set to 2024-06-15 12:00 UTC: a December time lies after it and rolls back
 
 from __future__ import annotations
 
-import os
 from datetime import UTC, datetime
-from pathlib import Path
 
 import pytest
 
-from logdesk.engine.discover import discover_inputs
-from logdesk.engine.ingest import read_inputs
-from logdesk.settings import Settings
+from format_files import read_folder_rows
 
 MTIME = datetime(2024, 6, 15, 12, 0, tzinfo=UTC).timestamp()
 
@@ -296,22 +292,10 @@ YEARLESS = {"syslog_rfc3164", "logcat", "glog"}
 @pytest.fixture(scope="module")
 def read_back(spark, tmp_path_factory):
     """(file name -> detected format name, file name -> its rows ordered by line): one read."""
-    folder = tmp_path_factory.mktemp("builtin_formats")
-    for fmt, (name, content) in FILES.items():
-        path = folder / name
-        path.write_text(content, encoding="utf-8")
-        if fmt in YEARLESS:
-            os.utime(path, (MTIME, MTIME))
-    files = discover_inputs(folder)
-    detected = {Path(f.path).name: f.format_name for f in files}
-    columns = [
-        "source_file", "line", "ts", "level", "raw_level", "service", "ip", "endpoint",
-        "message", "continuation_lines", "malformed_reason",
-    ]
-    rows: dict[str, list[tuple]] = {}
-    for r in read_inputs(spark, files, Settings()).select(*columns).collect():
-        rows.setdefault(Path(r.source_file).name, []).append(tuple(r)[1:])
-    return detected, {name: sorted(found) for name, found in rows.items()}
+    found, rows = read_folder_rows(
+        spark, tmp_path_factory.mktemp("builtin_formats"), FILES.values(),
+        dated=[FILES[fmt][0] for fmt in YEARLESS], mtime=MTIME)
+    return {name: f.format_name for name, f in found.items()}, rows
 
 
 def test_every_core_format_has_a_file():

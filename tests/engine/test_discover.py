@@ -12,6 +12,7 @@ from logdesk.engine.discover import (
     FORMAT_CSV,
     FORMAT_EMPTY,
     FORMAT_SKIPPED,
+    FORMAT_TEXT,
     FORMAT_UNREADABLE,
     InputFile,
     column_roles,
@@ -66,8 +67,10 @@ def test_formats_headers_and_order(tmp_path):
     assert by_name["app.log"].format == FORMAT_CSV
     assert by_name["app.log"].header == ("@timestamp", "lvl", "text")
     assert by_name["app.log.1"].format == FORMAT_CSV
-    assert by_name["plain.log"].format == FORMAT_SKIPPED
-    assert by_name["plain.log"].note == NO_KNOWN_FORMAT
+    # no format claims it, but its line starts with a timestamp: the generic reader's
+    plain = by_name["plain.log"]
+    assert (plain.format, plain.format_name, plain.timestamp_layout) == (
+        FORMAT_TEXT, "generic", "yyyy-MM-dd HH:mm:ss")
     assert by_name["notes.txt"].format == FORMAT_SKIPPED
     assert by_name["notes.txt"].note == NO_KNOWN_FORMAT
     assert by_name["data.yaml"].format == FORMAT_SKIPPED

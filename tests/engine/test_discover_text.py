@@ -61,8 +61,9 @@ def test_every_file_is_listed_with_its_format_or_why_it_is_skipped(tmp_path):
     assert found["app.log"].format_name == "log4j"
     assert found["app.log"].note == "plain text in log4j format"
     assert found["app.log"].header is None and found["app.log"].encoding == "utf-8"
-    assert found["plain.log"].format == FORMAT_SKIPPED
-    assert found["plain.log"].note == NO_KNOWN_FORMAT
+    assert (found["plain.log"].format_name, found["plain.log"].timestamp_layout) == (
+        "generic", "yyyy-MM-dd HH:mm:ss")
+    assert found["var/messages"].note == NO_KNOWN_FORMAT
     for name in ("var/syslog", "var/syslog.2.gz"):
         assert found[name].format == FORMAT_TEXT
         assert found[name].text_format.name == "syslog_rfc3164"
@@ -100,7 +101,8 @@ def test_user_formats_are_passed_to_detection(tmp_path):
         user=True,
     )
 
-    assert _by_name(tmp_path)["app.log"].format == FORMAT_SKIPPED
+    # without it, the generic reader's, from the timestamp its lines start with
+    assert _by_name(tmp_path)["app.log"].format_name == "generic"
     found = _by_name(tmp_path, text_formats=[mine])
     assert found["app.log"].text_format is mine
     assert found["custom"].text_format is mine

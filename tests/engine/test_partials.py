@@ -43,8 +43,16 @@ def test_malformed_lines_counted_on_the_driver_match_the_file(spark, tmp_path):
         "2024-01-01 00:00:04,INFO,last",                 # 10
     ]
     (logs / "app.csv").write_text("\n".join(csv_lines) + "\n", encoding="utf-8")
-    # no known format, split into several blocks: every data line is malformed, blanks skipped
-    big = ["" if i % 7 == 0 else f"line {i} " + "x" * (i % 50) for i in range(1, 3001)]
+    # a one-line format (access log) split into several blocks: every third line does not
+    # fit it and is malformed, blank lines (every 7th) are skipped but counted
+    access = '10.0.0.{n} - - [05/Mar/2024:10:00:00 +0000] "GET /{n} HTTP/1.1" 200 1 "-" "-"'
+
+    def big_line(i: int) -> str:
+        if i % 7 == 0:
+            return ""
+        return f"line {i} " + "x" * (i % 50) if i % 3 == 0 else access.format(n=i % 250)
+
+    big = [big_line(i) for i in range(1, 3001)]
     (logs / "big.log").write_text("\n".join(big) + "\n", encoding="utf-8")
     before = spark.conf.get("spark.sql.files.maxPartitionBytes")
     spark.conf.set("spark.sql.files.maxPartitionBytes", "8192")
@@ -58,11 +66,11 @@ def test_malformed_lines_counted_on_the_driver_match_the_file(spark, tmp_path):
         spark.conf.set("spark.sql.files.maxPartitionBytes", before)
     expected = {
         "app.csv": [5, 9],
-        "big.log": [i for i in range(1, 3001) if i % 7 != 0],
+        "big.log": [i for i in range(1, 3001) if i % 7 != 0 and i % 3 == 0],
     }
     assert _lines(on_driver, paths) == expected
     assert _lines(in_spark, paths) == expected
     raws = {r["line"]: r["raw"] for r in on_driver.to_pylist() if paths[r[FILE_ID]].endswith("big.log")}
-    assert raws[1] == "line 1 x" and raws[2999] == "line 2999 " + "x" * (2999 % 50)
+    assert raws[3] == "line 3 xxx" and raws[2997] == "line 2997 " + "x" * (2997 % 50)
     reasons = {r["line"]: r["reason"] for r in on_driver.to_pylist() if paths[r[FILE_ID]].endswith("app.csv")}
     assert reasons[5].startswith("unparseable timestamp") and reasons[9].startswith("wrong field count")

@@ -16,7 +16,8 @@ from dataclasses import asdict, dataclass
 from logdesk.settings import Settings
 
 # Bump when the normalized rows or the partial aggregates change shape or meaning.
-CACHE_FORMAT_VERSION = 2  # 2: facts are a folder of Spark-written Parquet files
+CACHE_FORMAT_VERSION = 3  # 2: facts are a folder of Spark-written Parquet files; 3: timestamps
+# parsed in each file's inferred layout, the generic reader, files skipped rather than malformed
 HEAD_BYTES = 64 * 1024
 
 

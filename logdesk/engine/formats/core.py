@@ -53,7 +53,7 @@ _LOGFMT = (
     # a line without msg= (metrics, access lines) is still a record: the whole line is its
     # message, as the last of the message alternatives
     r"(?=(?P<message9>.*\S))"
-    + _logfmt_key("time|ts|timestamp", "ts", True)
+    + _logfmt_key("time|ts|timestamp|t", "ts", True)  # t= : Grafana
     + _logfmt_key("level|lvl|severity", "level", False)
     + _logfmt_key("msg|message", "message", False)
     + _logfmt_key("service|app|component|logger", "service", False)

@@ -51,6 +51,9 @@ class TextFormat:
                        records nor malformed, like a CSV header line
     description        one line for users (settings, docs)
     user               defined in the user's config (tried before the built-ins)
+    timestamp_layout   the name of a timestamps.catalogue layout that every ts text is parsed
+                       in, exactly (the generic reader's formats: their pattern picks out text
+                       in that layout)
     """
 
     name: str
@@ -61,6 +64,7 @@ class TextFormat:
     skip: str | None = None
     description: str = ""
     user: bool = False
+    timestamp_layout: str | None = None
 
     def groups(self) -> dict[str, int]:
         """Group name -> group number (1-based), as regexp_extract wants it."""

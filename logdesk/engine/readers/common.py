@@ -15,6 +15,14 @@ from pyspark.sql import functions as F
 from logdesk.engine.column_cache import cached_columns
 from logdesk.engine.discover import InputFile
 from logdesk.engine.error_types import error_type
+from logdesk.engine.formats.model import TextFormat
+from logdesk.engine.timestamps import (
+    layout_named,
+    parse_exactly,
+    parse_timestamp,
+    parse_with_layouts,
+    parse_with_pattern,
+)
 from logdesk.engine.schema import BLANK_FORMAT, LOCATOR_COLUMNS, STAGED_SCHEMA
 from logdesk.results import ERROR_LEVELS
 
@@ -79,6 +87,9 @@ class FileLookup:
         self._paths = F.array(*[F.lit(f.path) for f in self._files])
         self._mtimes = F.array(*[F.lit(float(f.mtime)) for f in self._files])
         self._offsets = F.array(*[F.lit(int(f.line_offset)) for f in self._files])
+        self._layouts = F.array(*[F.lit(f.timestamp_layout) for f in self._files])
+        # the catalogue layouts the files' timestamps were found in (InputFile.timestamp_layout)
+        self.layouts = tuple(sorted({f.timestamp_layout for f in self._files} - {""}))
         self.has_line_offsets = any(f.line_offset for f in self._files)
 
     def position(self, file_col: Column) -> Column:
@@ -98,9 +109,30 @@ class FileLookup:
         """Lines of the file before its read part (InputFile.line_offset; 0 if not ours)."""
         return F.coalesce(F.try_element_at(self._offsets, position), F.lit(0)).cast("long")
 
+    def layout_name(self, position: Column) -> Column:
+        """The name of the layout the file's timestamps are in ("" or null: none found)."""
+        return F.try_element_at(self._layouts, position)
+
     def mtime(self, position: Column) -> Column:
         """The file's modification time as a timestamp (null if the file is not ours)."""
         return F.timestamp_seconds(F.try_element_at(self._mtimes, position))
+
+
+def file_timestamps(text: Column, position: Column, mtime: Column, lookup: FileLookup,
+                    fmt: TextFormat | None = None) -> Column:
+    """Timestamp text -> timestamp, one parse per row: in the layout of the generic reader's
+    format (exactly), in a format's own Spark pattern, or in the layout inferred for the row's
+    file from its head (InputFile.timestamp_layout); the generic chain for what does not fit."""
+    if fmt is not None and fmt.timestamp_layout:
+        layout = layout_named(fmt.timestamp_layout)
+        if layout is not None:
+            return parse_exactly(text, layout, mtime)
+    if fmt is not None and fmt.timestamp_pattern:
+        return parse_with_pattern(text, fmt.timestamp_pattern, mtime, fmt.yearless)
+    layouts = [x for x in (layout_named(name) for name in lookup.layouts) if x is not None]
+    if not layouts:
+        return parse_timestamp(text, mtime)
+    return parse_with_layouts(text, lookup.layout_name(position), layouts, mtime)
 
 
 LINE_FILE = "_file"  # Spark's file column in read_lines

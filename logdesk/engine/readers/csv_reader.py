@@ -38,12 +38,12 @@ from logdesk.engine.readers.common import (
     blank_to_null,
     metadata_file_column,
     spark_path,
+    file_timestamps,
     staged_from_judged,
     to_staged,
     union_staged,
 )
 from logdesk.engine.schema import LOCATOR_COLUMNS
-from logdesk.engine.timestamps import parse_timestamp
 from logdesk.settings import Settings
 
 CORRUPT = "_corrupt_record"
@@ -143,6 +143,7 @@ def _stage(
         F.col(CORRUPT),
         F.col("line"),
         *LOCATOR_COLUMNS,
+        F.col("_pos"),
         lookup.source_file(F.col("_pos"), file_col).alias("source_file"),
         lookup.mtime(F.col("_pos")).alias("_mtime"),
         F.when(ts_text != "", ts_text).alias("_ts_text"),
@@ -154,7 +155,7 @@ def _stage(
     )
     parsed = texts.select(
         "*",
-        parse_timestamp(F.col("_ts_text"), F.col("_mtime")).alias("_ts"),
+        file_timestamps(F.col("_ts_text"), F.col("_pos"), F.col("_mtime"), lookup).alias("_ts"),
         normalize_level(F.col("raw_level"), settings.level_mapping).alias("_level"),
     )
     corrupt, ts_text_col, ts, message = (

@@ -8,7 +8,9 @@ as its JSON text, so `{"log":{"level":"error"}}` is reached with get_json_object
 text, and a flat dotted key (`{"log.level":"error"}`, as ECS writes it) is simply a field name.
 
 A field is looked up by the first alias present (JSON_FIELD_ALIASES, which extends the CSV
-aliases); an alias "a.b" tries the flat key "a.b" and then the nested path a -> b.
+aliases); an alias "a.b" tries the flat key "a.b" and then the nested path a -> b. Dialects that
+need more than a key name (Docker json-file, journald, Rust tracing, MongoDB) are in
+json_fields.py.
 
 What Spark 4.3 does here (checked by tests/engine/test_json_reader.py):
 - Field names match case-sensitively, so `MESSAGE` and `message` are different aliases.
@@ -30,6 +32,7 @@ from pyspark.sql.types import StringType, StructField, StructType
 
 from logdesk.engine.discover import COLUMN_ALIASES, FORMAT_JSONL, InputFile
 from logdesk.engine.levels import normalize_level
+from logdesk.engine.readers import json_fields
 from logdesk.engine.schema import LOCATOR_COLUMNS
 from logdesk.engine.readers.common import (
     LINE_FILE,
@@ -50,7 +53,10 @@ _REASON_VALUE_CHARS = 100  # how much of a bad timestamp the reason quotes
 
 
 def _with_extra(role: str, *extra: str) -> tuple[str, ...]:
-    return COLUMN_ALIASES[role] + tuple(a for a in extra if a not in COLUMN_ALIASES[role])
+    extra += json_fields.EXTRA_ALIASES.get(role, ())
+    return COLUMN_ALIASES[role] + tuple(
+        dict.fromkeys(a for a in extra if a not in COLUMN_ALIASES[role])
+    )
 
 
 # Staged column -> JSON keys that feed it, in order of preference: the CSV aliases first, then
@@ -132,15 +138,15 @@ def read_jsonl_inputs(
     return to_staged(_stage(parsed, settings))
 
 
+# every key or path read: the aliases, then the ones only json_fields' rules read
+_READ = list(
+    dict.fromkeys([*(a for v in JSON_FIELD_ALIASES.values() for a in v), *json_fields.RULE_KEYS])
+)
+
+
 def _parse_keys() -> list[str]:
-    """Every top-level key an alias may name: flat dotted keys and the parents of nested paths."""
-    keys: list[str] = []
-    for aliases in JSON_FIELD_ALIASES.values():
-        for alias in aliases:
-            for key in (alias, alias.split(".", 1)[0]):
-                if key not in keys:
-                    keys.append(key)
-    return keys
+    """Every top-level key read (_READ): flat dotted keys and the parents of nested paths."""
+    return list(dict.fromkeys(k for alias in _READ for k in (alias, alias.split(".", 1)[0])))
 
 
 _KEYS = _parse_keys()
@@ -173,7 +179,7 @@ def _scalar(col: Column) -> Column:
 _PARENT_KEYS = frozenset(
     a.split(".", 1)[0] for aliases in JSON_FIELD_ALIASES.values() for a in aliases if "." in a
 )
-_NESTED = [a for a in dict.fromkeys(a for v in JSON_FIELD_ALIASES.values() for a in v) if "." in a]
+_NESTED = [a for a in _READ if "." in a]
 
 
 def _value_name(alias: str, nested: bool = False) -> str:
@@ -207,13 +213,30 @@ def _lookup(role: str) -> Column:
     return F.coalesce(*values)
 
 
+def _value(key: str) -> Column:
+    """One key's (or nested path's) trimmed text from _alias_values, for json_fields' rules."""
+    names = [_value_name(key)] + ([_value_name(key, nested=True)] if "." in key else [])
+    return F.coalesce(*[F.col(name) for name in names])
+
+
+@cached_columns
+def _raw_level() -> Column:
+    return json_fields.raw_level(_value, _lookup("level"))
+
+
+@cached_columns
+def _service() -> Column:
+    return json_fields.service(_value, _lookup("service"))
+
+
 @cached_columns
 def _timestamp_text(col: Column) -> Column:
-    """Undo the scientific notation Spark gives a fractional JSON number (epoch seconds)."""
+    """Undo the scientific notation Spark gives a fractional JSON number (epoch seconds); epoch
+    micro- and nanoseconds as seconds (json_fields.epoch_digits)."""
     scientific = col.rlike(r"^\d(?:\.\d+)?E\d+$")
     plain = col.try_cast("decimal(24,6)").cast("string")
     plain = F.regexp_replace(F.regexp_replace(plain, r"0+$", ""), r"\.$", "")
-    return F.when(scientific, plain).otherwise(col)
+    return json_fields.epoch_digits(F.when(scientific, plain).otherwise(col))
 
 
 @cached_columns
@@ -221,7 +244,8 @@ def _level_name(raw_level: Column) -> Column:
     names = F.create_map(
         *[F.lit(x) for pair in sorted(NUMERIC_LEVEL_NAMES.items()) for x in pair]
     )
-    return F.coalesce(F.try_element_at(names, raw_level), raw_level)
+    key = json_fields.level_key(raw_level)
+    return F.coalesce(F.try_element_at(names, key), key)
 
 
 def _stage(df: DataFrame, settings: Settings) -> DataFrame:
@@ -234,9 +258,9 @@ def _stage(df: DataFrame, settings: Settings) -> DataFrame:
         *passed,
         F.col("_corrupt"),
         _lookup("timestamp").alias("_ts_text"),
-        _lookup("level").alias("raw_level"),
+        _raw_level().alias("raw_level"),
         _lookup("message").alias("message"),
-        _lookup("service").alias("service"),
+        _service().alias("service"),
         _lookup("ip").alias("ip"),
         _lookup("endpoint").alias("endpoint"),
     )

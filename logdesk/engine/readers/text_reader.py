@@ -39,7 +39,7 @@ from logdesk.engine.readers.common import (
     union_staged,
 )
 from logdesk.engine.text_formats import TextFormat, java_pattern
-from logdesk.engine.timestamps import parse_timestamp, parse_with_pattern
+from logdesk.engine.readers.common import file_timestamps
 from logdesk.settings import Settings
 
 _FILE = LINE_FILE
@@ -69,7 +69,8 @@ def _read_group(
     # blank = whitespace only (tabs too, as detection's str.strip() sees it), not just spaces
     no_data = F.col("text").rlike(r"^\s*$")
     if fmt.skip:
-        no_data = no_data | F.col("text").rlike(java_pattern(fmt.skip))
+        # anchored as detection anchors it (re.match): a data line holding "#" is data
+        no_data = no_data | F.col("text").rlike("^(?:" + java_pattern(fmt.skip) + ")")
     if fmt.multiline:
         # Folding needs the file's lines in order: the window that sorts them numbers them too.
         in_order = Window.partitionBy(_FILE).orderBy(LINE_BLOCK, LINE_ROW_ID)
@@ -201,12 +202,7 @@ def _stage(
         field("ip").alias("ip"),
         field("endpoint").alias("endpoint"),
     )
-    if fmt.timestamp_pattern:
-        ts = parse_with_pattern(
-            F.col("_ts_text"), fmt.timestamp_pattern, F.col("_mtime"), fmt.yearless
-        )
-    else:
-        ts = parse_timestamp(F.col("_ts_text"), F.col("_mtime"))
+    ts = file_timestamps(F.col("_ts_text"), F.col("_pos"), F.col("_mtime"), lookup, fmt)
     level = _level(F.col("raw_level"), fmt, settings)
     parsed = texts.select("*", ts.alias("_ts"), level.alias("_level"))
     orphan_reason = (
