@@ -81,14 +81,12 @@ def detect_text_format(
     sample = [line.rstrip("\r\n") for line in lines if line.strip()][:DETECT_LINES]
     if not sample:
         return None
-    user = _best(user_formats, sample)
-    if user[0] is not None:
-        own = user  # a user format that fits beats a header's, which the user may not know
-    else:
-        own = next(((f, n) for f in header_formats(sample) if (n := _matching_lines(f, sample))),
-                   (None, 0))
-        if own[0] is not None:
-            return own[0]
+    # a user format that fits beats a header's (the user may not know it); it then wins or
+    # ties the scoring below, where user formats come first
+    if not any(_matching_lines(f, sample) for f in user_formats):
+        own = next((f for f in header_formats(sample) if _matching_lines(f, sample)), None)
+        if own is not None:
+            return own
     candidates: list[TextFormat] = list(user_formats)
     fields = next((line for line in sample if _W3C_FIELDS.match(line.strip())), None)
     if fields is not None:

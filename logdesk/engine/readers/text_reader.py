@@ -32,6 +32,7 @@ from logdesk.engine.readers.common import (
     FileLookup,
     LINE_BLOCK,
     LINE_ROW_ID,
+    file_timestamps,
     line_locators,
     read_lines,
     staged_from_judged,
@@ -39,7 +40,6 @@ from logdesk.engine.readers.common import (
     union_staged,
 )
 from logdesk.engine.text_formats import TextFormat, java_pattern
-from logdesk.engine.readers.common import file_timestamps
 from logdesk.settings import Settings
 
 _FILE = LINE_FILE
