@@ -10,7 +10,7 @@ from typing import Sequence
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QPushButton, QSplitter, QTabWidget, QVBoxLayout, QWidget
 
-from logdesk.results import Alert, Analytics, RunResult
+from logdesk.results import FATE_READ, Alert, Analytics, RunResult
 from logdesk.settings import Settings
 from logdesk.ui import table_models as tm
 from logdesk.ui.alerts_panel import AlertsPanel
@@ -151,7 +151,7 @@ class Dashboard(QWidget):
         cards = self.cards
         filtered = not analytics.filter.is_empty
         parsed = result.ingest.parsed_rows
-        files = len(result.ingest.files)
+        files = result.ingest.count(FATE_READ)  # not the skipped ones (a README, an image)
         cards.card("total").set_value(
             f"{analytics.total:,}",
             f"of {parsed:,} parsed records" if filtered else f"from {files:,} file{'s' if files != 1 else ''}",

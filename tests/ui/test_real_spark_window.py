@@ -33,6 +33,7 @@ def test_real_spark_end_to_end(spark, make_window, tmp_path, qtbot, monkeypatch,
     folder = tmp_path / "logs"
     folder.mkdir()
     (folder / "app.csv").write_text(CSV, encoding="utf-8")
+    (folder / "NOTES.txt").write_text("not a log\n", encoding="utf-8")  # listed, skipped
     settings = Settings(
         spark=SparkSettings(master="local[2]", shuffle_partitions=4, driver_memory="1g"),
         paths=PathSettings(output_dir=str(tmp_path / "reports"), work_dir=str(tmp_path / "work")),
@@ -45,6 +46,9 @@ def test_real_spark_end_to_end(spark, make_window, tmp_path, qtbot, monkeypatch,
         window.open_folder(folder)
     assert done.args == [True, ""], messages
     assert card(window, "total") == "5"
+    assert window.dashboard.cards.card("total").note_label.text() == "from 1 file"
+    assert window.statusBar().currentMessage().startswith(
+        "Processed 5 records (1 file read, 1 skipped) in ")
     assert card(window, "errors") == "2"
     assert card(window, "error_rate") == "40.0%"
     assert card(window, "malformed") == "1"
