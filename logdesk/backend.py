@@ -14,7 +14,7 @@ from logdesk.control import RunControl
 from logdesk.results import RecordFilter, RunResult
 from logdesk.settings import Settings
 
-RECORD_COLUMNS: tuple[str, ...] = ("ts", "level", "service", "ip", "endpoint", "message")
+RECORD_COLUMNS: tuple[str, ...] = ("ts", "level", "service", "ip", "endpoint", "message", "template")
 
 
 @dataclass(frozen=True)

@@ -21,7 +21,7 @@ LEVEL_INDEX: Mapping[str, int] = {name: i for i, name in enumerate(LEVELS)}
 MALFORMED_COLUMNS: tuple[str, ...] = ("file", "line", "reason", "raw")
 
 # Dimensions kept in the cube, besides time and level.
-DIMENSIONS: tuple[str, ...] = ("error_type", "ip", "service", "endpoint")
+DIMENSIONS: tuple[str, ...] = ("pattern", "ip", "service", "endpoint")
 
 # The cube key for a record without a value in a dimension (null or blank), so that the
 # per-key counts of every dimension add up to the total.
@@ -152,7 +152,8 @@ class Cube:
     """Everything the analysis layer needs to answer any date/level filter without Spark.
 
     `levels` counts every parsed record; `dims[name]` counts records per key for the
-    dimensions in DIMENSIONS ("error_type" holds error records only, ERROR + CRITICAL).
+    dimensions in DIMENSIONS ("pattern": every record by its mined template; a record's error
+    type is its template when it is an ERROR or CRITICAL one).
     Time buckets are `bucket_seconds` long, aligned in `time_zone`.
     """
 
@@ -162,6 +163,8 @@ class Cube:
     dims: Mapping[str, FactTable]
     # error type -> one example message (the smallest, so results are deterministic)
     error_type_samples: Mapping[str, str] = field(default_factory=dict)
+    # template -> the smallest message of any level
+    pattern_samples: Mapping[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -189,6 +192,22 @@ class ErrorTypeStat:
     first_seen: datetime
     last_seen: datetime
     sample: str = ""
+
+
+@dataclass(frozen=True)
+class PatternStat:
+    """One mined template over the records of a filter, every level counted."""
+
+    template: str
+    count: int
+    by_level: Mapping[str, int]  # LEVELS with at least one record of the template
+    first_seen: datetime
+    last_seen: datetime
+    sample: str = ""
+
+    @property
+    def errors(self) -> int:
+        return sum(n for name, n in self.by_level.items() if name in ERROR_LEVELS)
 
 
 @dataclass(frozen=True)
@@ -244,6 +263,8 @@ class Analytics:
     last_error: datetime | None = None
     first_critical: datetime | None = None
     last_critical: datetime | None = None
+    # every record's template, most records first (errors_by_type: those of error records)
+    patterns: tuple[PatternStat, ...] = ()
 
     @property
     def error_rate(self) -> float:

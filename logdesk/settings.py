@@ -91,6 +91,21 @@ class TextFormatSettings:
 
 
 @dataclass(frozen=True)
+class TimestampLayoutSettings:
+    """A timestamp layout set by config for some files (config `timestamps.layouts`): it
+    replaces the layout inferred from their heads."""
+
+    files: str  # glob, relative to the input folder ("/" between folders); no "/": any name
+    layout: str  # Spark datetime pattern, e.g. "dd.MM.yy HH:mm:ss"
+
+
+@dataclass(frozen=True)
+class TimestampSettings:
+    # first matching entry wins
+    layouts: tuple[TimestampLayoutSettings, ...] = ()
+
+
+@dataclass(frozen=True)
 class Settings:
     spark: SparkSettings = field(default_factory=SparkSettings)
     paths: PathSettings = field(default_factory=PathSettings)
@@ -103,6 +118,8 @@ class Settings:
     level_mapping: Mapping[str, str] = field(default_factory=lambda: dict(DEFAULT_LEVEL_MAPPING))
     # user-defined plain-text formats (config key `formats`), tried before the built-in ones
     text_formats: tuple[TextFormatSettings, ...] = ()
+    # timestamp layouts set per glob of files (config key `timestamps`)
+    timestamps: TimestampSettings = field(default_factory=TimestampSettings)
 
 
 _UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400}

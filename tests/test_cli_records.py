@@ -86,8 +86,8 @@ def test_process_writes_the_records_of_the_filter(tmp_path, log_folder, suffix):
         with open(target, encoding="utf-8", newline="") as handle:
             rows = list(csv.reader(handle))
         assert rows[0] == ["timestamp", "level", "service", "ip", "endpoint", "message",
-                           "error_type", "source_file", "line"]
-        assert [r[:6] + r[7:] for r in rows[1:]] == [
+                           "template", "error_type", "source_file", "line"]
+        assert [r[:6] + r[8:] for r in rows[1:]] == [
             ["2024-05-01T10:05:00.000+00:00", "ERROR", "api", "10.0.0.2", "/b", "'@SUM(1+1)", source, "6"],
             ["2024-05-01T10:06:00.000+00:00", "WARN", "db", "", "/c", "slow, very", source, "7"],
             ["2024-05-01T23:30:00.000+00:00", "ERROR", "db", "10.0.0.3", "/d", "late", source, "9"],

@@ -37,6 +37,7 @@ from logdesk.results import (
     ErrorTypeStat,
     FactTable,
     KeyStat,
+    PatternStat,
     RecordFilter,
     SeverityStat,
     TimeCount,
@@ -170,20 +171,54 @@ def _empty_table() -> FactTable:
     )
 
 
+def _spans_and_order(table: FactTable, keep: np.ndarray, counts: np.ndarray):
+    """Per key of `table`: first and last time (ms) of the kept rows, and the keys present,
+    most records first, then by name."""
+    size, key = len(table.keys), table.key[keep]
+    first = np.full(size, np.iinfo(np.int64).max, dtype=np.int64)
+    last = np.full(size, np.iinfo(np.int64).min, dtype=np.int64)
+    np.minimum.at(first, key, table.first_ms[keep])
+    np.maximum.at(last, key, table.last_ms[keep])
+    present = np.flatnonzero(counts > 0)
+    return first, last, present[np.lexsort((_name_rank(table.keys)[present], -counts[present]))]
+
+
+def _patterns(cube: Cube, selection: _Selection, tz: ZoneInfo) -> tuple[PatternStat, ...]:
+    """Every template of the selected records with its per-level counts, most records first."""
+    table = cube.dims.get("pattern") or _empty_table()
+    keep = selection.mask(table)
+    if not keep.any():
+        return ()
+    size = len(table.keys)
+    key, level, count = table.key[keep], table.level[keep], table.count[keep]
+    per_level = np.zeros((size, len(LEVELS)), dtype=np.int64)
+    np.add.at(per_level, (key, level), count)
+    counts = per_level.sum(axis=1)
+    first, last, order = _spans_and_order(table, keep, counts)
+    samples = cube.pattern_samples
+    return tuple(
+        PatternStat(
+            template=table.keys[i],
+            count=int(counts[i]),
+            by_level={name: int(n) for name, n in zip(LEVELS, per_level[i].tolist()) if n},
+            first_seen=datetime_at_ms(int(first[i]), tz),
+            last_seen=datetime_at_ms(int(last[i]), tz),
+            sample=samples.get(table.keys[i], ""),
+        )
+        for i in order.tolist()
+    )
+
+
 def _error_types(cube: Cube, selection: _Selection, tz: ZoneInfo) -> tuple[ErrorTypeStat, ...]:
-    table = cube.dims.get("error_type") or _empty_table()
+    """The templates of error records (the pattern table's ERROR and CRITICAL rows)."""
+    table = cube.dims.get("pattern") or _empty_table()
     keep = selection.mask(table) & _IS_ERROR[table.level]
     if not keep.any():
         return ()
     size = len(table.keys)
     key = table.key[keep]
     counts = _sum_by(key, table.count[keep], size)
-    first = np.full(size, np.iinfo(np.int64).max, dtype=np.int64)
-    last = np.full(size, np.iinfo(np.int64).min, dtype=np.int64)
-    np.minimum.at(first, key, table.first_ms[keep])
-    np.maximum.at(last, key, table.last_ms[keep])
-    present = np.flatnonzero(counts > 0)
-    order = present[np.lexsort((_name_rank(table.keys)[present], -counts[present]))]
+    first, last, order = _spans_and_order(table, keep, counts)
     samples = cube.error_type_samples
     return tuple(
         ErrorTypeStat(
@@ -300,4 +335,5 @@ def summarize(cube: Cube, record_filter: RecordFilter, analytics: AnalyticsSetti
         last_error=last_error,
         first_critical=first_critical,
         last_critical=last_critical,
+        patterns=_patterns(cube, selection, tz),
     )

@@ -55,7 +55,7 @@ def build_cube(records: DataFrame, settings: Settings) -> Cube:
 
     The session time zone must already be settings.time_zone: buckets follow its wall clock."""
     from logdesk.engine.cache.merge import merge_partials
-    from logdesk.engine.partials import FILE_ID, PART, RECORDS, facts_frame, types_frame
+    from logdesk.engine.partials import FILE_ID, PART, RECORDS, facts_frame, patterns_frame
 
     session_zone = records.sparkSession.conf.get("spark.sql.session.timeZone")
     if session_zone != settings.time_zone:
@@ -66,5 +66,5 @@ def build_cube(records: DataFrame, settings: Settings) -> Cube:
     bucket_seconds = bucket_seconds_for(settings.analytics.trend_window_seconds)
     copy = records.select("*", F.lit(0).alias(FILE_ID), F.lit(RECORDS).alias(PART))
     facts = facts_frame(copy, bucket_seconds).toArrow()
-    types = types_frame(copy).toArrow()
-    return merge_partials([facts], [types], bucket_seconds, settings.time_zone).cube
+    patterns = patterns_frame(copy).toArrow()
+    return merge_partials([facts], [patterns], bucket_seconds, settings.time_zone).cube

@@ -16,13 +16,15 @@ import re
 import stat
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 from logdesk.engine.file_head import SNIFF_BYTES, Head, Unusable, os_error_text, read_head
 from logdesk.engine.formats.generic import generic_format
 from logdesk.engine.text_formats import TextFormat, detect_text_format
-from logdesk.engine.timestamps.catalogue import Layout
-from logdesk.engine.timestamps.samples import csv_layout, line_layout, text_layout
+from logdesk.engine.timestamps.catalogue import Layout, config_layout
+from logdesk.engine.timestamps.infer import line_pattern
+from logdesk.engine.timestamps.samples import csv_layout, json_layout, line_layout, text_layout
+from logdesk.settings import TimestampLayoutSettings
 
 # InputFile.format values
 FORMAT_CSV = "csv"
@@ -49,6 +51,12 @@ COLUMN_ALIASES: dict[str, tuple[str, ...]] = {
     "service": ("service", "component", "app", "logger", "application"),
     "endpoint": ("endpoint", "path", "url", "uri", "route"),
 }
+
+# A JSON-lines record's timestamp keys, in order of preference (the reader's too): the CSV
+# aliases, Serilog's @t, .NET's Timestamp, journald's __REALTIME_TIMESTAMP (epoch µs) and
+# MongoDB's t.$date ("a.b": the flat key "a.b", else key b inside object a)
+JSON_TIMESTAMP_ALIASES: tuple[str, ...] = COLUMN_ALIASES["timestamp"] + (
+    "@t", "Timestamp", "__REALTIME_TIMESTAMP", "t.$date")
 
 # app.json, app.jsonl.gz, app.ndjson.1, app.json.2.bz2: JSON lines (or not; see _describe_json)
 _JSON_CANDIDATE = re.compile(r"\.(json|jsonl|ndjson)(\.\d+)?(\.gz|\.bz2)?$", re.IGNORECASE)
@@ -123,13 +131,16 @@ def is_log_header(header: tuple[str, ...]) -> bool:
     return "timestamp" in roles and ("message" in roles or "level" in roles)
 
 
-def discover_inputs(folder: Path, text_formats: Sequence[TextFormat] = ()) -> list[InputFile]:
+def discover_inputs(folder: Path, text_formats: Sequence[TextFormat] = (),
+                    timestamp_layouts: Sequence[TimestampLayoutSettings] = ()) -> list[InputFile]:
     """Every file under `folder` with its fate (recursive; hidden files and folders are not
     looked at), sorted by path. `folder` may also be a single file. `text_formats` are the user's own
-    plain-text formats, tried before the built-in ones."""
+    plain-text formats, tried before the built-in ones. `timestamp_layouts` (config
+    `timestamps.layouts`): the first whose glob matches a file's path relative to `folder`
+    (its name, for a glob without "/") sets its layout instead of inference."""
     folder = Path(folder)
     if folder.is_file():
-        return [_describe(folder, text_formats)]
+        return [_describe(folder, text_formats, forced_pattern(folder.name, timestamp_layouts))]
     if not folder.is_dir():
         raise FileNotFoundError(f"not a folder: {folder}")
     found: list[InputFile] = []
@@ -155,12 +166,14 @@ def discover_inputs(folder: Path, text_formats: Sequence[TextFormat] = ()) -> li
         for name in sorted(names):
             if name.startswith("."):
                 continue
-            found.append(_describe_found(Path(root) / name, text_formats, seen))
+            path = Path(root) / name
+            forced = forced_pattern(path.relative_to(folder).as_posix(), timestamp_layouts)
+            found.append(_describe_found(path, text_formats, seen, forced))
     return sorted(found, key=lambda f: f.path)
 
 
 def _describe_found(path: Path, text_formats: Sequence[TextFormat],
-                    seen: dict[tuple[int, int], str]) -> InputFile:
+                    seen: dict[tuple[int, int], str], forced: str | None = None) -> InputFile:
     """Every file found gets a fate: FIFOs, sockets and devices are skipped without being opened
     (opening a FIFO blocks), a file reached a second time (a symlink or hard link to one already
     listed) is skipped, anything else is described from its head."""
@@ -180,10 +193,27 @@ def _describe_found(path: Path, text_formats: Sequence[TextFormat],
         return InputFile(str(path), FORMAT_SKIPPED, st.st_size, st.st_mtime, None, "",
                          f"same file as {seen[identity]} (a link to it): read once, there")
     seen[identity] = str(path)
-    return _describe(path, text_formats)
+    return _describe(path, text_formats, forced)
 
 
-def _describe(path: Path, text_formats: Sequence[TextFormat] = ()) -> InputFile:
+def _describe(path: Path, text_formats: Sequence[TextFormat] = (),
+              forced: str | None = None) -> InputFile:
+    """`forced`: the Spark pattern config sets for this file's timestamps (else inferred)."""
+    found = _describe_head(path, text_formats, forced)
+    if forced is None or found.format not in READ_FORMATS:
+        return found
+    layout = config_layout(forced).name
+    if found.text_format is not None and found.text_format.timestamp_layout != layout:
+        # a format with a time layout or pattern of its own: config's replaces it (a format
+        # made for it, read on its own); its ts text then goes through the file's layout
+        own = replace(found.text_format, timestamp_pattern=None, timestamp_layout=None,
+                      yearless=False)
+        found = replace(found, text_format=own)
+    return replace(found, timestamp_layout=layout)
+
+
+def _describe_head(path: Path, text_formats: Sequence[TextFormat],
+                   forced: str | None) -> InputFile:
     head = read_head(path)
     if isinstance(head, Unusable):
         return InputFile(str(path), head.fate, head.size, head.mtime, None, "", head.note)
@@ -201,8 +231,10 @@ def _describe(path: Path, text_formats: Sequence[TextFormat] = ()) -> InputFile:
         return replace(make(FORMAT_CSV, header, ""), timestamp_layout=_name(layout))
     first = next((line.strip() for line in lines if line.strip()), "")
     if first.startswith("{") and _is_json_object(first):  # e.g. Docker's *.log files
-        return make(FORMAT_JSONL, None, "JSON lines")
+        return _with_json_layout(make(FORMAT_JSONL, None, "JSON lines"), head)
     text_format = detect_text_format(lines, text_formats)
+    if text_format is None and forced is not None and header is None:
+        return _forced_generic(path, head, lines, forced)
     if text_format is not None:
         layout = text_layout(text_format, lines, head.mtime)
         return InputFile(
@@ -218,6 +250,74 @@ def _describe(path: Path, text_formats: Sequence[TextFormat] = ()) -> InputFile:
             generic_format(layout), timestamp_layout=layout.name,
         )
     return make(FORMAT_SKIPPED, None, _why_not_csv(header))
+
+
+def _with_json_layout(found: InputFile, head: Head) -> InputFile:
+    """A JSON-lines file with the layout of its timestamp field's values in its head."""
+    cut = len(head.data) >= SNIFF_BYTES
+    layout = json_layout(head.text, JSON_TIMESTAMP_ALIASES, head.mtime, cut)
+    return replace(found, timestamp_layout=_name(layout))
+
+
+def _forced_generic(path: Path, head: Head, lines: list[str], pattern: str) -> InputFile:
+    """A text file no format claims, with its layout set by config: the generic reader in that
+    layout when one of its head lines starts with a timestamp in it."""
+    layout = config_layout(pattern)
+    starts = re.compile(line_pattern(layout), re.ASCII)
+    if any(starts.match(line) for line in lines[:_FORCED_LINES]):
+        return InputFile(
+            str(path), FORMAT_TEXT, head.size, head.mtime, None, head.encoding,
+            "plain text, read by the generic reader (lines starting with a timestamp in the "
+            "layout set by config)", generic_format(layout),
+        )
+    return InputFile(str(path), FORMAT_SKIPPED, head.size, head.mtime, None, head.encoding,
+                     f"not a log: no line of its head starts with a timestamp in the layout "
+                     f"set by config ({pattern}), and no known format")
+
+
+_FORCED_LINES = 100  # head lines looked at for a timestamp in a layout set by config
+
+
+def forced_pattern(relative: str, rules: Sequence[TimestampLayoutSettings]) -> str | None:
+    """The layout (Spark pattern) of the first rule whose glob matches `relative`, the file's
+    path relative to the input folder ("/" between folders); a glob without "/" is matched
+    against the file name alone. * and ? stay within a folder, ** spans folders."""
+    name = PurePosixPath(relative).name
+    for rule in rules:
+        target = relative if "/" in rule.files else name
+        if _glob_regex(rule.files).match(target):
+            return rule.layout
+    return None
+
+
+def _glob_regex(glob: str) -> re.Pattern[str]:
+    out: list[str] = []
+    i = 0
+    while i < len(glob):
+        if glob.startswith("**/", i):
+            out.append("(?:.*/)?")
+            i += 3
+            continue
+        if glob.startswith("**", i):
+            out.append(".*")
+            i += 2
+            continue
+        char = glob[i]
+        end = glob.find("]", i + 2) if char == "[" else -1
+        if char == "*":
+            out.append("[^/]*")
+        elif char == "?":
+            out.append("[^/]")
+        elif end > 0:  # [abc], [!abc]
+            body = glob[i + 1:end]
+            body = "^" + body[1:] if body.startswith("!") else body
+            out.append("[" + body.replace("\\", "\\\\") + "]")
+            i = end + 1
+            continue
+        else:
+            out.append(re.escape(char))
+        i += 1
+    return re.compile("".join(out) + r"\Z", re.S)
 
 
 def _name(layout: Layout | None) -> str:
@@ -241,7 +341,7 @@ def _describe_json(path: Path, head: Head) -> InputFile:
     # a first line longer than the head cannot be parsed here; its opening brace must do
     cut = len(head.data) >= SNIFF_BYTES and first == text.strip().splitlines()[-1].strip()
     if first.startswith("{") and (cut or _is_json_object(first)):
-        return make(FORMAT_JSONL, "")
+        return _with_json_layout(make(FORMAT_JSONL, ""), head)
     if first.startswith("["):
         why = "one JSON array, not JSON lines (one object per line)"
     elif first.startswith("{"):
@@ -292,8 +392,10 @@ __all__ = [
     "READ_FORMATS",
     "FORMAT_UNREADABLE",
     "InputFile",
+    "JSON_TIMESTAMP_ALIASES",
     "column_roles",
     "discover_inputs",
+    "forced_pattern",
     "is_log_header",
     "normalize_column_name",
     "timestamp_columns",

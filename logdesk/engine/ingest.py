@@ -77,7 +77,8 @@ def read_folder(
     spark: SparkSession, folder: Path, settings: Settings, numbered: bool = True
 ) -> tuple[DataFrame, list[InputFile]]:
     """(STAGED rows of every log file under `folder`, the files found, sorted by path)."""
-    files = discover_inputs(Path(folder), user_text_formats(settings.text_formats))
+    files = discover_inputs(Path(folder), user_text_formats(settings.text_formats),
+                            timestamp_layouts=settings.timestamps.layouts)
     return read_inputs(spark, files, settings, numbered=numbered), files
 
 

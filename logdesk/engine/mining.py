@@ -1,141 +1,140 @@
-"""Masked error types -> mined templates, in plain Python (standard library only).
+"""Masked types -> mined templates, in plain Python (standard library only).
 
-The same Drain-like, set-based mining as logdesk.engine.templates, which does it with Spark
-built-ins; this port mirrors it token for token, so both give the same (error_type -> template)
-mapping for any set of distinct masked types:
+Drain/Brain-like mining over the multiset of masked types ({masked type: record count}).
+logdesk.engine.error_types has already masked the obvious variables (numbers, ids, addresses,
+paths, times), so what is left to find are variable *words* (user names, host names) and
+constant words that tell two events apart (`Link ok` / `Link error`).
 
-1. Tokens are `error_type.split(" ")`, like Spark's `split(error_type, " ")`: every empty token
-   is kept ("a  b " -> a, "", b, "") and "" is one empty token. The first group key is the
-   token count and the first token (`<*>` when it looks variable: a digit or a mask).
-2. SPLIT_ROUNDS rounds. In each group a position is a candidate when it has two or more
-   values, none variable-looking, and either at most half as many values as the group has
-   types, or the group agrees (one value) on fewer than MIN_AGREEMENT of its positions. The
-   candidate with the fewest values, then the leftmost, splits the group: its members are
-   regrouped by their token there.
-3. In each final group, positions with one value are kept; the others become `<*>`.
+1. Tokens are `masked.split(" ")` (masking collapses whitespace). Types start in one group per
+   token count and first token: Drain's first two tree levels. A first token holding a digit
+   or a mask is a variable: all such types share one key (`nginx[<num>]:`, `<ip>:`).
+2. A group is split, again and again, on one position at a time (the candidate with the
+   fewest values, then the leftmost, as IPLoM), until no position qualifies:
+   - constant words: 2..MAX_CONSTANTS distinct values, none holding a digit or a mask, and
+     at least FEW_RECORDS records per value. Brain's insight is that constants take few
+     values while variables take many; record counts add that a word seen once cannot be
+     told from a variable (three users, one record each, are one event; `Link ok` and
+     `Link error` seen 13 times each are two). On loghub, 3 values is where user names start.
+   - or dissimilar types: the group agrees (one value) on fewer than MIN_AGREEMENT of its
+     positions, Drain's similarity threshold. The position is then split by token *shape*
+     (masks and digit runs as `<*>`): `setSteps=<num>` and `setDay=<num>` part, while
+     `node-<num>` and `node-<hex>` stay together.
+   A word ending in a short number (ssh2, eth0:, SOCKS5) is a name, not a digit-holding
+   variable: interface and protocol names are constants as often as not.
+3. In each final group, positions with one value are kept, positions with one shape keep the
+   shape (`node-<*>`), the others become `<*>`.
 
-Group keys are the very strings Spark builds ("\\u0001"-joined parts, an empty part when a
-group is not split). Only sets and sizes are used, never an order of arrival: the result is a
-function of the set of types.
+Only counts are used, never an order of arrival: the result is a function of the multiset.
+Given distinct types without counts (a set), each counts one record, and words are then
+constants only when few relative to the number of types.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
-from dataclasses import dataclass
+from collections import Counter
+from collections.abc import Iterable, Mapping
 
 WILDCARD = "<*>"
 # Drain's similarity threshold: a group agreeing on fewer positions than this share is split.
 MIN_AGREEMENT = 0.5
-SPLIT_ROUNDS = 3
-# A token holding a digit or a mask (<num>, <ip>, web-<num>, nginx[<num>]:) is variable-looking:
-# never a group key. Spark's `rlike` is a find, hence `search`.
-_VARIABLE_LOOKING = r"[0-9]|<[a-z*]+>"
-_KEY_SEP = "\u0001"  # joins key parts, as in the Spark version
-
-_variable_looking = re.compile(_VARIABLE_LOOKING)
+# A position of words with this many distinct values or fewer holds constants (Brain's rule)...
+MAX_CONSTANTS = 3
+# ... when its group has at least this many records per value (a word seen once is no constant)
+FEW_RECORDS = 2
+# the variable parts of a token: masks (<num>, <ip>, <*>) and digit runs
+_VARIABLE_PART = re.compile(r"<[a-z*]+>|[0-9]+")
+# a word with a short number glued at its end is a name (ssh2, eth0:, SOCKS5), not a value
+_NUMBERED_NAME = re.compile(r"[A-Za-z][A-Za-z_\-]*[0-9]{1,2}[:,.;)]?")
 
 Tokens = tuple[str, ...]
-# (grp, n): the Spark version groups by both columns
-GroupKey = tuple[str, int]
 
 
-@dataclass(frozen=True)
-class _Typed:
-    """One distinct masked type: Spark's (error_type, tokens, n, grp) row."""
-
-    error_type: str
-    tokens: Tokens
-    grp: str
-
-    @property
-    def n(self) -> int:
-        return len(self.tokens)
-
-
-@dataclass(frozen=True)
-class _Group:
-    """One group: its members and, per position, the number of distinct values."""
-
-    n: int
-    members: tuple[_Typed, ...]
-    distinct: tuple[int, ...]
-    variable_looking: tuple[bool, ...]
-
-
-def _split(error_type: str) -> Tokens:
-    """Spark `split(s, " ")` (a Java regex split, limit -1): empty tokens kept, "" -> ("",)."""
-    return tuple(error_type.split(" "))
+def shape(token: str) -> str:
+    """token with masks and digit runs as `<*>`; runs of them collapse into one."""
+    return re.sub(r"(?:<\*>)+", WILDCARD, _VARIABLE_PART.sub(WILDCARD, token))
 
 
 def _is_variable_looking(token: str) -> bool:
-    return _variable_looking.search(token) is not None
+    """A mask or a digit, except in a word ending in a short number (ssh2, eth0:, SOCKS5)."""
+    return _VARIABLE_PART.search(token) is not None and _NUMBERED_NAME.fullmatch(token) is None
 
 
-def _start_groups(types: Iterable[str | None]) -> list[_Typed]:
-    typed = []
-    for error_type in {t for t in types if t is not None}:
-        tokens = _split(error_type)
-        first = WILDCARD if _is_variable_looking(tokens[0]) else tokens[0]
-        typed.append(_Typed(error_type, tokens, _KEY_SEP.join((str(len(tokens)), first))))
-    return typed
+def _split_position(
+    group: list[Tokens], n: int, counts: Mapping[Tokens, int]
+) -> tuple[int, bool] | None:
+    """(0-based position, by shape) the group splits on, or None."""
+    records = sum(counts[t] for t in group)
+    raw = [{t[p] for t in group} for p in range(n)]
+    agreement = sum(1 for values in raw if len(values) == 1) / n
+    candidates = []
+    for p, values in enumerate(raw):
+        if (
+            2 <= len(values) <= MAX_CONSTANTS
+            and len(values) * FEW_RECORDS <= records
+            and not any(map(_is_variable_looking, values))
+        ):
+            candidates.append((len(values), p, False))
+        elif agreement < MIN_AGREEMENT:
+            shapes = len({shape(v) for v in values})
+            if shapes >= 2:
+                candidates.append((shapes, p, True))
+    return min(candidates)[1:] if candidates else None
 
 
-def _grouped(typed: Iterable[_Typed]) -> list[_Group]:
-    by_key: dict[GroupKey, list[_Typed]] = {}
-    for t in typed:
-        by_key.setdefault((t.grp, t.n), []).append(t)
-    groups = []
-    for (_, n), members in by_key.items():
-        columns = [{m.tokens[p] for m in members} for p in range(n)]
-        groups.append(
-            _Group(
-                n=n,
-                members=tuple(members),
-                distinct=tuple(len(values) for values in columns),
-                variable_looking=tuple(any(map(_is_variable_looking, values)) for values in columns),
-            )
+def _final_groups(group: list[Tokens], n: int, counts: Mapping[Tokens, int]) -> list[list[Tokens]]:
+    """group split until no part has a split position."""
+    done, todo = [], [group]
+    while todo:
+        group = todo.pop()
+        split = _split_position(group, n, counts)
+        if split is None:
+            done.append(group)
+            continue
+        p, by_shape = split
+        parts: dict[str, list[Tokens]] = {}
+        for tokens in group:
+            parts.setdefault(shape(tokens[p]) if by_shape else tokens[p], []).append(tokens)
+        todo.extend(parts.values())
+    return done
+
+
+def _template(group: list[Tokens], n: int) -> Tokens:
+    template = []
+    for p in range(n):
+        values = {t[p] for t in group}
+        shapes = {shape(v) for v in values}
+        template.append(
+            next(iter(values)) if len(values) == 1 else next(iter(shapes)) if len(shapes) == 1 else WILDCARD
         )
-    return groups
+    return tuple(template)
 
 
-def _split_position(group: _Group) -> int | None:
-    """The 1-based position the group splits on this round, or None."""
-    agreement = sum(1 for d in group.distinct if d == 1) / group.n
-    candidates = [
-        (d, p)
-        for p, (d, variable) in enumerate(zip(group.distinct, group.variable_looking), start=1)
-        if d >= 2 and not variable and (d * 2 <= len(group.members) or agreement < MIN_AGREEMENT)
-    ]
-    # the candidate with the fewest values (then the leftmost), as IPLoM splits: one per round
-    return min(candidates)[1] if candidates else None
+def _counted(types: Mapping[str, int] | Iterable[str | None]) -> Counter[str]:
+    if isinstance(types, Mapping):
+        return Counter({t: int(c) for t, c in types.items() if t is not None and c > 0})
+    return Counter(t for t in types if t is not None)
 
 
-def _split_round(typed: Iterable[_Typed]) -> list[_Typed]:
-    """typed regrouped by the tokens at its group's split position."""
-    regrouped = []
-    for group in _grouped(typed):
-        p = _split_position(group)
-        for m in group.members:
-            # concat_ws(SEP, grp, concat_ws(SEP, [p=token] or [])): an unsplit group gets grp + SEP
-            part = "" if p is None else f"{p}={m.tokens[p - 1]}"
-            regrouped.append(_Typed(m.error_type, m.tokens, _KEY_SEP.join((m.grp, part))))
-    return regrouped
+def mine_templates(types: Mapping[str, int] | Iterable[str | None]) -> dict[str, str]:
+    """Masked types -> template, for every type.
 
-
-def mine_templates(types: Iterable[str | None]) -> dict[str, str]:
-    """Distinct masked error types (None ignored, duplicates ignored) -> template."""
-    typed = _start_groups(types)
-    for _ in range(SPLIT_ROUNDS):
-        typed = _split_round(typed)
+    types: a mapping {masked type: record count} (what runs should pass), or an iterable of
+    masked types in which each occurrence counts one record. None and counts < 1 are ignored."""
+    start: dict[tuple[int, str], list[Tokens]] = {}
+    counts: dict[Tokens, int] = {}
+    for masked, count in _counted(types).items():
+        tokens = tuple(masked.split(" "))
+        counts[tokens] = count
+        first = tokens[0] if _VARIABLE_PART.search(tokens[0]) is None else WILDCARD
+        start.setdefault((len(tokens), first), []).append(tokens)
     templates: dict[str, str] = {}
-    for group in _grouped(typed):
-        for m in group.members:
-            templates[m.error_type] = " ".join(
-                token if d == 1 else WILDCARD for token, d in zip(m.tokens, group.distinct)
-            )
+    for (n, _), members in start.items():
+        for group in _final_groups(members, n, counts):
+            template = " ".join(_template(group, n))
+            for tokens in group:
+                templates[" ".join(tokens)] = template
     return dict(sorted(templates.items()))
 
 
-__all__ = ["MIN_AGREEMENT", "SPLIT_ROUNDS", "WILDCARD", "mine_templates"]
+__all__ = ["FEW_RECORDS", "MAX_CONSTANTS", "MIN_AGREEMENT", "WILDCARD", "mine_templates", "shape"]

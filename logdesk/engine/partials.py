@@ -7,12 +7,14 @@ share can be kept in its cache entry and merged with the other files' later (cac
 facts      one grouping-sets aggregation (written by Spark as Parquet, per file, when the
            caller gives a folder: the driver then reads them one file at a time instead of
            holding all; see cache/merge.py): per (file, bucket, level) and per (file, bucket,
-           level, key) for each cube dimension, count and first/last time; the error_type key
-           is the *masked* type (templates are mined over all files, after merging); plus the
+           level, key) for each cube dimension, count and first/last time; the pattern key
+           is the *masked* message (templates are mined over all files, after merging); plus the
            ingest counts per (file, part). Numeric buffers only, so Spark's hash aggregate
            (and whole-stage code) serves all of it.
-types      per (file, masked type, service) of error records: count, first/last time and the
-           smallest message (a string buffer, so an aggregation of its own)
+patterns   per (file, masked message, level, service) of every record: count, first/last
+           time and the smallest message (a string buffer, so an aggregation of its own): the
+           templates are mined from its masked messages, the error types' services and the
+           samples come from it
 malformed  the malformed rows with their exact line numbers: the rows and their files' line
            index (from the copy's position columns, not from the input) come in one job, and
            the lines are counted on the driver (malformed_table)
@@ -33,12 +35,12 @@ from pyspark.sql import functions as F
 
 from logdesk.engine.cube import SAMPLE_MAX_CHARS, bucket_start, dimension_key, level_index
 from logdesk.engine.schema import BLANK_FORMAT
-from logdesk.results import DIMENSIONS, ERROR_LEVELS, LEVELS
+from logdesk.results import DIMENSIONS
 
 FILE_ID, PART = "file_id", "part"
 RECORDS, MALFORMED = "records", "malformed"
 BLANK = "blank"  # lines kept only for numbering (schema.BLANK_FORMAT): never counted
-# An error record whose message gave no type; never a real masked type (control character).
+# A record whose message gave no masked text; never a real masked message (control character).
 NO_TYPE = "\u0000none"
 # facts.gid: which table a fact row belongs to
 GID_LEVELS, GID_INGEST = 0, -1
@@ -52,7 +54,7 @@ class Partials:
     # file_id, gid, bucket, level, key, count, first_ms, last_ms, continuation; with a facts
     # folder, only the ingest and level rows (gid <= GID_LEVELS), the rest being in the folder
     facts: pa.Table
-    types: pa.Table  # file_id, error_type, service, count, first_ms, last_ms, sample
+    patterns: pa.Table  # file_id, masked, level, service, count, first_ms, last_ms, sample
     malformed: pa.Table  # file_id, line, reason, raw
 
 
@@ -66,10 +68,6 @@ def tag_rows(staged: DataFrame, paths: Sequence[str]) -> DataFrame:
         .otherwise(F.lit(MALFORMED))
     )
     return staged.select("*", F.element_at(ids, F.col("source_file")).alias(FILE_ID), part.alias(PART))
-
-
-def _is_error(level: Column) -> Column:
-    return level.isin(*sorted(ERROR_LEVELS))
 
 
 def _set_id(grouped: tuple[str, ...]) -> int:
@@ -94,10 +92,8 @@ def facts_frame(copy: DataFrame, bucket_seconds: int) -> DataFrame:
         F.col(PART),
         F.when(is_record, bucket_start(F.col("ts"), bucket_seconds)).alias("bucket"),
         F.when(is_record, level_index(level)).alias("level_index"),
-        F.when(is_record & _is_error(level), F.coalesce(F.col("error_type"), F.lit(NO_TYPE))).alias(
-            "error_type"
-        ),
-        *(F.when(is_record, dimension_key(F.col(d))).alias(d) for d in DIMENSIONS if d != "error_type"),
+        F.when(is_record, F.coalesce(F.col("masked"), F.lit(NO_TYPE))).alias("pattern"),
+        *(F.when(is_record, dimension_key(F.col(d))).alias(d) for d in DIMENSIONS if d != "pattern"),
         F.col("ts"),
         F.coalesce(F.col("continuation_lines"), F.lit(0)).alias("continuation_lines"),
     )
@@ -116,7 +112,7 @@ def facts_frame(copy: DataFrame, bucket_seconds: int) -> DataFrame:
             F.unix_millis(F.max("ts")).alias("last_ms"),
             F.sum("continuation_lines").alias("continuation"),
         )
-        # fact sets count records only; the error_type set also groups non-errors under null
+        # fact sets count records only (a keyed set groups other rows under a null key)
         .where(
             (F.col("gid") == GID_INGEST)
             | ((F.col(PART) == RECORDS) & ((F.col("gid") == GID_LEVELS) | keyed.isNotNull()))
@@ -135,11 +131,12 @@ def facts_frame(copy: DataFrame, bucket_seconds: int) -> DataFrame:
     )
 
 
-def types_frame(copy: DataFrame) -> DataFrame:
-    errors = copy.where((F.col(PART) == RECORDS) & _is_error(F.col("level")))
-    return errors.groupBy(
+def patterns_frame(copy: DataFrame) -> DataFrame:
+    records = copy.where(F.col(PART) == RECORDS)
+    return records.groupBy(
         F.col(FILE_ID).cast("int").alias(FILE_ID),
-        F.coalesce(F.col("error_type"), F.lit(NO_TYPE)).alias("error_type"),
+        F.coalesce(F.col("masked"), F.lit(NO_TYPE)).alias("masked"),
+        level_index(F.col("level")).cast("tinyint").alias("level"),
         F.col("service"),
     ).agg(
         F.count(F.lit(1)).alias("count"),
@@ -224,8 +221,8 @@ def _numbered(index: list[dict], bad: pa.Table) -> pa.Table:
 def compute_partials(copy: DataFrame, bucket_seconds: int, with_malformed: bool = True,
                      facts_dir: Path | None = None) -> Partials:
     """The three tables (at most three Spark actions, over the copy only). The facts come
-    first: when they show no error record, or no malformed row, that aggregation is skipped
-    (a refresh after a few appended lines mostly has neither). facts_dir: where Spark writes
+    first: when they show no record, or no malformed row, that aggregation is skipped (a
+    refresh after a few appended lines mostly has no malformed row). facts_dir: where Spark writes
     the facts, one folder per file (file_id=N); the returned facts are then only their
     ingest and level rows."""
     frame = facts_frame(copy, bucket_seconds)
@@ -236,11 +233,10 @@ def compute_partials(copy: DataFrame, bucket_seconds: int, with_malformed: bool 
         facts = read_facts_summary(facts_dir)
     gid = facts.column("gid")
     has_malformed = _any(pc.and_(pc.equal(gid, GID_INGEST), pc.equal(facts.column("key"), MALFORMED)))
-    error_levels = pa.array([i for i, name in enumerate(LEVELS) if name in ERROR_LEVELS], pa.int8())
-    has_errors = _any(pc.and_(pc.equal(gid, GID_LEVELS), pc.is_in(facts.column("level"), error_levels)))
-    types = types_frame(copy).toArrow() if has_errors else empty_types()
+    has_records = _any(pc.equal(gid, GID_LEVELS))
+    patterns = patterns_frame(copy).toArrow() if has_records else empty_patterns()
     malformed = malformed_table(copy) if (with_malformed and has_malformed) else empty_malformed()
-    return Partials(facts=facts, types=types, malformed=malformed)
+    return Partials(facts=facts, patterns=patterns, malformed=malformed)
 
 
 def read_facts_summary(facts_dir: Path) -> pa.Table:
@@ -270,10 +266,11 @@ def _any(mask) -> bool:
     return bool(pc.any(pc.fill_null(mask, False)).as_py())
 
 
-def empty_types() -> pa.Table:
+def empty_patterns() -> pa.Table:
     return pa.table({
         FILE_ID: pa.array([], pa.int32()),
-        "error_type": pa.array([], pa.string()),
+        "masked": pa.array([], pa.string()),
+        "level": pa.array([], pa.int8()),
         "service": pa.array([], pa.string()),
         "count": pa.array([], pa.int64()),
         "first_ms": pa.array([], pa.int64()),
@@ -296,5 +293,5 @@ def empty_malformed() -> pa.Table:
 __all__ = [
     "FILE_ID", "GID_INGEST", "GID_LEVELS", "GID_OF_DIMENSION", "MALFORMED", "NO_TYPE", "PART",
     "Partials", "RECORDS", "compute_partials", "tag_rows", "empty_facts", "empty_malformed",
-    "facts_frame", "malformed_table", "read_facts_summary", "types_frame",
+    "facts_frame", "malformed_table", "read_facts_summary", "patterns_frame", "empty_patterns",
 ]

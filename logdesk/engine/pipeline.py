@@ -35,7 +35,7 @@ from logdesk.control import Cancelled, RunControl
 from logdesk.engine.cache.keys import FileKey, settings_fingerprint
 from logdesk.engine.cache.merge import merge_partials
 from logdesk.engine.cache.plan import APPEND, READ, REUSE, FilePlan, plan_file
-from logdesk.engine.cache.store import FACTS, MALFORMED, TYPES, CacheStore, Entry
+from logdesk.engine.cache.store import FACTS, MALFORMED, PATTERNS, CacheStore, Entry
 from logdesk.engine.cube import bucket_seconds_for
 from logdesk.engine.discover import InputFile, discover_inputs
 from logdesk.engine.ingest import READERS, read_inputs
@@ -177,7 +177,8 @@ class _Run:
         settings = self.settings
         bucket_seconds = bucket_seconds_for(settings.analytics.trend_window_seconds)
         self.clock.begin("discover")
-        inputs = discover_inputs(self.folder, user_text_formats(settings.text_formats))
+        inputs = discover_inputs(self.folder, user_text_formats(settings.text_formats),
+                                 timestamp_layouts=settings.timestamps.layouts)
         if not inputs:
             raise EmptyFolderError(f"no files to read in {self.folder}")
         if not any(f.format in READERS for f in inputs):
@@ -203,10 +204,10 @@ class _Run:
 
         self.clock.begin("aggregate")
         # templates are mined over all records of the files, whatever the filter
-        all_types = [_read_table(e, TYPES) for e in entries.values()]
-        facts, types = self._shares(entries)
-        merged = merge_partials(facts, all_types if types is None else types, bucket_seconds,
-                                settings.time_zone, mine_from=all_types)
+        all_patterns = [_read_table(e, PATTERNS) for e in entries.values()]
+        facts, patterns = self._shares(entries)
+        merged = merge_partials(facts, all_patterns if patterns is None else patterns, bucket_seconds,
+                                settings.time_zone, mine_from=all_patterns)
         malformed = {path: _read_table(e, MALFORMED) for path, e in entries.items() if e.malformed}
         counts = {path: (e.records, e.malformed, e.continuation) for path, e in entries.items()}
         damaged = self.damaged
@@ -222,7 +223,7 @@ class _Run:
             records_path = str(write_records_manifest(files, RecordsManifest.of(entries.values()), merged.templates))
         previous = read_known_error_types(files.folder_dir)
         files.commit()
-        write_known_error_types(files.folder_dir, set(merged.templates.values()))
+        write_known_error_types(files.folder_dir, set(merged.error_templates))
         dropped = self._forget_vanished(store, plans) if use_cache else 0
         self.clock.end()
         return RunResult(
@@ -289,7 +290,7 @@ class _Run:
         return entries
 
     def _shares(self, entries: dict[str, Entry]) -> tuple[list[pa.Table], list[pa.Table] | None]:
-        """Every file's facts, and types (None: the files' own, unfiltered ones); under a
+        """Every file's facts, and patterns (None: the files' own, unfiltered ones); under a
         record filter, both computed again from the files' copies (not their input) with the
         filter applied."""
         if self.filter.is_empty:
@@ -305,7 +306,7 @@ class _Run:
         copy = apply_record_filter(copy, self.filter, self.settings.time_zone)
         bucket_seconds = bucket_seconds_for(self.settings.analytics.trend_window_seconds)
         shares = compute_partials(copy, bucket_seconds, with_malformed=False)
-        return [shares.facts], [shares.types]
+        return [shares.facts], [shares.patterns]
 
     def _forget_vanished(self, store: CacheStore, plans: list[FilePlan]) -> int:
         """Delete the entries of files the folder's previous run had and this one has not;
@@ -339,14 +340,14 @@ def _file_share(store: CacheStore, plan: FilePlan, file_id: int, incoming: Path,
             else:
                 shutil.move(str(source), str(target))
     facts = shares.facts.filter(pc.equal(shares.facts.column(FILE_ID), file_id))
-    types = shares.types.filter(pc.equal(shares.types.column(FILE_ID), file_id))
+    patterns = shares.patterns.filter(pc.equal(shares.patterns.column(FILE_ID), file_id))
     bad = shares.malformed.filter(pc.equal(shares.malformed.column(FILE_ID), file_id))
     bad = bad.sort_by([("line", "ascending")])
     ingest = facts.filter(pc.equal(facts.column("gid"), -1)).to_pylist()
     records = sum(r["count"] for r in ingest if r["key"] == RECORDS)
     malformed = sum(r["count"] for r in ingest if r["key"] == PART_MALFORMED)
     continuation = sum(r["continuation"] or 0 for r in ingest)
-    pq.write_table(types.drop_columns([FILE_ID]), seg_dir / TYPES)
+    pq.write_table(patterns.drop_columns([FILE_ID]), seg_dir / PATTERNS)
     pq.write_table(bad.drop_columns([FILE_ID]), seg_dir / MALFORMED)
     segment = replace(segment, records=records, malformed=malformed, continuation=continuation)
     kept = plan.entry.segments if plan.action == APPEND and plan.entry else ()

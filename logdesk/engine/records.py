@@ -47,8 +47,9 @@ def epoch_micros(moment: datetime, time_zone: str) -> int:
 
 
 def load_records(spark: SparkSession, records_path: str) -> DataFrame:
-    """The parsed records of a run (malformed rows, when the folder keeps them, left out),
-    error types mapped to the run's mined templates when it kept them (run_files)."""
+    """The parsed records of a run (malformed rows, when the folder keeps them, left out), with
+    `template` (the run's mined template of the masked message, when it kept them: run_files)
+    and `error_type` (the template of an ERROR or CRITICAL record, else null)."""
     if is_records_manifest(records_path):  # a run's list of copies (run_records.py)
         df = spark.read.parquet(*read_records_manifest(records_path).records)
         templates = Path(records_path).parent / TEMPLATES_DIR_NAME
@@ -57,8 +58,8 @@ def load_records(spark: SparkSession, records_path: str) -> DataFrame:
         templates = templates_dir_of(records_path)
     if "malformed_reason" in df.columns:
         df = df.where(F.col("malformed_reason").isNull())
-    if "error_type" in df.columns and templates.is_dir():
-        df = with_templates(df, spark.read.parquet(str(templates)))
+    if "masked" in df.columns:
+        df = with_templates(df, spark.read.parquet(str(templates)) if templates.is_dir() else None)
     return df
 
 

@@ -29,10 +29,11 @@ from logdesk.reports.csv_safety import FORMULA_PREFIXES, NEUTRALIZING_PREFIX
 from logdesk.results import RecordFilter, RunResult
 
 EXPORT_COLUMNS: tuple[str, ...] = (
-    "timestamp", "level", "service", "ip", "endpoint", "message", "error_type", "source_file", "line",
+    "timestamp", "level", "service", "ip", "endpoint", "message", "template", "error_type", "source_file",
+    "line",
 )
 _TEXT_COLUMNS: tuple[str, ...] = (
-    "level", "service", "ip", "endpoint", "message", "error_type", "source_file",
+    "level", "service", "ip", "endpoint", "message", "template", "error_type", "source_file",
 )
 PARQUET_SUFFIX = ".parquet"
 
@@ -51,7 +52,7 @@ def matching_records(
     """The run's parsed records within the run's own filter, `record_filter` and `search`
     (STAGED columns, `line` possibly still null)."""
     if not result.records_path:  # nothing parsed: an empty frame keeps one code path
-        return spark.createDataFrame([], STAGED_SCHEMA)
+        return records.with_templates(spark.createDataFrame([], STAGED_SCHEMA), None)
     rows = records.load_records(spark, result.records_path)
     rows = records.apply_record_filter(rows, result.applied_filter, time_zone)
     rows = records.apply_record_filter(rows, record_filter, time_zone)

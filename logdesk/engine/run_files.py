@@ -12,7 +12,7 @@ from pathlib import Path
 from logdesk.paths import cache_dir
 
 
-TEMPLATES_DIR_NAME = "error_templates"
+TEMPLATES_DIR_NAME = "templates"
 
 
 def templates_dir_of(records_path: str) -> Path:
@@ -27,7 +27,7 @@ class RunFiles:
 
     @property
     def templates_dir(self) -> Path:
-        """The mined error-type mapping (masked type -> template) of this run."""
+        """The mined template mapping (masked message -> template) of this run."""
         return self.run_dir / TEMPLATES_DIR_NAME
 
     @property

@@ -2,7 +2,7 @@
 
 The copies live in the files' cache entries (one folder of Parquet rows per read segment); a
 run lists them in a small JSON file in its run folder, beside the masked-type -> template
-mapping of its mined error types (Parquet, so Spark can join it)."""
+mapping of its mined templates (masked message -> template; Parquet, so Spark can join it)."""
 
 from __future__ import annotations
 
@@ -46,7 +46,7 @@ class RecordsManifest:
 
 def write_records_manifest(files: RunFiles, manifest: RecordsManifest, templates: Mapping[str, str]) -> Path:
     mapping = pa.table({
-        "error_type": pa.array(sorted(templates), pa.string()),
+        "masked": pa.array(sorted(templates), pa.string()),
         "template": pa.array([templates[k] for k in sorted(templates)], pa.string()),
     })
     files.templates_dir.mkdir(parents=True, exist_ok=True)

@@ -21,7 +21,7 @@ STAGED_SCHEMA = StructType(
         StructField("ip", StringType(), True),
         StructField("endpoint", StringType(), True),
         StructField("message", StringType(), True),
-        StructField("error_type", StringType(), True),  # set for ERROR/CRITICAL rows only
+        StructField("masked", StringType(), True),  # the message (first line) masked: its pattern key
         StructField("source_file", StringType(), False),
         StructField("line", LongType(), True),
         StructField("format", StringType(), False),

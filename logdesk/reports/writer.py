@@ -31,7 +31,9 @@ from logdesk.results import (
     Analytics,
     ErrorTypeInfo,
     ErrorTypeStat,
+    LEVELS,
     KeyStat,
+    PatternStat,
     RunResult,
 )
 from logdesk.settings import Settings
@@ -43,6 +45,7 @@ CSV_FILES: tuple[str, ...] = (
     "csv/errors_per_ip.csv",
     "csv/errors_per_service.csv",
     "csv/errors_per_endpoint.csv",
+    "csv/patterns.csv",
     "csv/malformed_rows.csv",
 )
 JSON_FILES: tuple[str, ...] = (
@@ -85,6 +88,17 @@ def _error_type_rows(
         yield [rank, *row] if ranked else row
 
 
+PATTERN_HEADER: tuple[str, ...] = (
+    "template", "count", *(level.lower() for level in LEVELS), "first_seen", "last_seen", "sample",
+)
+
+
+def _pattern_rows(stats: Sequence[PatternStat], tz: ZoneInfo):
+    for s in stats:
+        yield [s.template, s.count, *(s.by_level.get(level, 0) for level in LEVELS),
+               iso_ms(s.first_seen, tz), iso_ms(s.last_seen, tz), s.sample]
+
+
 def _key_csv(key_name: str, stats: Sequence[KeyStat]) -> bytes:
     return _csv(
         [key_name, "total", "errors", "error_rate"],
@@ -110,6 +124,7 @@ def _csv_files(analytics: Analytics, tz: ZoneInfo, infos: Sequence[ErrorTypeInfo
         "csv/errors_per_ip.csv": _key_csv("ip", a.per_ip),
         "csv/errors_per_service.csv": _key_csv("service", a.per_service),
         "csv/errors_per_endpoint.csv": _key_csv("endpoint", a.per_endpoint),
+        "csv/patterns.csv": _csv(PATTERN_HEADER, _pattern_rows(a.patterns, tz)),
     }
 
 

@@ -22,7 +22,7 @@ from logdesk.ui.worker import EngineClient, RecordsQuery
 PAGE_SIZE = 500
 HEADERS: dict[str, str] = {
     "ts": "Timestamp", "level": "Level", "service": "Service", "ip": "IP",
-    "endpoint": "Endpoint", "message": "Message",
+    "endpoint": "Endpoint", "message": "Message", "template": "Template",
 }
 
 _Index = QModelIndex | QPersistentModelIndex

@@ -50,7 +50,7 @@ class RecordsView(QWidget):
         self.table.setSortingEnabled(True)
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         em = self.fontMetrics().horizontalAdvance("M")
-        widths = {"ts": 14, "level": 7, "service": 10, "ip": 10, "endpoint": 12}
+        widths = {"ts": 14, "level": 7, "service": 10, "ip": 10, "endpoint": 12, "message": 40}
         for i, name in enumerate(RECORD_COLUMNS):
             if name in widths:
                 self.table.setColumnWidth(i, widths[name] * em)

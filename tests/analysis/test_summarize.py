@@ -68,8 +68,15 @@ LEVEL_ROWS = [
     (D, "CRITICAL", None, 2, at("2024-01-02 09:10"), at("2024-01-02 09:20")),
     (D, "UNKNOWN", None, 1, at("2024-01-02 09:59"), at("2024-01-02 09:59")),
 ]
-ERROR_TYPE_KEYS = ("(none)", "DbTimeout", "DiskFull", "Http500")
-ERROR_TYPE_ROWS = [
+PATTERN_KEYS = ("(none)", "DbTimeout", "DiskFull", "Http500", "Login ok")
+# every record by its template; error types are the ERROR/CRITICAL rows (DbTimeout also shows
+# at WARN, which is no error)
+PATTERN_ROWS = [
+    (A, "INFO", "Login ok", 10, at("2024-01-01 22:01"), at("2024-01-01 22:58")),
+    (B, "WARN", "DbTimeout", 3, at("2024-01-01 23:05"), at("2024-01-01 23:50")),
+    (C, "INFO", "Login ok", 5, at("2024-01-02 00:00"), at("2024-01-02 00:59:59.999")),
+    (D, "DEBUG", "(none)", 6, at("2024-01-02 09:00"), at("2024-01-02 09:30")),
+    (D, "UNKNOWN", "(none)", 1, at("2024-01-02 09:59"), at("2024-01-02 09:59")),
     (A, "ERROR", "DbTimeout", 2, at("2024-01-01 22:10:00.5"), at("2024-01-01 22:40")),
     (B, "ERROR", "Http500", 1, at("2024-01-01 23:30"), at("2024-01-01 23:30")),
     (B, "CRITICAL", "DiskFull", 1, at("2024-01-01 23:45"), at("2024-01-01 23:45")),
@@ -95,6 +102,7 @@ ENDPOINT_ROWS = [
     (D, "CRITICAL", "/b", 2), (D, "UNKNOWN", "/b", 1),
 ]
 SAMPLES = {"DbTimeout": "db timeout after 30s", "DiskFull": "disk full", "Http500": "GET / -> 500"}
+PATTERN_SAMPLES = {**SAMPLES, "DbTimeout": "db slow after 20s", "Login ok": "Login ok", "(none)": ""}
 
 
 @pytest.fixture(scope="module")
@@ -104,12 +112,13 @@ def cube() -> Cube:
         time_zone="Europe/Berlin",
         levels=table(LEVEL_ROWS),
         dims={
-            "error_type": table(ERROR_TYPE_ROWS, ERROR_TYPE_KEYS),
+            "pattern": table(PATTERN_ROWS, PATTERN_KEYS),
             "ip": keyed(IP_ROWS, IP_KEYS),
             "service": keyed(SERVICE_ROWS, ("api", "web")),
             "endpoint": keyed(ENDPOINT_ROWS, ("/a", "/b")),
         },
         error_type_samples=SAMPLES,
+        pattern_samples=PATTERN_SAMPLES,
     )
 
 
@@ -158,6 +167,26 @@ def test_no_filter_gives_every_field(cube):
     )
     assert a.per_service == (KeyStat("api", 21, 6), KeyStat("web", 14, 4))
     assert a.per_endpoint == (KeyStat("/b", 7, 6), KeyStat("/a", 28, 4))
+
+
+def test_patterns_count_every_record_per_template_and_level(cube):
+    a = summarize(cube, RecordFilter(), HOURLY)
+    assert [(p.template, p.count, p.by_level, p.errors) for p in a.patterns] == [
+        ("Login ok", 15, {"INFO": 15}, 0),
+        # a tie on count: name order, "(" before letters
+        ("(none)", 7, {"DEBUG": 6, "UNKNOWN": 1}, 0),
+        ("DbTimeout", 7, {"WARN": 3, "ERROR": 4}, 4),
+        ("DiskFull", 3, {"CRITICAL": 3}, 3),
+        ("Http500", 3, {"ERROR": 3}, 3),
+    ]
+    assert sum(p.count for p in a.patterns) == a.total
+    db = a.patterns[2]
+    assert (db.first_seen, db.last_seen, db.sample) == (
+        at("2024-01-01 22:10:00.5"), at("2024-01-02 00:40"), "db slow after 20s")
+    # a level filter keeps the templates' counts at those levels only
+    warn = summarize(cube, RecordFilter(levels=frozenset({"WARN"})), HOURLY)
+    assert [(p.template, p.count) for p in warn.patterns] == [("DbTimeout", 3)]
+    assert warn.errors_by_type == ()
 
 
 def test_level_filter_keeps_only_those_levels(cube):

@@ -157,7 +157,7 @@ def test_grown_files_are_read_from_their_old_end_and_match_a_fresh_run(spark, tm
     assert _reports(refreshed, settings, tmp_path / "r1") == _reports(fresh, fresh_settings, tmp_path / "r2")
     rows = _records_csv(spark, refreshed, tmp_path / "x.csv")
     assert rows == _records_csv(spark, fresh, tmp_path / "y.csv")
-    lines = sorted((r[7].rsplit("/", 1)[-1], int(r[8])) for r in rows[1:])
+    lines = sorted((r[8].rsplit("/", 1)[-1], int(r[9])) for r in rows[1:])
     assert lines == [("a.csv", 2), ("a.csv", 3), ("a.csv", 5), ("a.csv", 6), ("a.csv", 8),
                      ("app.log", 1), ("app.log", 4), ("app.log", 5), ("app.log", 8),
                      ("events.jsonl", 1)]

@@ -89,7 +89,7 @@ def test_messy_file_every_record_accounted_for(spark, tmp_path):
     }
     for line in malformed:  # malformed rows carry only file, line, reason and raw
         r = rows[line]
-        assert (r.ts, r.level, r.message, r.service, r.error_type) == (None,) * 5
+        assert (r.ts, r.level, r.message, r.service, r.masked) == (None,) * 5
         assert (r.source_file, r.format) == (path, "csv")
 
     parsed = {line: r for line, r in rows.items() if not r.malformed_reason}
@@ -110,15 +110,16 @@ def test_messy_file_every_record_accounted_for(spark, tmp_path):
     assert parsed[4].message == "multi\nline message"
     assert (parsed[4].service, parsed[4].ip, parsed[4].endpoint) == ("worker", None, None)
     assert parsed[14].message == "Out of memory:\n killed pid 4242\nend"
-    assert {line: r.error_type for line, r in parsed.items()} == {
-        2: None,
+    # every parsed record is masked, whatever its level (line breaks become single spaces)
+    assert {line: r.masked for line, r in parsed.items()} == {
+        2: "hello, world",
         3: "said <str> to <ip>",
-        4: None,
-        10: None,
+        4: "multi line message",
+        10: "odd level",
         11: "disk <num>% full on <path>",
-        12: None,
+        12: "no level",
         14: "Out of memory: killed pid <num> end",
-        17: None,
+        17: "last one",
     }
     assert parsed[2].ts == datetime(2024, 3, 5, 10, 0, 0)  # session zone is UTC
     assert all(r.raw is None for r in parsed.values())
@@ -222,7 +223,7 @@ def test_folder_with_mixed_files(spark, tmp_path):
         "ERROR",
         None,
     )
-    assert login.error_type == "login failed for user <num>"
+    assert login.masked == "login failed for user <num>"
     charge, charged = pick(api)[2], pick(api)[4]
     assert (charge.service, charge.message, charge.level) == (
         "billing",

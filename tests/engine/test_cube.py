@@ -27,8 +27,8 @@ def ms(dt: datetime) -> int:
     return epoch(dt) * 1000 + dt.microsecond // 1000
 
 
-def record(ts, level, service=None, ip=None, endpoint=None, message="m", error_type=None, line=1):
-    return (ts, level, level, service, ip, endpoint, message, error_type, "app.log", line, "plain", None, None,
+def record(ts, level, service=None, ip=None, endpoint=None, message="m", masked=None, line=1):
+    return (ts, level, level, service, ip, endpoint, message, masked, "app.log", line, "plain", None, None,
             None, None, None, None, 0)
 
 
@@ -51,7 +51,7 @@ RECORDS = [
     record(utc(2024, 3, 10, 0, 10), "INFO", "web", "10.0.0.2", "/home", "served"),
     record(utc(2024, 3, 10, 0, 20), "CRITICAL", "api", "10.0.0.1", "/pay", "disk full again", "DiskFull"),
     record(utc(2024, 3, 10, 0, 30), "UNKNOWN", None, None, None, "???"),
-    # an error type on a non-error record is not an error
+    # a non-error record's masked message is a pattern, not an error type
     record(utc(2024, 3, 10, 0, 40), "INFO", "web", "10.0.0.2", "/home", "retry ok", "Bogus"),
 ]
 
@@ -106,105 +106,42 @@ def test_level_table_counts_every_record_per_hour_and_level(hourly_cube):
     ]
 
 
-def test_error_type_table_holds_error_records_only(hourly_cube):
-    table = hourly_cube.dims["error_type"]
-    assert table.keys == ("(none)", "DbTimeout", "DiskFull", "NullPointer")
+def test_pattern_table_holds_every_record_by_its_masked_message(hourly_cube):
+    table = hourly_cube.dims["pattern"]
+    assert table.keys == ("(none)", "Bogus", "DbTimeout", "DiskFull", "NullPointer")
     rows = [(LEVELS.index(lv), b, k, n) for b, lv, k, n, _, _ in fact_rows(table)]
     h1, h2, h3 = epoch(H1), epoch(H2), epoch(H3)
+    # (level index, bucket, key, count); DEBUG 0, INFO 1, WARN 2, ERROR 3, CRITICAL 4, UNKNOWN 5
     assert sorted(rows, key=lambda r: (r[1], r[0], r[2])) == [
+        (1, h1, "(none)", 1),
+        (2, h1, "(none)", 1),
         (3, h1, "DbTimeout", 1),
+        (0, h2, "(none)", 1),
+        (1, h2, "(none)", 1),
         (3, h2, "DbTimeout", 1),
         (3, h2, "NullPointer", 1),
         (4, h2, "DiskFull", 1),
+        (1, h3, "(none)", 1),
+        (1, h3, "Bogus", 1),
         (3, h3, "(none)", 1),
         (4, h3, "DiskFull", 1),
+        (5, h3, "(none)", 1),
     ]
-    assert sum(table.count) == 6  # every ERROR/CRITICAL record, and nothing else
+    assert sum(table.count) == len(RECORDS)  # every record, whatever its level
+    # error types are the templates of error records: their samples are error messages
     assert hourly_cube.error_type_samples == {
         "(none)": "card declined",
         "DbTimeout": "db timeout after 30s",
         "DiskFull": "disk full",
         "NullPointer": "null pointer in render",
     }
-
-
-def test_dimension_tables_key_missing_and_blank_values_as_none(hourly_cube):
-    h1, h2, h3 = epoch(H1), epoch(H2), epoch(H3)
-    ip = [(b, lv, k, n) for b, lv, k, n, _, _ in fact_rows(hourly_cube.dims["ip"])]
-    assert hourly_cube.dims["ip"].keys == ("(none)", "10.0.0.1", "10.0.0.2", "10.0.0.3")
-    assert ip == [
-        (h1, "INFO", "10.0.0.1", 1),
-        (h1, "WARN", "10.0.0.2", 1),
-        (h1, "ERROR", "10.0.0.1", 1),
-        (h2, "DEBUG", "10.0.0.3", 1),
-        (h2, "INFO", "10.0.0.3", 1),
-        (h2, "ERROR", "10.0.0.1", 1),
-        (h2, "ERROR", "10.0.0.2", 1),
-        (h2, "CRITICAL", "(none)", 1),
-        (h3, "INFO", "10.0.0.2", 2),
-        (h3, "ERROR", "10.0.0.1", 1),
-        (h3, "CRITICAL", "10.0.0.1", 1),
-        (h3, "UNKNOWN", "(none)", 1),
-    ]
-    service = hourly_cube.dims["service"]
-    assert service.keys == ("(none)", "api", "web")
-    per_service = {}
-    for _, _, k, n, _, _ in fact_rows(service):
-        per_service[k] = per_service.get(k, 0) + n
-    # "  " is blank, so it joins the records without a service
-    assert per_service == {"api": 6, "web": 5, "(none)": 2}
-    endpoint = hourly_cube.dims["endpoint"]
-    assert endpoint.keys == ("(none)", "/home", "/login", "/pay")
-    per_endpoint = {}
-    for _, _, k, n, _, _ in fact_rows(endpoint):
-        per_endpoint[k] = per_endpoint.get(k, 0) + n
-    assert per_endpoint == {"/login": 3, "/home": 5, "/pay": 3, "(none)": 2}
-    # first/last of a keyed row are those of its own records
-    first_login = [r for r in fact_rows(endpoint) if r[2] == "/login" and r[1] == "ERROR" and r[0] == h2]
-    assert first_login == [(h2, "ERROR", "/login", 1, ms(utc(2024, 3, 9, 23, 10)), ms(utc(2024, 3, 9, 23, 10)))]
-
-
-def test_hour_buckets_follow_a_half_hour_zone(spark):
-    rows = [
-        record(utc(2024, 3, 9, 22, 0), "INFO"),  # 03:30 IST
-        record(utc(2024, 3, 9, 22, 29, 59, 999000), "ERROR", error_type="X"),  # 03:59:59.999 IST
-        record(utc(2024, 3, 9, 22, 30), "INFO"),  # 04:00 IST
-        record(utc(2024, 3, 9, 23, 59), "WARN"),  # 05:29 IST
-    ]
-    with session_zone(spark, "Asia/Kolkata"):
-        df = spark.createDataFrame(rows, STAGED_SCHEMA)
-        cube = build_cube(df, Settings(time_zone="Asia/Kolkata"))
-    assert cube.time_zone == "Asia/Kolkata"
-    assert [(b, lv, n) for b, lv, _, n, _, _ in fact_rows(cube.levels, keyed=False)] == [
-        (epoch(utc(2024, 3, 9, 21, 30)), "INFO", 1),  # 03:00 IST
-        (epoch(utc(2024, 3, 9, 21, 30)), "ERROR", 1),
-        (epoch(utc(2024, 3, 9, 22, 30)), "INFO", 1),  # 04:00 IST
-        (epoch(utc(2024, 3, 9, 23, 30)), "WARN", 1),  # 05:00 IST
-    ]
-
-
-def test_repeated_dst_hour_gives_two_buckets_and_short_buckets_align(spark):
-    rows = [
-        record(utc(2024, 11, 3, 5, 30), "INFO"),  # 01:30 EDT
-        record(utc(2024, 11, 3, 6, 30), "INFO"),  # 01:30 EST, the repeated hour
-        record(utc(2024, 11, 3, 6, 44, 59), "INFO"),  # 01:44:59 EST
-    ]
-    with session_zone(spark, "America/New_York"):
-        df = spark.createDataFrame(rows, STAGED_SCHEMA)
-        cube = build_cube(
-            df, Settings(time_zone="America/New_York", analytics=AnalyticsSettings(trend_window="15m"))
-        )
-    assert cube.bucket_seconds == 900
-    assert [(b, n) for b, _, _, n, _, _ in fact_rows(cube.levels, keyed=False)] == [
-        (epoch(utc(2024, 11, 3, 5, 30)), 1),
-        (epoch(utc(2024, 11, 3, 6, 30)), 2),
-    ]
-
-
-def test_zone_mismatch_is_refused_before_any_work(spark):
-    df = spark.createDataFrame(RECORDS[:1], STAGED_SCHEMA)
-    with pytest.raises(ValueError, match="time zone"):
-        build_cube(df, Settings(time_zone="Europe/Paris"))
+    assert hourly_cube.pattern_samples == {
+        "(none)": "???",
+        "Bogus": "retry ok",
+        "DbTimeout": "db timeout after 30s",
+        "DiskFull": "disk full",
+        "NullPointer": "null pointer in render",
+    }
 
 
 @pytest.mark.parametrize(
@@ -218,7 +155,7 @@ def test_bucket_length_divides_window_and_hour(window, bucket):
 def test_no_records_give_an_empty_cube_with_every_dimension(spark):
     cube = build_cube(spark.createDataFrame([], STAGED_SCHEMA), Settings())
     assert len(cube.levels) == 0
-    assert set(cube.dims) == {"error_type", "ip", "service", "endpoint"}
+    assert set(cube.dims) == {"pattern", "ip", "service", "endpoint"}
     assert all(len(t) == 0 and t.keys == () for t in cube.dims.values())
     assert cube.error_type_samples == {}
     assert cube.levels.bucket.dtype == np.int64 and cube.levels.level.dtype == np.int8

@@ -10,7 +10,7 @@ import pyarrow.parquet as pq
 import pytest
 
 from logdesk.engine.cache import merge
-from logdesk.engine.partials import GID_INGEST, GID_LEVELS, GID_OF_DIMENSION, empty_types
+from logdesk.engine.partials import GID_INGEST, GID_LEVELS, GID_OF_DIMENSION, empty_patterns
 from logdesk.results import LEVELS
 
 ERROR, INFO = LEVELS.index("ERROR"), LEVELS.index("INFO")
@@ -70,7 +70,7 @@ def _rows(table) -> list[tuple]:
 def test_facts_from_folders_and_memory_sum_like_by_hand(tmp_path, monkeypatch, reduce_rows):
     monkeypatch.setattr(merge, "_REDUCE_ROWS", reduce_rows)  # 1: a reduction after every source
     folder = _spark_like_folder(FILE_A, tmp_path / "a")
-    merged = merge.merge_partials([folder, None, FILE_B], [empty_types()], 3600, "UTC")
+    merged = merge.merge_partials([folder, None, FILE_B], [empty_patterns()], 3600, "UTC")
     cube = merged.cube
     assert _rows(cube.levels) == [
         (0, "INFO", "", 2, 1_500, 1_600),
@@ -88,10 +88,10 @@ def test_facts_from_folders_and_memory_sum_like_by_hand(tmp_path, monkeypatch, r
 
 def test_the_same_cube_whatever_the_sources_order_and_form(tmp_path, monkeypatch):
     monkeypatch.setattr(merge, "_REDUCE_ROWS", 2)
-    one = merge.merge_partials([FILE_A, FILE_B], [empty_types()], 3600, "UTC").cube
+    one = merge.merge_partials([FILE_A, FILE_B], [empty_patterns()], 3600, "UTC").cube
     other = merge.merge_partials(
         [_spark_like_folder(FILE_B, tmp_path / "b"), _spark_like_folder(FILE_A, tmp_path / "a")],
-        [empty_types()], 3600, "UTC",
+        [empty_patterns()], 3600, "UTC",
     ).cube
     for name in ("levels", "ip"):
         a = one.levels if name == "levels" else one.dims[name]

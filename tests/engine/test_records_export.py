@@ -71,7 +71,7 @@ def test_csv_export_has_exact_rows_lines_and_safe_cells(spark, run, tmp_path):
     assert tuple(header) == EXPORT_COLUMNS
     rows = _rows(target)
     a, b = str(Path(run.input_folder) / "a.csv"), str(Path(run.input_folder) / "sub" / "b.csv")
-    got = [{k: v for k, v in r.items() if k != "error_type"} for r in rows]
+    got = [{k: v for k, v in r.items() if k not in ("template", "error_type")} for r in rows]
     assert got == [
         {"timestamp": "2024-05-01T12:00:00.000+02:00", "level": "ERROR", "service": "api",
          "ip": "10.0.0.1", "endpoint": "/a", "message": "first\nwrapped\ntwice",
@@ -84,8 +84,9 @@ def test_csv_export_has_exact_rows_lines_and_safe_cells(spark, run, tmp_path):
         {"timestamp": "2024-05-01T13:00:00.000+02:00", "level": "WARN", "service": "web",
          "ip": "", "endpoint": "", "message": "disk at 91%", "source_file": b, "line": "2"},
     ]
-    # error types are the engine's business; they are there for errors only
-    assert [bool(r["error_type"]) for r in rows] == [True, True, False, False]
+    # templates are the engine's business; every record has one, error types are errors' only
+    assert [bool(r["template"]) for r in rows] == [True, True, True, True]
+    assert [r["error_type"] for r in rows] == [r["template"] for r in rows[:2]] + ["", ""]
     assert not any(p.name.startswith(".") for p in tmp_path.iterdir())  # no temp folder left
 
 

@@ -1,5 +1,5 @@
-"""Template mining over masked error types: exact templates, kept-apart constant words,
-determinism, and the pipeline's per-type details and known-templates file."""
+"""Templates applied to records (with_templates), and the pipeline's per-type details and
+known-templates file. The mining itself is tested in tests/engine/test_mining_python.py."""
 
 from __future__ import annotations
 
@@ -11,67 +11,33 @@ import pytest
 
 from logdesk.engine.known_error_types import KNOWN_ERROR_TYPES_NAME
 from logdesk.engine.pipeline import run_pipeline
-from logdesk.engine.templates import mine_templates
+from logdesk.engine.templates import WILDCARD, with_templates
 from logdesk.results import ErrorTypeInfo
 from logdesk.settings import PathSettings, Settings
 
 
-def mined(spark, types: list[str], partitions: int = 1) -> dict[str, str]:
-    frame = spark.createDataFrame([(t,) for t in types], "error_type string").repartition(partitions)
-    return {r["error_type"]: r["template"] for r in mine_templates(frame).collect()}
-
-
-def test_variable_words_merge_and_constant_words_stay_apart(spark):
-    types = [
-        # one event: the user name varies, every type has its own
-        "User alice failed login from <ip>",
-        "User bob failed login from <ip>",
-        "User carol failed login from <ip>",
-        # two events that differ by one constant word, each seen with several users
-        "Connection refused by auth for user alice",
-        "Connection refused by auth for user bob",
-        "Connection reset by auth for user carol",
-        "Connection reset by auth for user dave",
-        # same length and first word, little else in common: kept apart
-        "Failed to open <path> for writing",
-        "Failed to connect to <ip> now",
-        # a first token holding a mask is a variable (syslog program[pid]:)
-        "nginx[<num>]: segfault at <hex> error <num>",
-        "php-fpm[<num>]: segfault at <hex> error <num>",
-        # alone in its group: itself
-        "Disk full on <path>",
+def test_with_templates_gives_every_record_a_template_and_errors_an_error_type(spark):
+    records = spark.createDataFrame(
+        [(1, "ERROR", "User alice failed"), (2, "INFO", "User bob failed"), (3, "CRITICAL", "Disk full"),
+         (4, "ERROR", None), (5, "WARN", "  ")],
+        "id int, level string, masked string",
+    )
+    mapping = spark.createDataFrame(
+        [("User alice failed", f"User {WILDCARD} failed"), ("User bob failed", f"User {WILDCARD} failed")],
+        "masked string, template string",
+    )
+    got = with_templates(records, mapping)
+    assert got.columns == ["id", "level", "masked", "template", "error_type"]
+    assert sorted((r["id"], r["template"], r["error_type"]) for r in got.collect()) == [
+        (1, "User <*> failed", "User <*> failed"),
+        (2, "User <*> failed", None),  # an INFO record has a template, no error type
+        (3, "Disk full", "Disk full"),  # not in the mapping: its own template
+        (4, None, None),
+        (5, None, None),  # blank: no template
     ]
-    assert mined(spark, types) == {
-        "User alice failed login from <ip>": "User <*> failed login from <ip>",
-        "User bob failed login from <ip>": "User <*> failed login from <ip>",
-        "User carol failed login from <ip>": "User <*> failed login from <ip>",
-        "Connection refused by auth for user alice": "Connection refused by auth for user <*>",
-        "Connection refused by auth for user bob": "Connection refused by auth for user <*>",
-        "Connection reset by auth for user carol": "Connection reset by auth for user <*>",
-        "Connection reset by auth for user dave": "Connection reset by auth for user <*>",
-        "Failed to open <path> for writing": "Failed to open <path> for writing",
-        "Failed to connect to <ip> now": "Failed to connect to <ip> now",
-        "nginx[<num>]: segfault at <hex> error <num>": "<*> segfault at <hex> error <num>",
-        "php-fpm[<num>]: segfault at <hex> error <num>": "<*> segfault at <hex> error <num>",
-        "Disk full on <path>": "Disk full on <path>",
-    }
-
-
-def test_two_types_differing_in_one_word_merge_like_drain(spark):
-    # with one type each, a differing word cannot be told from a variable: Drain merges them too
-    assert set(mined(spark, ["Job nightly failed: <str>", "Job hourly failed: <str>"]).values()) == {
-        "Job <*> failed: <str>"
-    }
-
-
-def test_mining_is_deterministic_whatever_the_order_and_partitioning(spark):
-    types = [f"Queue {q} is full, dropping message <uuid>" for q in ("emails", "exports", "payments")]
-    types += [f"Cache {c} unreachable at <ip>" for c in ("redis", "memcached")]
-    types += ["Cache redis evicted <num> keys", "Cache redis evicted all keys"]
-    first = mined(spark, types, partitions=1)
-    assert mined(spark, list(reversed(types)), partitions=3) == first
-    assert first["Queue emails is full, dropping message <uuid>"] == "Queue <*> is full, dropping message <uuid>"
-    assert first["Cache redis evicted <num> keys"] == "Cache redis evicted <*> keys"
+    # without a mapping (a run that kept none) the masked message is the template
+    bare = with_templates(records, None).where("id = 1").first()
+    assert (bare["template"], bare["error_type"]) == ("User alice failed", "User alice failed")
 
 
 def _write(path: Path, text: str) -> Path:
@@ -103,7 +69,11 @@ def test_pipeline_maps_records_to_templates_with_details_and_remembers_them(spar
         ErrorTypeInfo("Disk full on <path>", 1, utc(2024, 3, 1, 11, 0), utc(2024, 3, 1, 11, 0),
                       (), 0, "Disk full on /var/data"),
     )
-    assert first.cube.dims["error_type"].keys == ("Disk full on <path>", "User <*> failed login from <ip>")
+    # every record has a pattern: at dave's INFO record, position 3 holds 2 words (failed /
+    # logged) in 4 records, constants, so it is a template of its own
+    assert first.cube.dims["pattern"].keys == (
+        "Disk full on <path>", "User <*> failed login from <ip>", "User dave logged in from <ip>"
+    )
     known = next((tmp_path / "work").glob(f"*/{KNOWN_ERROR_TYPES_NAME}"))
     assert json.loads(known.read_text(encoding="utf-8")) == {
         "templates": ["Disk full on <path>", "User <*> failed login from <ip>"]

@@ -83,7 +83,7 @@ def test_stack_traces_fold_into_their_record_and_lines_stay_exact(spark, tmp_pat
     )
     assert error.continuation_lines == 3
     assert error.ts == datetime(2024, 3, 5, 10, 0, 1, 500000)
-    assert error.error_type == "query failed id=<*>"  # from the first line, not the trace
+    assert error.masked == "query failed id=<num>"  # from the first line, not the trace
     assert rows[("app.log", 1)].raw == "preamble the logger printed before its first record"
     assert rows[("app.log", 10)].level == "DEBUG" and rows[("app.log", 10)].format == "test_java"
     # every data line accounted for: 6 records/malformed + 3 continuation = 9 non-blank lines

@@ -108,6 +108,8 @@ FORMS = [
     ("MM.dd HH:mm:ss", ["03.05 10:11:12", "03.05 10:11:13"], datetime(2024, 3, 5, 10, 11, 12)),
     ("MMdd HH:mm:ss.SSSSSS (glog)", ["0305 10:11:12.123456", "0305 10:11:13.000000"],
      datetime(2024, 3, 5, 10, 11, 12, 123456)),
+    # no mtime given: 2000-01-01 (with one, its date: test_time_of_day.py)
+    ("HH:mm:ss (time of day)", ["10:11:12.123456", "10:11:13"], datetime(2000, 1, 1, 10, 11, 12, 123456)),
     ("epoch seconds", ["1709633472", "1709633473.25"], datetime(2024, 3, 5, 10, 11, 12, tzinfo=UTC)),
     ("epoch milliseconds", ["1709633472123", "1709633473000"],
      datetime(2024, 3, 5, 10, 11, 12, 123000, tzinfo=UTC)),

@@ -103,6 +103,9 @@ CASES = [
     ("MM.dd HH:mm:ss", "03.05 10:11:12", JUNE, _utc(2024, 3, 5, 10, 11, 12)),
     ("MMdd HH:mm:ss.SSSSSS (glog)", "0305 10:11:12.123456", JUNE, _utc(2024, 3, 5, 10, 11, 12, 123456)),
     ("MMdd HH:mm:ss.SSSSSS (glog)", "1231 23:59:59.000001", NEW_YEAR, _utc(2023, 12, 31, 23, 59, 59, 1)),
+    # a time of day: the mtime's date, or the day before when later than the mtime's time
+    ("HH:mm:ss (time of day)", "10:11:12.5", JUNE, _utc(2024, 5, 31, 10, 11, 12, 500000)),
+    ("HH:mm:ss (time of day)", "00:05:00", NEW_YEAR, _utc(2024, 1, 1, 0, 5)),
     ("epoch seconds", "1709633472.5", JUNE, _utc(2024, 3, 5, 10, 11, 12, 500000)),
     ("epoch seconds", "1709633472.123456789", JUNE, _utc(2024, 3, 5, 10, 11, 12, 123456)),
     ("epoch milliseconds", "1709633472123", JUNE, _utc(2024, 3, 5, 10, 11, 12, 123000)),

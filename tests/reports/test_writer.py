@@ -29,6 +29,7 @@ from logdesk.results import (
     FileIngest,
     IngestReport,
     KeyStat,
+    PatternStat,
     RecordFilter,
     RunResult,
     SeverityStat,
@@ -81,6 +82,12 @@ ANALYTICS = Analytics(
     last_error=at("2024-01-02 00:40"),
     first_critical=at("2024-01-01 23:00"),
     last_critical=at("2024-01-01 23:05"),
+    patterns=(
+        PatternStat("GET <path> <num>", 14, {"INFO": 12, "ERROR": 2}, at("2024-01-01 22:01"),
+                    at("2024-01-02 00:30:00.250"), "GET /a 200"),
+        PatternStat("=cmd <*>", 6, {"WARN": 2, "ERROR": 2, "CRITICAL": 2}, at("2024-01-01 23:00"),
+                    at("2024-01-01 23:05"), "=cmd x"),
+    ),
 )
 ALERTS = (
     Alert("high_error_rate", "critical", 0.3, 0.1, "Error rate 30.0% is above the 10.0% threshold",
@@ -133,7 +140,7 @@ def test_writes_exactly_the_report_files(run, tmp_path):
     written = write(run, out)
     assert written == [out / name for name in REPORT_FILES]
     assert files_under(out) == set(REPORT_FILES)
-    assert len(REPORT_FILES) == 13
+    assert len(REPORT_FILES) == 14
 
 
 def test_csv_contents_are_exact_and_formula_safe(run, tmp_path):
@@ -162,6 +169,11 @@ def test_csv_contents_are_exact_and_formula_safe(run, tmp_path):
     assert read(out / "csv/errors_per_service.csv") == "service,total,errors,error_rate\napi,20,6,0.3000\n"
     assert read(out / "csv/errors_per_endpoint.csv") == (
         "endpoint,total,errors,error_rate\n'@home,8,5,0.6250\n(none),12,1,0.0833\n"
+    )
+    assert read(out / "csv/patterns.csv") == (
+        "template,count,debug,info,warn,error,critical,unknown,first_seen,last_seen,sample\n"
+        "GET <path> <num>,14,0,12,0,2,0,0,2024-01-01T22:01:00.000+01:00,2024-01-02T00:30:00.250+01:00,GET /a 200\n"
+        "'=cmd <*>,6,0,0,2,2,2,0,2024-01-01T23:00:00.000+01:00,2024-01-01T23:05:00.000+01:00,'=cmd x\n"
     )
     # copied as the engine wrote it (already neutralized there), header once
     assert read(out / "csv/malformed_rows.csv") == MALFORMED

@@ -107,7 +107,7 @@ def test_export_records_writes_the_filter_and_search_off_the_gui_thread(
         rows = list(csv.reader(handle))
     assert tuple(rows[0]) == EXPORT_COLUMNS
     # hour 47: four DbTimeout errors, then the OutOfMemory one (records 52..56 of the fake)
-    assert [(r[1], r[6], r[8]) for r in rows[1:]] == [
+    assert [(r[1], r[7], r[9]) for r in rows[1:]] == [
         ("ERROR", "DbTimeout", "52"), ("ERROR", "DbTimeout", "53"), ("ERROR", "DbTimeout", "54"),
         ("ERROR", "DbTimeout", "55"), ("CRITICAL", "OutOfMemory", "56"),
     ]

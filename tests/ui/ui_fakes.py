@@ -35,7 +35,8 @@ from logdesk.settings import Settings
 
 # The columns of an exported records file (logdesk.engine.records_export.EXPORT_COLUMNS, which
 # window tests must not import: the UI side knows no Spark).
-EXPORT_COLUMNS = ("timestamp", "level", "service", "ip", "endpoint", "message", "error_type", "source_file", "line")
+EXPORT_COLUMNS = ("timestamp", "level", "service", "ip", "endpoint", "message", "template", "error_type",
+                  "source_file", "line")
 BASE = datetime(2024, 3, 1, tzinfo=timezone.utc)
 MARKUP = "<b>bold</b><img src=x>"
 
@@ -84,8 +85,13 @@ class Rec:
     message: str
     error_type: str | None
 
+    @property
+    def template(self) -> str:
+        """What the fake mines: the record's type, whatever its level."""
+        return self.error_type or MISSING_KEY
+
     def row(self) -> tuple:
-        return (self.ts, self.level, self.service, self.ip, self.endpoint, self.message)
+        return (self.ts, self.level, self.service, self.ip, self.endpoint, self.message, self.template)
 
 
 def expand(groups: Sequence[Group] = GROUPS) -> list[Rec]:
@@ -118,10 +124,8 @@ def make_cube(records: Sequence[Rec], bucket_seconds: int = 3600) -> Cube:
     values: dict[str, set[str]] = {d: set() for d in DIMENSIONS}
 
     def key_of(rec: Rec, dim: str) -> str | None:
-        if dim == "error_type":
-            if rec.level not in ERROR_LEVELS:
-                return None
-            return rec.error_type or MISSING_KEY
+        if dim == "pattern":
+            return rec.template
         return getattr(rec, dim) or MISSING_KEY
 
     for rec in records:
@@ -131,6 +135,7 @@ def make_cube(records: Sequence[Rec], bucket_seconds: int = 3600) -> Cube:
                 values[dim].add(key)
     keys = {d: tuple(sorted(values[d])) for d in DIMENSIONS}
     samples: dict[str, str] = {}
+    pattern_samples: dict[str, str] = {}
     for rec in records:
         seconds = int(rec.ts.timestamp())
         bucket = seconds - seconds % bucket_seconds
@@ -141,6 +146,7 @@ def make_cube(records: Sequence[Rec], bucket_seconds: int = 3600) -> Cube:
             key = key_of(rec, dim)
             if key is not None:
                 dim_rows[dim].setdefault((bucket, level, keys[dim].index(key)), []).append(ms)
+        pattern_samples[rec.template] = min(pattern_samples.get(rec.template, rec.message), rec.message)
         if rec.level in ERROR_LEVELS:
             name = rec.error_type or MISSING_KEY
             samples[name] = min(samples.get(name, rec.message), rec.message)
@@ -150,6 +156,7 @@ def make_cube(records: Sequence[Rec], bucket_seconds: int = 3600) -> Cube:
         levels=_table(level_rows, ()),
         dims={d: _table(dim_rows[d], keys[d]) for d in DIMENSIONS},
         error_type_samples=samples,
+        pattern_samples=pattern_samples,
     )
 
 
@@ -281,7 +288,8 @@ class FakeBackend:
         source = str(Path(result.input_folder) / "app.log")
         matching = set(map(id, self._matching(record_filter, search)))
         rows = [
-            (rec.ts, rec.level, rec.service, rec.ip, rec.endpoint, rec.message, rec.error_type, source, line)
+            (rec.ts, rec.level, rec.service, rec.ip, rec.endpoint, rec.message, rec.template,
+             rec.error_type if rec.level in ERROR_LEVELS else None, source, line)
             for line, rec in enumerate(self.records, start=1) if id(rec) in matching
         ]
         target = Path(path)

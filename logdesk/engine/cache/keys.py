@@ -16,8 +16,10 @@ from dataclasses import asdict, dataclass
 from logdesk.settings import Settings
 
 # Bump when the normalized rows or the partial aggregates change shape or meaning.
-CACHE_FORMAT_VERSION = 3  # 2: facts are a folder of Spark-written Parquet files; 3: timestamps
-# parsed in each file's inferred layout, the generic reader, files skipped rather than malformed
+# 2: facts are a folder of Spark-written Parquet files; 3: timestamps parsed in each file's
+# inferred layout, the generic reader, files skipped rather than malformed; 4: every record is
+# masked (a patterns table per level, not error types only)
+CACHE_FORMAT_VERSION = 4
 HEAD_BYTES = 64 * 1024
 
 
@@ -62,13 +64,15 @@ def file_key(path: str) -> FileKey | None:
 
 def settings_fingerprint(settings: Settings, bucket_seconds: int) -> str:
     """Everything a file's normalized rows and partial aggregates depend on besides its bytes:
-    time zone (naive times, bucket alignment), bucket length, level mapping, user formats."""
+    time zone (naive times, bucket alignment), bucket length, level mapping, user formats,
+    the timestamp layouts set by config (changing one re-reads the files)."""
     document = {
         "version": CACHE_FORMAT_VERSION,
         "time_zone": settings.time_zone,
         "bucket_seconds": int(bucket_seconds),
         "levels": sorted((str(k).upper(), str(v)) for k, v in settings.level_mapping.items()),
         "formats": [asdict(f) for f in settings.text_formats],
+        "timestamp_layouts": [asdict(r) for r in settings.timestamps.layouts],
     }
     text = json.dumps(document, sort_keys=True, ensure_ascii=False)
     return hashlib.sha1(text.encode("utf-8")).hexdigest()

@@ -3,10 +3,10 @@
 No Spark: the tables are small (one row per bucket x level x key of each file). The files'
 facts (in memory, or the Parquet Spark wrote) are read one file at a time, split by cube table
 and summed a few files at a time, so a run's peak memory is its largest cube table (the IPs),
-not all of its facts. Error types are
-mined over the distinct masked types of all files (engine/mining.py: a function of that set,
-not of the order files arrive in), each file's masked keys are mapped to their templates and
-the facts are summed again. Fresh runs take the same path as runs answered from the cache, so
+not all of its facts. Templates are
+mined over the masked messages of all files' records (engine/mining.py: a function of that
+multiset, not of the order files arrive in), each file's masked keys are mapped to their
+templates and the facts are summed again; an error type is the template of error records. Fresh runs take the same path as runs answered from the cache, so
 both give the same reports.
 """
 
@@ -25,14 +25,15 @@ import pyarrow.parquet as pq
 import numpy as np
 from logdesk.engine.mining import mine_templates
 from logdesk.engine.partials import GID_LEVELS, GID_OF_DIMENSION, NO_TYPE
-from logdesk.results import MISSING_KEY, Cube, ErrorTypeInfo, FactTable
+from logdesk.results import ERROR_LEVELS, LEVELS, MISSING_KEY, Cube, ErrorTypeInfo, FactTable
 
 # Arrow buffers from the C allocator, not mimalloc (pyarrow's default): mimalloc keeps the
 # pages of freed temporaries, so merging 5M records' facts peaked at 326 MB of Python process
 # memory instead of 264 MB (build_scripts/benchmark.py's target is < 300 MB).
 pa.set_memory_pool(pa.system_memory_pool())
 
-_ET_GID = GID_OF_DIMENSION["error_type"]
+_PATTERN_GID = GID_OF_DIMENSION["pattern"]
+_ERROR_LEVEL_INDEXES = pa.array([i for i, name in enumerate(LEVELS) if name in ERROR_LEVELS], pa.int8())
 # Services listed per error type (alphabetically first ones); service_count has them all.
 MAX_SERVICES = 5
 
@@ -41,7 +42,9 @@ MAX_SERVICES = 5
 class Merged:
     cube: Cube
     error_types: tuple[ErrorTypeInfo, ...]
-    templates: Mapping[str, str]  # masked type -> mined template (what the records view maps)
+    templates: Mapping[str, str]  # masked message -> mined template (what the records view maps)
+    # the templates of the error records of the files mined from (unfiltered)
+    error_templates: frozenset[str] = frozenset()
 
 
 def _template_key(masked: str | None, mapping: Mapping[str, str]) -> str:
@@ -57,19 +60,20 @@ _REDUCE_ROWS = 400_000  # source rows gathered before they are summed into the r
 
 
 def merge_partials(
-    facts: Sequence[FactSource], types: Sequence[pa.Table], bucket_seconds: int, time_zone: str,
+    facts: Sequence[FactSource], patterns: Sequence[pa.Table], bucket_seconds: int, time_zone: str,
     mine_from: Sequence[pa.Table] | None = None,
 ) -> Merged:
-    """mine_from: the types tables whose masked types are mined (default `types`). A run under
-    a record filter passes its files' unfiltered tables, so that its templates (and the folder's
-    known types) do not depend on the filter."""
+    """mine_from: the patterns tables whose masked messages are mined (default `patterns`). A
+    run under a record filter passes its files' unfiltered tables, so that its templates (and
+    the folder's known types) do not depend on the filter."""
     fact_rows = [f for f in facts if f is not None]
-    type_rows = _concat(types)
-    mapping = mine_templates(_masked_types(_concat(types if mine_from is None else mine_from)))
+    pattern_rows = _concat(patterns)
+    mined_rows = _concat(patterns if mine_from is None else mine_from)
+    mapping = mine_templates(_masked_counts(mined_rows))
 
     summers = {GID_LEVELS: _Summer(None, keyed=False)}
     for d, gid in GID_OF_DIMENSION.items():
-        summers[gid] = _Summer(mapping if d == "error_type" else None, keyed=True)
+        summers[gid] = _Summer(mapping if d == "pattern" else None, keyed=True)
     for rows in _sources(fact_rows):  # each source read once, split by table
         gid = rows.column("gid")
         for table_gid, summer in summers.items():
@@ -79,23 +83,53 @@ def merge_partials(
     levels = summers[GID_LEVELS].result()
     dims = {d: summers[gid].result() for d, gid in GID_OF_DIMENSION.items()}
     del summers
-    details, samples = _details(type_rows, mapping, time_zone)
+    error_rows = _error_rows(pattern_rows)
+    details, samples = _details(error_rows, mapping, time_zone)
     cube = Cube(
         bucket_seconds=bucket_seconds,
         time_zone=time_zone,
         levels=levels,
         dims=dims,
         error_type_samples=samples,
+        pattern_samples=_samples(pattern_rows, mapping),
+    )
+    mined_errors = _error_rows(mined_rows)
+    error_templates = frozenset(
+        _template_key(m, mapping) for m in ([] if mined_errors is None else mined_errors.column("masked").to_pylist())
     )
     pa.default_memory_pool().release_unused()  # the temporaries above; the cube is numpy
-    return Merged(cube=cube, error_types=details, templates=mapping)
+    return Merged(cube=cube, error_types=details, templates=mapping, error_templates=error_templates)
 
 
-def _masked_types(type_rows: pa.Table | None) -> set[str]:
-    """The distinct masked types of error records (every error record has a types row)."""
-    if type_rows is None:
-        return set()
-    return {t for t in pc.unique(type_rows.column("error_type")).to_pylist() if t and t != NO_TYPE}
+def _masked_counts(rows: pa.Table | None) -> dict[str, int]:
+    """Records per masked message (every record has a patterns row)."""
+    if rows is None:
+        return {}
+    summed = rows.group_by("masked", use_threads=False).aggregate([("count", "sum")])
+    return {
+        m: int(n) for m, n in zip(summed.column("masked").to_pylist(), summed.column("count_sum").to_pylist())
+        if m and m != NO_TYPE
+    }
+
+
+def _error_rows(rows: pa.Table | None) -> pa.Table | None:
+    """The patterns rows of ERROR and CRITICAL records."""
+    if rows is None:
+        return None
+    errors = rows.filter(pc.is_in(rows.column("level"), _ERROR_LEVEL_INDEXES))
+    return errors if errors.num_rows else None
+
+
+def _samples(rows: pa.Table | None, mapping: Mapping[str, str]) -> dict[str, str]:
+    """template -> its smallest message, whatever the level."""
+    samples: dict[str, str] = {}
+    if rows is None:
+        return samples
+    for masked, sample in zip(rows.column("masked").to_pylist(), rows.column("sample").to_pylist()):
+        key = _template_key(masked, mapping)
+        if sample is not None and (key not in samples or sample < samples[key]):
+            samples[key] = sample
+    return samples
 
 
 def _concat(tables: Sequence[pa.Table]) -> pa.Table | None:
@@ -186,7 +220,7 @@ def _details(
         return (), {}
     acc: dict[str, list] = {}  # key -> [count, first, last, services, sample]
     for masked, service, count, first, last, sample in zip(
-        *(rows.column(c).to_pylist() for c in ("error_type", "service", "count", "first_ms", "last_ms", "sample"))
+        *(rows.column(c).to_pylist() for c in ("masked", "service", "count", "first_ms", "last_ms", "sample"))
     ):
         key = _template_key(masked, mapping)
         slot = acc.get(key)

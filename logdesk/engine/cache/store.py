@@ -4,7 +4,7 @@
     <root>/entries/<id>/seg-<n>/part=records|malformed/   the segment's normalized rows (Spark)
     <root>/entries/<id>/seg-<n>/facts/            its share of the cube, by masked error type
                                                   (Parquet files written by Spark)
-    <root>/entries/<id>/seg-<n>/types.parquet     per masked type and service: counts, sample
+    <root>/entries/<id>/seg-<n>/patterns.parquet  per masked message, level and service: counts, sample
     <root>/entries/<id>/seg-<n>/malformed.parquet its malformed rows with their line numbers
     <root>/folders/<id>.json                the entries a folder's last run used
     <root>/incoming/<run>/                  what a run's Spark job writes before it is filed
@@ -28,7 +28,7 @@ from pathlib import Path
 from logdesk.engine.cache.keys import CACHE_FORMAT_VERSION, FileKey
 
 MANIFEST = "manifest.json"
-FACTS, TYPES, MALFORMED = "facts", "types.parquet", "malformed.parquet"
+FACTS, PATTERNS, MALFORMED = "facts", "patterns.parquet", "malformed.parquet"
 
 
 @dataclass(frozen=True)
@@ -190,4 +190,4 @@ def _tree_size(folder: Path) -> int:
     return total
 
 
-__all__ = ["CacheStore", "Entry", "FACTS", "MALFORMED", "MANIFEST", "Segment", "TYPES"]
+__all__ = ["CacheStore", "Entry", "FACTS", "MALFORMED", "MANIFEST", "Segment", "PATTERNS"]

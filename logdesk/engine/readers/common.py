@@ -24,7 +24,6 @@ from logdesk.engine.timestamps import (
     parse_with_pattern,
 )
 from logdesk.engine.schema import BLANK_FORMAT, LOCATOR_COLUMNS, STAGED_SCHEMA
-from logdesk.results import ERROR_LEVELS
 
 # Hadoop expands these in a path given to spark.read; a file may really be named "app[1].csv".
 _GLOB_CHARS = re.compile(r"([\\\[\]{}*?])")
@@ -183,7 +182,7 @@ def staged_from_judged(
     judged: DataFrame,
     *,
     fmt: Column,
-    error_message: Column,
+    text_to_mask: Column,
     raw: Column,
     locators: Sequence[Column] | None = None,
     continuation_lines: Column | None = None,
@@ -191,20 +190,21 @@ def staged_from_judged(
 ) -> DataFrame:
     """The projection every reader ends with. `judged` has _ts, _level, raw_level, service, ip,
     endpoint, message, source_file, line and malformed_reason. Malformed rows keep only file,
-    line, reason and `raw`; ERROR/CRITICAL rows get the error type of `error_message`.
+    line, reason and `raw`; every parsed row gets `masked`: its
+    `text_to_mask` (the record's first line) masked, the key its template is mined from.
     `locators`: the LOCATOR_COLUMNS values (null when `line` is already exact).
     `blank`: true for a line kept only for its position (BLANK_FORMAT: not a data line)."""
     in_range = F.unix_seconds(F.col("_ts")).between(_FIRST_SECOND, _LAST_SECOND)
     judged = judged.withColumn("malformed_reason", F.coalesce(
         F.col("malformed_reason"),
         F.when(~in_range, F.concat(F.lit("timestamp out of range: "), F.col("_ts").cast("string")))))
-    return judged.select(*_staged_columns(fmt, error_message, raw,
+    return judged.select(*_staged_columns(fmt, text_to_mask, raw,
                                           None if locators is None else list(locators),
                                           continuation_lines, blank))
 
 
 @cached_columns
-def _staged_columns(fmt: Column, error_message: Column, raw: Column,
+def _staged_columns(fmt: Column, text_to_mask: Column, raw: Column,
                     locators: list[Column] | None, continuation_lines: Column | None,
                     blank: Column | None) -> list[Column]:
     ok = F.col("malformed_reason").isNull()
@@ -215,7 +215,6 @@ def _staged_columns(fmt: Column, error_message: Column, raw: Column,
     def if_ok(name: str) -> Column:
         return F.when(ok, F.col(name)).alias(name.lstrip("_"))
 
-    is_error = F.col("_level").isin(*sorted(ERROR_LEVELS))
     null_long = F.lit(None).cast("long")
     located = (
         list(locators)
@@ -230,7 +229,7 @@ def _staged_columns(fmt: Column, error_message: Column, raw: Column,
         if_ok("ip"),
         if_ok("endpoint"),
         if_ok("message"),
-        F.when(ok & is_error, error_type(error_message)).alias("error_type"),
+        F.when(ok, error_type(text_to_mask)).alias("masked"),
         F.col("source_file"),
         F.col("line"),
         (fmt if blank is None else F.when(blank, F.lit(BLANK_FORMAT)).otherwise(fmt)).alias("format"),

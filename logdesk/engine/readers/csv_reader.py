@@ -181,7 +181,7 @@ def _stage(
     return staged_from_judged(
         judged,
         fmt=F.lit(FORMAT_CSV),
-        error_message=message,
+        text_to_mask=message,
         raw=F.coalesce(corrupt, _csv_line(fields)),
         locators=[F.col(c) for c in LOCATOR_COLUMNS],  # lines are counted from the staged copy
     )

@@ -26,8 +26,9 @@ from logdesk.engine.formats.model import java_pattern
 from logdesk.engine.formats.systems import leading_level
 
 # role -> keys after the reader's aliases ("a.b": flat key "a.b", else b inside object a)
+# (the timestamp's keys, journald's and MongoDB's too, are discover.JSON_TIMESTAMP_ALIASES:
+# discovery samples them for the file's layout)
 EXTRA_ALIASES: dict[str, tuple[str, ...]] = {
-    "timestamp": ("__REALTIME_TIMESTAMP", "t.$date"),
     "level": ("PRIORITY",),
     "message": ("fields.message",),
     "service": ("SYSLOG_IDENTIFIER", "_COMM", "attrs.tag"),

@@ -30,7 +30,12 @@ from pyspark.sql import functions as F
 from logdesk.engine.column_cache import cached_columns
 from pyspark.sql.types import StringType, StructField, StructType
 
-from logdesk.engine.discover import COLUMN_ALIASES, FORMAT_JSONL, InputFile
+from logdesk.engine.discover import (
+    COLUMN_ALIASES,
+    FORMAT_JSONL,
+    JSON_TIMESTAMP_ALIASES,
+    InputFile,
+)
 from logdesk.engine.levels import normalize_level
 from logdesk.engine.readers import json_fields
 from logdesk.engine.schema import LOCATOR_COLUMNS
@@ -39,12 +44,12 @@ from logdesk.engine.readers.common import (
     FileLookup,
     LINE_BLOCK,
     LINE_ROW_ID,
+    file_timestamps,
     line_locators,
     read_lines,
     staged_from_judged,
     to_staged,
 )
-from logdesk.engine.timestamps import parse_timestamp
 from logdesk.settings import Settings
 
 _FILE, _LINE_TEXT = LINE_FILE, "_line_text"
@@ -63,7 +68,7 @@ def _with_extra(role: str, *extra: str) -> tuple[str, ...]:
 # the spellings JSON loggers use (pino/bunyan `time`, `msg`, `name`; ECS dotted keys; journald
 # MESSAGE; logstash @message). "a.b" means the flat key "a.b", else key b inside object a.
 JSON_FIELD_ALIASES: dict[str, tuple[str, ...]] = {
-    "timestamp": _with_extra("timestamp", "@t", "Timestamp"),
+    "timestamp": JSON_TIMESTAMP_ALIASES,  # discovery samples its values for their layout
     "level": _with_extra(
         "level", "log.level", "levelname", "Level", "LEVEL", "@l", "@fields.lvl", "@fields.level"
     ),
@@ -127,6 +132,7 @@ def read_jsonl_inputs(
         *line_locators(lookup),
         lookup.source_file(F.col("_pos"), file_col).alias("source_file"),
         lookup.mtime(F.col("_pos")).alias("_mtime"),
+        F.col("_pos"),
         F.from_json(
             F.col(_LINE_TEXT),
             _PARSE_SCHEMA,
@@ -135,7 +141,7 @@ def read_jsonl_inputs(
         .cast(_POSITIONAL_SCHEMA)
         .alias(_PARSED),
     )
-    return to_staged(_stage(parsed, settings))
+    return to_staged(_stage(parsed, settings, lookup))
 
 
 # every key or path read: the aliases, then the ones only json_fields' rules read
@@ -248,11 +254,11 @@ def _level_name(raw_level: Column) -> Column:
     return F.coalesce(F.try_element_at(names, key), key)
 
 
-def _stage(df: DataFrame, settings: Settings) -> DataFrame:
+def _stage(df: DataFrame, settings: Settings, lookup: FileLookup) -> DataFrame:
     # In steps, each costly column computed once and referenced by name afterwards (see csv_reader)
     line_text = F.col(_LINE_TEXT)
     passed = [line_text, F.col("line"), F.col("_blank"), *[F.col(c) for c in LOCATOR_COLUMNS],
-              F.col("source_file"), F.col("_mtime")]
+              F.col("source_file"), F.col("_mtime"), F.col("_pos")]
     values = df.select(*passed, _field(_CORRUPT).alias("_corrupt"), *_alias_values())
     texts = values.select(
         *passed,
@@ -266,7 +272,10 @@ def _stage(df: DataFrame, settings: Settings) -> DataFrame:
     )
     parsed = texts.select(
         "*",
-        parse_timestamp(_timestamp_text(F.col("_ts_text")), F.col("_mtime")).alias("_ts"),
+        # in the layout discovery found in the file's head (InputFile.timestamp_layout), the
+        # generic chain for the rest
+        file_timestamps(_timestamp_text(F.col("_ts_text")), F.col("_pos"), F.col("_mtime"),
+                        lookup).alias("_ts"),
         normalize_level(_level_name(F.col("raw_level")), settings.level_mapping).alias("_level"),
     )
     trimmed = F.trim(line_text)
@@ -288,7 +297,7 @@ def _stage(df: DataFrame, settings: Settings) -> DataFrame:
     )
     judged = parsed.select("*", reason.alias("malformed_reason"))
     return staged_from_judged(
-        judged, fmt=F.lit(FORMAT_JSONL), error_message=message, raw=line_text,
+        judged, fmt=F.lit(FORMAT_JSONL), text_to_mask=message, raw=line_text,
         locators=[F.col(c) for c in LOCATOR_COLUMNS], blank=F.col("_blank"),
     )
 

@@ -232,7 +232,7 @@ def _stage(
         blank=None if exact_lines else F.col("_blank"),
         fmt=F.lit(fmt.name),
         # the record's own line, not its stack trace: one error, one type, whatever the call path
-        error_message=F.coalesce(F.col("_head"), F.lit("")),
+        text_to_mask=F.coalesce(F.col("_head"), F.lit("")),
         raw=raw,
         continuation_lines=F.col("continuation_lines"),
     )

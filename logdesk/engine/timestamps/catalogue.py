@@ -19,8 +19,11 @@ Two-digit years are 2000-2099, as Spark's `yy` reads them.
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
+
+from logdesk.engine.timestamps.patterns import is_dateless, is_yearless, pattern_regex
 
 KINDS = ("pattern", "iso", "epoch_s", "epoch_ms", "epoch_us", "epoch_ns", "tai64n")
 
@@ -49,6 +52,8 @@ class Layout:
     weak            easily found inside ordinary text (bare digits, a date alone): in a line
                     only taken at the start (after `[`, `<PRI>` or a docker-compose prefix)
     example         a text in this layout (documentation; tests check it parses)
+    dateless        a time of day only: the date is the file's mtime's, or the day before when
+                    the time is later than the mtime's time of day (strace -t, -tt)
     """
 
     name: str
@@ -64,6 +69,7 @@ class Layout:
     separator: str = ""
     weak: bool = False
     example: str = ""
+    dateless: bool = False
 
 
 def _plain(fields: str) -> str:
@@ -246,6 +252,14 @@ _YEARLESS = (
             "MMdd HH:mm:ss.SSSSSS", yearless=True, example="0305 10:11:12.123456"),
 )
 
+# A time of day alone (strace -t / -tt, lnav's rollover sample): weak, as "took 00:00:05" is
+# ordinary text; the date comes from the file's mtime
+_TIME_OF_DAY = (
+    _layout("HH:mm:ss (time of day)", _HMS + r"(?:[.,](?P<f>\d{1,9}))?",
+            "HH:mm:ss[.SSSSSSSSS][,SSSSSSSSS]", dateless=True, weak=True,
+            example="10:11:12.123456"),
+)
+
 # Epoch numbers: the digit counts of the years 2001-2286 (seconds) and their multiples, so a
 # 5-digit id or a 12-digit phone number is never taken for a time.
 _EPOCHS = tuple(
@@ -265,14 +279,37 @@ _TAI64N = _layout("TAI64N", r"@(?P<tai>4[0-9a-fA-F]{15})(?P<nano>[0-9a-fA-F]{8})
 # Catalogue order breaks ties between layouts that parse as many samples: the more specific
 # layouts of a group come first (ISO's exact spellings before the general ISO cast).
 LAYOUTS: tuple[Layout, ...] = (
-    _iso() + _numeric_dates() + _COMPACT + _NAMED_MONTHS + _YEARLESS + _EPOCHS + (_TAI64N,)
+    _iso() + _numeric_dates() + _COMPACT + _NAMED_MONTHS + _YEARLESS + _TIME_OF_DAY + _EPOCHS
+    + (_TAI64N,)
 )
 _BY_NAME = {layout.name: layout for layout in LAYOUTS}
 
+# A layout set by config (timestamps.layouts) is named by its Spark pattern and this suffix
+CONFIG_SUFFIX = " (config)"
+
+
+@functools.cache
+def config_layout(pattern: str) -> Layout:
+    """The layout of a Spark datetime pattern set by config: named "<pattern> (config)", its
+    regex derived from the pattern (patterns.pattern_regex); without a year it is yearless,
+    without a date dateless. No `fields`: python_parse does not read it (nothing infers it)."""
+    return Layout(
+        name=pattern + CONFIG_SUFFIX, regex=pattern_regex(pattern), spark_pattern=pattern,
+        yearless=is_yearless(pattern), dateless=is_dateless(pattern),
+    )
+
 
 def layout_named(name: str) -> Layout | None:
-    """The catalogue's layout of this name (names are stable: the ingest report shows them)."""
-    return _BY_NAME.get(name)
+    """The catalogue's layout of this name (names are stable: the ingest report shows them),
+    or the layout set by config that is named so ("dd.MM.yy HH:mm:ss (config)")."""
+    found = _BY_NAME.get(name)
+    if found is None and name.endswith(CONFIG_SUFFIX):
+        try:
+            return config_layout(name[: -len(CONFIG_SUFFIX)])
+        except (ValueError, re.error):
+            return None
+    return found
 
 
-__all__ = ["KINDS", "LAYOUTS", "Layout", "MONTHS", "WEEKDAYS", "layout_named"]
+__all__ = ["CONFIG_SUFFIX", "KINDS", "LAYOUTS", "Layout", "MONTHS", "WEEKDAYS", "config_layout",
+           "layout_named"]

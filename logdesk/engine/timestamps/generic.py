@@ -23,6 +23,7 @@ from __future__ import annotations
 from pyspark.sql import Column
 from pyspark.sql import functions as F
 from logdesk.engine.column_cache import cached_columns
+from logdesk.engine.timestamps.patterns import is_dateless
 
 _TIME_TAIL = (
     r"(?:[T ]\d{1,2}:\d{2}(?::\d{2}(?:[.,]\d{1,9})?)?)?\s*(?:Z|z|UTC|GMT|[+-]\d{2}(?::?\d{2})?)?"
@@ -74,19 +75,35 @@ def _yearless(text: Column, pattern: str, file_mtime: Column) -> Column:
     return F.when(too_late, in_year(year - 1)).otherwise(this_year)
 
 
+def dateless_timestamp(text: Column, pattern: str, file_mtime: Column) -> Column:
+    """A time of day alone (`pattern` has no date letters), on the date of the file's mtime (in
+    the session time zone, as the text is read), or the day before when it is later than the
+    mtime's time of day (a file written just after midnight: its earlier lines are yesterday's)."""
+    day = F.to_date(file_mtime)
+
+    def on(d: Column) -> Column:
+        dated = F.concat_ws(" ", F.date_format(d, "yyyy-MM-dd"), text)
+        return F.try_to_timestamp(dated, F.lit(f"yyyy-MM-dd {pattern}"))
+
+    today = on(day)
+    return F.when(today > file_mtime, on(F.date_sub(day, 1))).otherwise(today)
+
+
 @cached_columns
 def parse_with_pattern(
     text_col: Column, pattern: str, file_mtime_col: Column, yearless: bool = False
 ) -> Column:
     """Timestamp text in a known Spark datetime `pattern` (a text format's own); yearless: the
-    text has no year, which comes from the file's modification time. Falls back to the generic
+    text has no year, which comes from the file's modification time; a pattern without a date
+    (HH:mm:ss) takes the date of that time (dateless_timestamp). Falls back to the generic
     parser for text the pattern does not take, and is null when neither does."""
     text = F.trim(text_col)
-    exact = (
-        _yearless(text, pattern, file_mtime_col)
-        if yearless
-        else F.try_to_timestamp(text, F.lit(pattern))
-    )
+    if is_dateless(pattern):  # strace -t / -tt: a time of day
+        exact = dateless_timestamp(text, pattern, file_mtime_col)
+    elif yearless:
+        exact = _yearless(text, pattern, file_mtime_col)
+    else:
+        exact = F.try_to_timestamp(text, F.lit(pattern))
     return F.coalesce(exact, parse_timestamp(text, file_mtime_col))
 
 
@@ -124,4 +141,4 @@ def parse_timestamp(text_col: Column, file_mtime_col: Column) -> Column:
     )
 
 
-__all__ = ["parse_timestamp", "parse_with_pattern"]
+__all__ = ["dateless_timestamp", "parse_timestamp", "parse_with_pattern"]

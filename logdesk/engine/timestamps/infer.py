@@ -29,7 +29,7 @@ from __future__ import annotations
 import functools
 import re
 from collections.abc import Sequence
-from datetime import UTC, datetime, timedelta, timezone, tzinfo
+from datetime import UTC, date, datetime, time, timedelta, timezone, tzinfo
 from zoneinfo import ZoneInfo
 
 from logdesk.engine.timestamps.catalogue import LAYOUTS, MONTHS, Layout
@@ -96,7 +96,9 @@ def python_parse(layout: Layout, text: str, *, mtime_year: int | None = None,
     None when it does not match or its values are not a valid time. Aware when the text has a
     zone (epoch and TAI64N: UTC), naive otherwise (Spark reads those in the session zone).
 
-    Yearless layouts take the year of `mtime`, or the year before when that would be more than
+    Dateless layouts (a time of day) take the date of `mtime`, or the day before when the time
+    is later than its time of day (2000-01-01 without `mtime`). Yearless layouts take the year
+    of `mtime`, or the year before when that would be more than
     a day after `mtime` (a December line in a file written in January) or does not exist in it
     (Feb 29), like the Spark side; else `mtime_year` (the year before for a Feb 29 it lacks);
     else 2000 (a leap year, so Feb 29 validates)."""
@@ -106,6 +108,8 @@ def python_parse(layout: Layout, text: str, *, mtime_year: int | None = None,
     g = m.groupdict()
     if layout.kind not in ("pattern", "iso"):
         return _special(layout, g)
+    if layout.dateless:
+        return _time_of_day(g, mtime)
     if g.get("mon"):
         month = _MONTH_NUMBER[g["mon"].upper()]
     else:
@@ -141,6 +145,27 @@ def python_parse(layout: Layout, text: str, *, mtime_year: int | None = None,
     if this is None or this.replace(tzinfo=None) > wall + timedelta(days=1):
         return at(mtime.year - 1) if mtime.year > 1 else None
     return this
+
+
+def _time_of_day(g: dict[str, str | None], mtime: datetime | None) -> datetime | None:
+    """A time of day on the date of `mtime` (its wall clock), or the day before when it is later
+    than the mtime's time of day; on 2000-01-01 without an mtime."""
+    frac = g.get("f") or ""
+    try:
+        clock = time(int(g["H"] or 0), int(g["M"] or 0), int(g["S"] or 0),
+                     int(frac[:6].ljust(6, "0")))
+    except ValueError:
+        return None
+    if mtime is None:
+        return datetime.combine(date(2000, 1, 1), clock)
+    wall = mtime.replace(tzinfo=None)
+    value = datetime.combine(wall.date(), clock)
+    if value > wall:
+        try:
+            value -= timedelta(days=1)
+        except OverflowError:
+            return None
+    return value
 
 
 def _parses(samples: list[str], layout: Layout, mtime_year: int | None) -> list[datetime]:

@@ -1,14 +1,16 @@
 """A file's timestamp layout from its head: the samples each kind of file offers (pure Python).
 
 discover.py calls these with the decoded head it already has: a CSV file's timestamp column
-(or date + time columns), a text format's `ts` group on the lines it reads as records, or —
-for the generic reader — the timestamp each line starts with.
+(or date + time columns), a JSON-lines file's timestamp field, a text format's `ts` group on
+the lines it reads as records, or — for the generic reader — the timestamp each line starts
+with.
 """
 
 from __future__ import annotations
 
 import csv
 import io
+import json
 import re
 from collections.abc import Sequence
 from datetime import datetime, timezone
@@ -45,6 +47,54 @@ def csv_layout(text: str, columns: Sequence[int], mtime: float, cut: bool) -> La
     return infer_layout(samples, mtime_year=_year(mtime))
 
 
+def json_layout(text: str, keys: Sequence[str], mtime: float, cut: bool) -> Layout | None:
+    """The layout of a JSON-lines head's timestamp field: per line the first of `keys` with a
+    value, as the reader looks it up (json_reader._lookup), and in the text the reader parses."""
+    lines = [line for line in text.splitlines() if line.strip()]
+    if cut and lines:
+        lines = lines[:-1]
+    samples = []
+    for line in lines[:SAMPLE_ROWS]:
+        try:  # numbers as their JSON text, as Spark's from_json gives them to a string field
+            record = json.loads(line, parse_float=str, parse_int=str)
+        except ValueError:
+            continue
+        if isinstance(record, dict):
+            samples.append(_json_timestamp_text(record, keys))
+    return infer_layout(samples, mtime_year=_year(mtime))
+
+
+def _json_text(value: object) -> str | None:
+    """A scalar's text as the reader sees it (trimmed; objects, arrays and blanks: None)."""
+    if value is None or isinstance(value, (dict, list)):
+        return None
+    text = ("true" if value else "false") if isinstance(value, bool) else str(value)
+    text = text.strip(" \t\r\n")
+    return text if text and not text.startswith(("{", "[")) else None
+
+
+def _json_timestamp_text(record: dict, keys: Sequence[str]) -> str | None:
+    for key in keys:
+        candidates = [record.get(key)]
+        if "." in key:  # the flat key "a.b", else b inside object a
+            parent, path = key.split(".", 1)
+            inner = record.get(parent)
+            candidates.append(inner.get(path) if isinstance(inner, dict) else None)
+        for value in candidates:
+            text = _json_text(value)
+            if text is not None:
+                return json_epoch_digits(text)
+    return None
+
+
+def json_epoch_digits(text: str) -> str:
+    """Epoch micro- and nanoseconds (16 or 19 digits, journald) as seconds with a fraction, as
+    the reader hands them on (json_fields.epoch_digits)."""
+    if re.fullmatch(r"\d{16}(?:\d{3})?", text):
+        return text[:10] + "." + text[10:19]
+    return text
+
+
 def text_layout(fmt: TextFormat, lines: Sequence[str], mtime: float) -> Layout | None:
     """The layout of the `ts` (or date + time) texts of the head lines `fmt` reads as records;
     None for a format with a layout or Spark pattern of its own."""
@@ -73,4 +123,5 @@ def line_layout(lines: Sequence[str], mtime: float) -> Layout | None:
     return infer_line_layout(list(lines[:SAMPLE_ROWS]), mtime_year=_year(mtime))
 
 
-__all__ = ["SAMPLE_ROWS", "csv_layout", "line_layout", "text_layout"]
+__all__ = ["SAMPLE_ROWS", "csv_layout", "json_epoch_digits", "json_layout", "line_layout",
+           "text_layout"]

@@ -22,7 +22,7 @@ from pyspark.sql import functions as F
 
 from logdesk.engine.column_cache import cached_columns
 from logdesk.engine.timestamps.catalogue import Layout
-from logdesk.engine.timestamps.generic import parse_timestamp
+from logdesk.engine.timestamps.generic import dateless_timestamp, parse_timestamp
 
 # Digits kept from an epoch fraction, to reach microseconds (ns: digits dropped from the end)
 _UNIT_DIGITS = {"epoch_s": 6, "epoch_ms": 3, "epoch_us": 0, "epoch_ns": -3}
@@ -64,6 +64,8 @@ def _pattern(text: Column, layout: Layout, file_mtime: Column) -> Column:
     if layout.squeeze_spaces:
         text = F.regexp_replace(text, r" {2,}", " ")
     pattern = layout.spark_pattern or ""
+    if layout.dateless:
+        return dateless_timestamp(text, pattern, file_mtime)
     if layout.yearless:
         return _yearless(text, pattern, file_mtime)
     return F.try_to_timestamp(text, F.lit(pattern))
