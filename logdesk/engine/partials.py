@@ -136,7 +136,7 @@ def patterns_frame(copy: DataFrame) -> DataFrame:
     return records.groupBy(
         F.col(FILE_ID).cast("int").alias(FILE_ID),
         F.coalesce(F.col("masked"), F.lit(NO_TYPE)).alias("masked"),
-        level_index(F.col("level")).cast("tinyint").alias("level"),
+        level_index(F.col("level")).alias("level"),  # a tinyint
         F.col("service"),
     ).agg(
         F.count(F.lit(1)).alias("count"),

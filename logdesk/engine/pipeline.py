@@ -206,8 +206,9 @@ class _Run:
         # templates are mined over all records of the files, whatever the filter
         all_patterns = [_read_table(e, PATTERNS) for e in entries.values()]
         facts, patterns = self._shares(entries)
-        merged = merge_partials(facts, all_patterns if patterns is None else patterns, bucket_seconds,
-                                settings.time_zone, mine_from=all_patterns)
+        filtered = patterns is not None  # then the files' own, unfiltered tables are mined
+        merged = merge_partials(facts, patterns if filtered else all_patterns, bucket_seconds,
+                                settings.time_zone, mine_from=all_patterns if filtered else None)
         malformed = {path: _read_table(e, MALFORMED) for path, e in entries.items() if e.malformed}
         counts = {path: (e.records, e.malformed, e.continuation) for path, e in entries.items()}
         damaged = self.damaged

@@ -3,10 +3,10 @@
 No Spark: the tables are small (one row per bucket x level x key of each file). The files'
 facts (in memory, or the Parquet Spark wrote) are read one file at a time, split by cube table
 and summed a few files at a time, so a run's peak memory is its largest cube table (the IPs),
-not all of its facts. Templates are
-mined over the masked messages of all files' records (engine/mining.py: a function of that
-multiset, not of the order files arrive in), each file's masked keys are mapped to their
-templates and the facts are summed again; an error type is the template of error records. Fresh runs take the same path as runs answered from the cache, so
+not all of its facts. Templates are mined over the masked messages of all files' records
+(engine/mining.py: a function of that multiset, not of the order files arrive in), each file's
+masked keys are mapped to their templates and the facts are summed again; an error type is the
+template of error records. Fresh runs take the same path as runs answered from the cache, so
 both give the same reports.
 """
 
@@ -32,7 +32,6 @@ from logdesk.results import ERROR_LEVELS, LEVELS, MISSING_KEY, Cube, ErrorTypeIn
 # memory instead of 264 MB (build_scripts/benchmark.py's target is < 300 MB).
 pa.set_memory_pool(pa.system_memory_pool())
 
-_PATTERN_GID = GID_OF_DIMENSION["pattern"]
 _ERROR_LEVEL_INDEXES = pa.array([i for i, name in enumerate(LEVELS) if name in ERROR_LEVELS], pa.int8())
 # Services listed per error type (alphabetically first ones); service_count has them all.
 MAX_SERVICES = 5
@@ -68,7 +67,7 @@ def merge_partials(
     the folder's known types) do not depend on the filter."""
     fact_rows = [f for f in facts if f is not None]
     pattern_rows = _concat(patterns)
-    mined_rows = _concat(patterns if mine_from is None else mine_from)
+    mined_rows = pattern_rows if mine_from is None else _concat(mine_from)
     mapping = mine_templates(_masked_counts(mined_rows))
 
     summers = {GID_LEVELS: _Summer(None, keyed=False)}
@@ -93,7 +92,7 @@ def merge_partials(
         error_type_samples=samples,
         pattern_samples=_samples(pattern_rows, mapping),
     )
-    mined_errors = _error_rows(mined_rows)
+    mined_errors = error_rows if mine_from is None else _error_rows(mined_rows)
     error_templates = frozenset(
         _template_key(m, mapping) for m in ([] if mined_errors is None else mined_errors.column("masked").to_pylist())
     )
