@@ -16,14 +16,16 @@ import re
 import stat
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 
-from logdesk.engine.file_head import SNIFF_BYTES, Head, Unusable, os_error_text, read_head
+from logdesk.engine.file_head import (SNIFF_BYTES, Head, Unusable, os_error_text, read_head,
+                                     text_lines)
 from logdesk.engine.formats.generic import generic_format
 from logdesk.engine.text_formats import TextFormat, detect_text_format
 from logdesk.engine.timestamps.catalogue import Layout, config_layout
 from logdesk.engine.timestamps.infer import line_pattern
-from logdesk.engine.timestamps.samples import csv_layout, json_layout, line_layout, text_layout
+from logdesk.engine.timestamps.samples import (csv_layout, forced_pattern, json_layout,
+                                               line_layout, text_layout)
 from logdesk.settings import TimestampLayoutSettings
 
 # InputFile.format values
@@ -53,10 +55,11 @@ COLUMN_ALIASES: dict[str, tuple[str, ...]] = {
 }
 
 # A JSON-lines record's timestamp keys, in order of preference (the reader's too): the CSV
-# aliases, Serilog's @t, .NET's Timestamp, journald's __REALTIME_TIMESTAMP (epoch µs) and
-# MongoDB's t.$date ("a.b": the flat key "a.b", else key b inside object a)
-JSON_TIMESTAMP_ALIASES: tuple[str, ...] = COLUMN_ALIASES["timestamp"] + (
-    "@t", "Timestamp", "__REALTIME_TIMESTAMP", "t.$date")
+# aliases, Serilog's @t, .NET's Timestamp, journald's __REALTIME_TIMESTAMP (epoch µs),
+# MongoDB's t.$date, Cloudflare's EdgeStartTimestamp, started_at, and log4j2 JsonLayout's
+# instant.epochSecond ("a.b": the flat key "a.b", else key b inside object a)
+JSON_TIMESTAMP_ALIASES: tuple[str, ...] = COLUMN_ALIASES["timestamp"] + ("@t", "Timestamp",
+    "__REALTIME_TIMESTAMP", "t.$date", "EdgeStartTimestamp", "started_at", "instant.epochSecond")
 
 # app.json, app.jsonl.gz, app.ndjson.1, app.json.2.bz2: JSON lines (or not; see _describe_json)
 _JSON_CANDIDATE = re.compile(r"\.(json|jsonl|ndjson)(\.\d+)?(\.gz|\.bz2)?$", re.IGNORECASE)
@@ -223,7 +226,7 @@ def _describe_head(path: Path, text_formats: Sequence[TextFormat],
     def make(fmt: str, header: tuple[str, ...] | None, note: str) -> InputFile:
         return InputFile(str(path), fmt, head.size, head.mtime, header, head.encoding, note)
 
-    lines = head.text.splitlines()
+    lines = text_lines(head.text)  # without ANSI colours, as the text reader reads them
     header = _parse_header(lines[0] if lines else "")
     if header is not None and is_log_header(header):
         cut = len(head.data) >= SNIFF_BYTES
@@ -276,48 +279,6 @@ def _forced_generic(path: Path, head: Head, lines: list[str], pattern: str) -> I
 
 
 _FORCED_LINES = 100  # head lines looked at for a timestamp in a layout set by config
-
-
-def forced_pattern(relative: str, rules: Sequence[TimestampLayoutSettings]) -> str | None:
-    """The layout (Spark pattern) of the first rule whose glob matches `relative`, the file's
-    path relative to the input folder ("/" between folders); a glob without "/" is matched
-    against the file name alone. * and ? stay within a folder, ** spans folders."""
-    name = PurePosixPath(relative).name
-    for rule in rules:
-        target = relative if "/" in rule.files else name
-        if _glob_regex(rule.files).match(target):
-            return rule.layout
-    return None
-
-
-def _glob_regex(glob: str) -> re.Pattern[str]:
-    out: list[str] = []
-    i = 0
-    while i < len(glob):
-        if glob.startswith("**/", i):
-            out.append("(?:.*/)?")
-            i += 3
-            continue
-        if glob.startswith("**", i):
-            out.append(".*")
-            i += 2
-            continue
-        char = glob[i]
-        end = glob.find("]", i + 2) if char == "[" else -1
-        if char == "*":
-            out.append("[^/]*")
-        elif char == "?":
-            out.append("[^/]")
-        elif end > 0:  # [abc], [!abc]
-            body = glob[i + 1:end]
-            body = "^" + body[1:] if body.startswith("!") else body
-            out.append("[" + body.replace("\\", "\\\\") + "]")
-            i = end + 1
-            continue
-        else:
-            out.append(re.escape(char))
-        i += 1
-    return re.compile("".join(out) + r"\Z", re.S)
 
 
 def _name(layout: Layout | None) -> str:

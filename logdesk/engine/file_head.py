@@ -143,6 +143,21 @@ def text_encoding(data: bytes) -> str:
 
 
 
+# An ANSI CSI escape sequence (colours ESC[32m, line clearing ESC[2K), as coloured console
+# output saved to a file holds them. In the common subset of Python re and Java regex: the text
+# reader removes the same sequences from every line in Spark (readers/text_reader.py), so that
+# detection and reading see the same text.
+ANSI_ESCAPE = r"\x1b\[[0-?]*[ -/]*[@-~]"
+_ANSI_ESCAPE = re.compile(ANSI_ESCAPE)
+
+
+def text_lines(text: str) -> list[str]:
+    """The head's lines as detection reads them: without ANSI escape sequences."""
+    if "\x1b" in text:
+        text = _ANSI_ESCAPE.sub("", text)
+    return text.splitlines()
+
+
 def os_error_text(exc: OSError) -> str:
     return f"{exc.strerror} ({exc.__class__.__name__})" if exc.strerror else str(exc)
 
@@ -155,5 +170,5 @@ def _stat_or_zero(path: Path) -> tuple[int, float]:
         return 0, 0.0
 
 
-__all__ = ["EMPTY", "Head", "SKIPPED", "SNIFF_BYTES", "UNREADABLE", "Unusable", "os_error_text",
-           "read_head", "text_encoding"]
+__all__ = ["ANSI_ESCAPE", "EMPTY", "Head", "SKIPPED", "SNIFF_BYTES", "UNREADABLE", "Unusable",
+           "os_error_text", "read_head", "text_encoding", "text_lines"]

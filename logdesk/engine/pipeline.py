@@ -43,24 +43,17 @@ from logdesk.engine.ingest_report import ingest_report, write_malformed_csv
 from logdesk.engine.known_error_types import read_known_error_types, write_known_error_types
 from logdesk.engine.partials import FILE_ID, MALFORMED as PART_MALFORMED, PART, RECORDS, Partials
 from logdesk.engine.partials import compute_partials, empty_malformed, tag_rows
+from logdesk.engine.readers.csv_repair import repair_unclosed_quotes
 from logdesk.engine.records import apply_record_filter
 from logdesk.engine.run_files import RunFiles, WorkDirError, prepare_run_files
 from logdesk.engine.run_records import ROWS, RecordsManifest, write_records_manifest
-from logdesk.engine.run_control import attach_cancel, describe, detach_cancel, is_connect_session
+from logdesk.engine.run_control import STAGES, StageClock, attach_cancel, describe, detach_cancel, is_connect_session
 from logdesk.engine.text_formats import user_text_formats
 from logdesk.engine.transcode import transcode_inputs
 from logdesk.paths import cache_dir
 from logdesk.results import CacheUse, RecordFilter, RunResult
 from logdesk.settings import Settings
 from logdesk.spark_urls import LOCAL_MASTER
-
-# Stage names, in order, with the share of a typical run's time each takes (for the bar).
-STAGES: tuple[tuple[str, float], ...] = (
-    ("discover", 0.05),
-    ("read & normalize", 0.65),
-    ("aggregate", 0.25),
-    ("finish", 0.05),
-)
 
 SparkSource = SparkSession | Callable[[], SparkSession]
 
@@ -141,7 +134,7 @@ class _Run:
         self._spark: SparkSession | None = None
         self._group = f"logdesk-{uuid.uuid4().hex[:12]}"
         self.plan_seconds = 0.0
-        self.clock = _StageClock(control)
+        self.clock = StageClock(control)
         # path -> its note, for files whose compressed data broke (read up to the break)
         self.damaged: dict[str, str] = {}
 
@@ -272,6 +265,7 @@ class _Run:
         self.plan_seconds += time.perf_counter() - t
         describe(spark, "logdesk: read and normalize")
         staged.write.mode("overwrite").partitionBy(FILE_ID, PART).parquet(str(incoming))
+        repair_unclosed_quotes(spark, reads, incoming, self.settings, files.run_dir / "csv-repair")
         shutil.rmtree(files.run_dir / "utf8", ignore_errors=True)
 
         self.clock.begin("aggregate")
@@ -373,35 +367,6 @@ def _read_table(entry: Entry, name: str) -> pa.Table:
     if not tables:
         return empty_malformed().drop_columns([FILE_ID]) if name == MALFORMED else None
     return pa.concat_tables(tables) if len(tables) > 1 else tables[0]
-
-
-class _StageClock:
-    def __init__(self, control: RunControl) -> None:
-        self._control = control
-        self._start = time.perf_counter()
-        self._stage: str | None = None
-        self._stage_start = self._start
-        self._done_share = 0.0
-        self.seconds: dict[str, float] = {}
-
-    def begin(self, stage: str) -> None:
-        self.end()
-        self._stage = stage
-        self._stage_start = time.perf_counter()
-        self._control.report(stage, self._done_share)
-
-    def end(self) -> None:
-        if self._stage is None:
-            return
-        now = time.perf_counter()
-        self.seconds[self._stage] = round(self.seconds.get(self._stage, 0.0) + now - self._stage_start, 3)
-        self._done_share += dict(STAGES).get(self._stage, 0.0)
-        self._control.report(self._stage, min(1.0, self._done_share))
-        self._stage = None
-
-    @property
-    def total(self) -> float:
-        return round(time.perf_counter() - self._start, 3)
 
 
 __all__ = ["EmptyFolderError", "STAGES", "WorkDirError", "cache_store", "is_connect_session", "run_pipeline"]

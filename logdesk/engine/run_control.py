@@ -1,6 +1,9 @@
-"""A run's Spark jobs as one group (classic) or tag (Spark Connect): cancel, descriptions."""
+"""A run's Spark jobs as one group (classic) or tag (Spark Connect): cancel, descriptions;
+and the run's stages, timed and reported as progress."""
 
 from __future__ import annotations
+
+import time
 
 from pyspark.sql import SparkSession
 
@@ -39,4 +42,44 @@ def describe(spark: SparkSession, text: str) -> None:
         spark.sparkContext.setLocalProperty("spark.job.description", text)
 
 
-__all__ = ["attach_cancel", "describe", "detach_cancel", "is_connect_session"]
+# Stage names, in order, with the share of a typical run's time each takes (for the bar).
+STAGES: tuple[tuple[str, float], ...] = (
+    ("discover", 0.05),
+    ("read & normalize", 0.65),
+    ("aggregate", 0.25),
+    ("finish", 0.05),
+)
+
+
+class StageClock:
+    """Seconds per stage of a run, and the progress reports at each stage's start and end."""
+
+    def __init__(self, control: RunControl) -> None:
+        self._control = control
+        self._start = time.perf_counter()
+        self._stage: str | None = None
+        self._stage_start = self._start
+        self._done_share = 0.0
+        self.seconds: dict[str, float] = {}
+
+    def begin(self, stage: str) -> None:
+        self.end()
+        self._stage = stage
+        self._stage_start = time.perf_counter()
+        self._control.report(stage, self._done_share)
+
+    def end(self) -> None:
+        if self._stage is None:
+            return
+        now = time.perf_counter()
+        self.seconds[self._stage] = round(self.seconds.get(self._stage, 0.0) + now - self._stage_start, 3)
+        self._done_share += dict(STAGES).get(self._stage, 0.0)
+        self._control.report(self._stage, min(1.0, self._done_share))
+        self._stage = None
+
+    @property
+    def total(self) -> float:
+        return round(time.perf_counter() - self._start, 3)
+
+
+__all__ = ["attach_cancel", "describe", "detach_cancel", "is_connect_session", "STAGES", "StageClock"]

@@ -22,6 +22,9 @@ _W3C_FIELDS = re.compile(r"^#Fields:\s*(.*)$", re.IGNORECASE)
 _W3C_GROUPS = {
     "date": "date",
     "time": "time",
+    # IIS Advanced Logging's local time (its date and time fields are UTC; either is a time)
+    "date-local": "date",
+    "time-local": "time",
     "c-ip": "ip",
     "cs-uri-stem": "endpoint",
     "sc-status": "status",
@@ -46,9 +49,9 @@ def w3c_format(fields_directive: str) -> TextFormat:
             continue
         group = _W3C_GROUPS.get(name)
         if group is not None and not any("(?P<" + group + ">" in p for p in parts):
-            parts.append("(?P<" + group + r">\S+)")
+            parts.append('"?(?P<' + group + r'>[^\s"]+)"?')  # IIS quotes some (c-ip)
         else:
-            parts.append(r'(?:"[^"]*"|\S+)')
+            parts.append(r'(?:"(?:[^"]|"")*"|\S+)')  # a quote inside doubled, as IIS writes
         i += 1
     return TextFormat(
         name=W3C_FORMAT_NAME,

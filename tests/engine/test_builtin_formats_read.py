@@ -39,6 +39,16 @@ FILES: dict[str, tuple[str, str]] = {
             "garbage\n"
         ),
     ),
+    "apache_vhost": (
+        "other_vhosts_access.log",
+        (
+            'shop.example:443 10.0.0.7 - - [05/Mar/2024:10:00:00 +0000] "GET /cart?id=3 HTTP/2.0" '
+            '200 512 "-" "curl/8.0"\n'
+            'api.example:80 10.0.0.8 - bob [05/Mar/2024:10:00:01 +0000] "POST /v1/pay HTTP/1.1" '
+            "502 0\n"
+            '10.0.0.9 - - [05/Mar/2024:10:00:02 +0000] "GET / HTTP/1.1" 200 1\n'
+        ),
+    ),
     "syslog_rfc5424": (
         "syslog5424.log",
         (
@@ -58,6 +68,14 @@ FILES: dict[str, tuple[str, str]] = {
             "Dec 31 23:59:59 web01 cron[1]: rotated\n"
             "Feb 30 10:00:00 web01 app: impossible date\n"
             "web01 lost line\n"
+            # tags as real files write them: a version, spaces before [pid], macOS's (job)
+            # and ([pid]) before the colon, login's " -- user[pid]"
+            "Mar  5 10:00:02 web01 syslogd 1.4.1: restart.\n"
+            "Mar  5 10:00:03 mac Microsoft Word[123]: scripting error\n"
+            "Mar  5 10:00:04 mac com.apple.xpc.launchd[1] (com.apple.WebKit.42): Path not allowed\n"
+            "Mar  5 10:00:05 mac sandboxd[129] ([31211]): deny network-outbound\n"
+            "Mar  5 10:00:06 web01  -- root[2421]: ROOT LOGIN ON tty2\n"
+            "Mar  5 10:00:07 web01 no tag in this line\n"
         ),
     ),
     "syslog_iso": (
@@ -200,6 +218,14 @@ EXPECTED: dict[str, list[tuple]] = {
         _bad(4, "unparseable timestamp: not-a-time"),
         _bad(5, "does not match the syslog_rfc5424 format"),
     ],
+    # the virtual host is the service; a line without one is not this format's
+    "apache_vhost": [
+        _ok(1, _dt(2024, 3, 5, 10, 0, 0), "INFO", "200", "shop.example", "10.0.0.7", "/cart",
+            "GET /cart?id=3 HTTP/2.0"),
+        _ok(2, _dt(2024, 3, 5, 10, 0, 1), "ERROR", "502", "api.example", "10.0.0.8", "/v1/pay",
+            "POST /v1/pay HTTP/1.1"),
+        _bad(3, "does not match the apache_vhost format"),
+    ],
     "syslog_rfc3164": [
         # no PRI: no level
         _ok(1, _dt(2024, 3, 5, 10, 0, 0), "UNKNOWN", None, "sshd", None, None,
@@ -208,6 +234,16 @@ EXPECTED: dict[str, list[tuple]] = {
         _ok(3, _dt(2023, 12, 31, 23, 59, 59), "UNKNOWN", None, "cron", None, None, "rotated"),
         _bad(4, "unparseable timestamp: Feb 30 10:00:00"),
         _bad(5, "does not match the syslog_rfc3164 format"),
+        _ok(6, _dt(2024, 3, 5, 10, 0, 2), "UNKNOWN", None, "syslogd", None, None, "restart."),
+        _ok(7, _dt(2024, 3, 5, 10, 0, 3), "UNKNOWN", None, "Microsoft Word", None, None,
+            "scripting error"),
+        _ok(8, _dt(2024, 3, 5, 10, 0, 4), "UNKNOWN", None, "com.apple.xpc.launchd", None, None,
+            "Path not allowed"),
+        _ok(9, _dt(2024, 3, 5, 10, 0, 5), "UNKNOWN", None, "sandboxd", None, None,
+            "deny network-outbound"),
+        _ok(10, _dt(2024, 3, 5, 10, 0, 6), "UNKNOWN", None, "root", None, None,
+            "ROOT LOGIN ON tty2"),
+        _bad(11, "does not match the syslog_rfc3164 format"),
     ],
     "syslog_iso": [
         _ok(1, _dt(2024, 3, 5, 9, 0, 0, 500000), "UNKNOWN", None, "postgres", None, None,
@@ -313,3 +349,25 @@ def test_built_in_format_rows(read_back, fmt):
     name = FILES[fmt][0]
     assert detected[name] == fmt
     assert rows.get(name, []) == EXPECTED[fmt]
+
+
+def test_w3c_local_time_fields_and_doubled_quotes(spark, tmp_path):
+    """IIS Advanced Logging names its time fields date-local/time-local and doubles a quote
+    inside a quoted field: 3 data lines = 2 records + 1 malformed."""
+    found, rows = read_folder_rows(spark, tmp_path, [(
+        "advanced.log",
+        "#Software: IIS Advanced Logging Module\n"
+        "\n"
+        "#Fields:   date-local time-local   s-ip   cs-method cs-uri-stem c-ip sc-status "
+        "sc-substatus\n"
+        '2024-03-05 10:00:00.250 10.0.0.1 GET /a "10.9.9.9" 200 " ""odd"" value "\n'
+        "2024-03-05 10:00:01.500 10.0.0.1 GET /b - 503 0\n"
+        "2024-03-05 10:00:02.000 10.0.0.1 GET\n",
+    )])
+    assert found["advanced.log"].format_name == "w3c"
+    assert rows["advanced.log"] == [
+        _ok(4, _dt(2024, 3, 5, 10, 0, 0, 250000), "INFO", "200", None, "10.9.9.9", "/a",
+            "GET /a"),
+        _ok(5, _dt(2024, 3, 5, 10, 0, 1, 500000), "ERROR", "503", None, "-", "/b", "GET /b"),
+        _bad(6, "does not match the w3c format"),
+    ]

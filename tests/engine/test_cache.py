@@ -188,6 +188,37 @@ def test_an_append_that_continues_a_record_reads_the_file_again(spark, tmp_path)
     _assert_reports_as_fresh(spark, refreshed, settings, folder, tmp_path)
 
 
+CRI_LINES = [
+    "2024-03-01T09:00:00.000000001Z stdout F ERROR first record done\n",
+    "2024-03-01T09:00:01.000000001Z stdout P WARN second record, piece one;",
+]
+
+
+@pytest.mark.parametrize("last_piece", ["partial", "full"])
+def test_a_cri_file_that_ends_inside_a_split_line_is_read_again(spark, tmp_path, last_piece):
+    folder = tmp_path / "kube"
+    folder.mkdir()
+    log = folder / "pod_web-1.log"
+    first = CRI_LINES if last_piece == "partial" else [CRI_LINES[0]]
+    log.write_text("".join(first[:1]) + (first[1] + " \n" if len(first) > 1 else ""), encoding="utf-8")
+    settings = _settings(tmp_path, last_piece)
+    run_pipeline(spark, folder, settings)
+    _append(log, ["2024-03-01T09:00:02.000000001Z stdout F piece two\n"])
+    refreshed = run_pipeline(spark, folder, settings)
+    # by hand: ending on a "P" piece, the appended "F" piece continues that record (2 records,
+    # 1 continuation line), so the file is read whole; ending on an "F" line, it is a record
+    # of its own and only the appended end is read
+    if last_piece == "partial":
+        assert (refreshed.cache.read, refreshed.cache.appended) == (1, 0)
+        expected = (2, 1)
+    else:
+        assert (refreshed.cache.read, refreshed.cache.appended) == (0, 1)
+        expected = (2, 0)
+    (only,) = refreshed.ingest.files
+    assert (only.parsed_rows, only.continuation_lines) == expected
+    _assert_reports_as_fresh(spark, refreshed, settings, folder, tmp_path)
+
+
 def test_changed_and_deleted_files(spark, tmp_path):
     folder = _folder(tmp_path)
     settings = _settings(tmp_path, "c")

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from pyspark.sql import functions as F
 
-from logdesk.engine.error_types import MAX_ERROR_TYPE_LENGTH, error_type
+import pytest
+
+from logdesk.engine.error_types import MARKS, MASKS, MAX_ERROR_TYPE_LENGTH, error_type, with_masked
 
 CASES = [
     (
@@ -90,13 +92,17 @@ CASES = [
 ]
 
 
-def _templates(spark, messages):
+def _templates(spark, messages, how="expression"):
     df = spark.createDataFrame([(i, m) for i, m in enumerate(messages)], "i int, msg string")
-    rows = df.select("i", error_type(F.col("msg")).alias("t")).collect()
+    if how == "expression":
+        rows = df.select("i", error_type(F.col("msg")).alias("t")).collect()
+    else:  # the guarded passes the readers use
+        rows = with_masked(df, F.col("msg"), "t").select("i", "t").collect()
     return [r.t for r in sorted(rows, key=lambda r: r.i)]
 
 
-def test_templates_are_exact(spark):
+@pytest.mark.parametrize("how", ["expression", "guarded"])
+def test_templates_are_exact(spark, how):
     messages = [m for m, _ in CASES]
     pairs = [
         "Payment 8812 for order 550e8400-e29b-41d4-a716-446655440000 failed at 10.1.1.1:80",
@@ -105,7 +111,7 @@ def test_templates_are_exact(spark):
         "Lock held by thread 0xff for 17 ms on /var/run/other/b.lock",
     ]
     long_message = "Stack overflow " + "frame " * 300
-    got = _templates(spark, messages + pairs + [long_message, None])
+    got = _templates(spark, messages + pairs + [long_message, None], how)
     assert list(zip(messages, got[: len(CASES)])) == CASES
     first, second, third, fourth, long_template, null_template = got[len(CASES) :]
     assert first == second == "Payment <num> for order <uuid> failed at <ip>"
@@ -113,3 +119,36 @@ def test_templates_are_exact(spark):
     assert len(long_template) == MAX_ERROR_TYPE_LENGTH
     assert long_template.startswith("Stack overflow frame frame")
     assert null_template is None
+
+
+# Each pass's marks, present and absent, around the cases a skipped pass must not change:
+# whitespace runs of every kind, and texts that hold a mark but no match.
+GUARD_CASES = [
+    "tab\there  two spaces   three\r\nCRLF \x0b vt \x0c ff end ",
+    " leading and trailing  ",
+    "single spaces only 12 here",
+    'say "hi" and \'bye\' or can\'t',
+    "no quotes but a dash - and 550e8400-e29b-41d4-a716-446655440000",
+    "scheme-less host:port/path and ftp://h.example.org/a/b?c=1",
+    "mail bob@example.com or a lone @ sign",
+    "C:\\Temp\\x.log and \\\\srv\\share\\f and /var/log/a and and/or",
+    "dots. 10.0.0.1:8080 and 1.2.3 and v1.2.3.4.5",
+    "plain words without any marks at all",
+]
+
+
+def test_guarded_passes_give_the_expression_s_text(spark):
+    assert len(MARKS) == len(MASKS)
+    assert _templates(spark, GUARD_CASES, "guarded") == _templates(spark, GUARD_CASES)
+    # by hand: whitespace runs of any kind are one space, single spaces stay, ends trimmed
+    assert _templates(spark, GUARD_CASES[:3], "guarded") == [
+        "tab here two spaces three CRLF vt ff end",
+        "leading and trailing",
+        "single spaces only <num> here",
+    ]
+
+
+def test_with_masked_is_null_where_the_row_is_not_parsed(spark):
+    df = spark.createDataFrame([(1, "id 7", True), (2, "id 8", False)], "i int, msg string, ok boolean")
+    rows = with_masked(df, F.col("msg"), "t", when=F.col("ok")).orderBy("i").collect()
+    assert [(r.i, r.t) for r in rows] == [(1, "id <num>"), (2, None)]

@@ -49,6 +49,21 @@ SAMPLES: dict[str, tuple[list[str], dict[str, str], dt.datetime]] = {
         },
         dt.datetime(2024, 1, 15, 10, 0, 1),
     ),
+    "apache_vhost": (
+        [
+            'shop.example:443 203.0.113.9 - - [15/Jan/2024:10:00:01 +0000] "GET /cart HTTP/2.0" '
+            '200 99 "-" "curl/8.0"',
+        ],
+        {
+            "ts": "15/Jan/2024:10:00:01 +0000",
+            "service": "shop.example",
+            "ip": "203.0.113.9",
+            "endpoint": "/cart",
+            "status": "200",
+            "message": "GET /cart HTTP/2.0",
+        },
+        dt.datetime(2024, 1, 15, 10, 0, 1),
+    ),
     "apache_common": (
         [
             '10.0.0.1 - frank [10/Oct/2000:13:55:36 -0700] "GET /apache_pb.gif HTTP/1.0" 200 2326',

@@ -43,6 +43,8 @@ FORMS = [
      ["2024-03-05T10:11:12.5+0200", "2024-03-05 10:11:12,123456789 UTC", "2024-03-05T10:11:12Z"],
      datetime(2024, 3, 5, 10, 11, 12, 500000, tzinfo=PLUS2)),
     ("yyyy-MM-dd", ["2024-03-05", "2024-03-06"], datetime(2024, 3, 5)),
+    ("yyyy-DDD'T'HH:mm:ss", ["2024-065T10:11:12,123", "2024-066T10:11:12"],
+     datetime(2024, 3, 5, 10, 11, 12, 123000)),
     ("yyyy/MM/dd HH:mm:ss", ["2024/03/05 10:11:12", "2024/03/05 10:11:13"],
      datetime(2024, 3, 5, 10, 11, 12)),
     ("yyyy.MM.dd HH:mm:ss", ["2024.03.05 10:11:12", "2024.03.05 10:11:13"],
@@ -75,6 +77,8 @@ FORMS = [
     ("MM.dd.yy HH:mm:ss", ["03.05.24 10:11:12", "03.06.24 10:11:12"], datetime(2024, 3, 5, 10, 11, 12)),
     ("yyyyMMdd-HH:mm:ss:SSS", ["20240305-10:11:12:123", "20240305-10:11:13:000"],
      datetime(2024, 3, 5, 10, 11, 12, 123000)),
+    ("yyyyMMdd.HHmmss", ["20240305.101112,672", "20240305.101113"],
+     datetime(2024, 3, 5, 10, 11, 12, 672000)),
     ("yyyyMMdd-HH:mm:ss.SSS", ["20240305-10:11:12.123", "20240305-10:11:13"],
      datetime(2024, 3, 5, 10, 11, 12, 123000)),
     ("yyyyMMdd HH:mm:ss", ["20240305 10:11:12.123", "20240305 10:11:13"],
@@ -457,3 +461,18 @@ def test_weak_layouts_take_no_host_prefix():
     assert re.match(line_pattern(epoch), "1709633472 x") is not None
     assert re.match(line_pattern(epoch), "user 1709633472 x") is None
     assert re.match(PREFIX_REGEX + "2", "myhost 2").end() == 8
+
+
+def test_healthapp_times_without_padding():
+    """HealthApp pads no field of its time, and writes the milliseconds as a number: ":12" is
+    12 ms, ":9" 9 ms (its lines are in order only when read so)."""
+    samples = ["20171224-0:5:9:12", "20171224-22:15:29:606", "20171224-22:16:0:9"]
+    layout = infer_layout(samples)
+    assert layout is not None and layout.name == "yyyyMMdd-HH:mm:ss:SSS"
+    assert [python_parse(layout, s) for s in samples] == [
+        datetime(2017, 12, 24, 0, 5, 9, 12000), datetime(2017, 12, 24, 22, 15, 29, 606000),
+        datetime(2017, 12, 24, 22, 16, 0, 9000)]
+    assert python_parse(layout, "20171224-24:5:9:12") is None
+    line = "20171224-0:5:9:12|Step_LSC|30002312|onExtend:1514038530000 14 0 4"
+    found = find_timestamp(line)
+    assert found is not None and found[2] is layout and line[found[0]:found[1]] == samples[0]

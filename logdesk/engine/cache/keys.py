@@ -18,8 +18,9 @@ from logdesk.settings import Settings
 # Bump when the normalized rows or the partial aggregates change shape or meaning.
 # 2: facts are a folder of Spark-written Parquet files; 3: timestamps parsed in each file's
 # inferred layout, the generic reader, files skipped rather than malformed; 4: every record is
-# masked (a patterns table per level, not error types only)
-CACHE_FORMAT_VERSION = 4
+# masked (a patterns table per level, not error types only); 5: CRI pieces joined, ANSI colours
+# removed, more formats and timestamp layouts read (rows of unchanged files can differ)
+CACHE_FORMAT_VERSION = 5
 HEAD_BYTES = 64 * 1024
 
 

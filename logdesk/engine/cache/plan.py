@@ -20,12 +20,15 @@ from pathlib import Path
 
 from logdesk.engine.cache.keys import FileKey, file_key, head_sha1
 from logdesk.engine.cache.store import CacheStore, Entry, Segment
+from logdesk.engine.file_head import ANSI_ESCAPE
 from logdesk.engine.discover import FORMAT_CSV, FORMAT_JSONL, FORMAT_TEXT, InputFile
 from logdesk.engine.text_formats import TextFormat
 
 REUSE, APPEND, READ = "reuse", "append", "read"
 _COPY_CHUNK = 1 << 20
 _COMPRESSED = re.compile(r"\.(gz|bz2)$", re.IGNORECASE)
+_ANSI = re.compile(ANSI_ESCAPE)
+_PIECE_WINDOW = 256 * 1024
 
 
 @dataclass(frozen=True)
@@ -81,6 +84,9 @@ def _appended_tail(
                 head_line = handle.readline()
                 if not head_line.endswith(b"\n"):
                     return None
+            if f.format == FORMAT_TEXT and f.text_format is not None and f.text_format.partial:
+                if _ends_inside_a_line(handle, old.size, f.text_format):
+                    return None
             handle.seek(old.size)
             if f.format == FORMAT_TEXT and f.text_format is not None and f.text_format.multiline:
                 if not _starts_with_record(handle, f.text_format):
@@ -105,14 +111,33 @@ def _appended_tail(
 
 
 def _starts_with_record(handle, fmt: TextFormat) -> bool:
-    """Whether the first non-blank line from here starts a record of `fmt`."""
+    """Whether the first non-blank line from here starts a record of `fmt` (read as detection
+    and the reader see it: without ANSI colour sequences)."""
     pattern = re.compile(fmt.pattern)
     for raw in handle:
-        line = raw.decode("utf-8", "replace").rstrip("\r\n")
+        line = _ANSI.sub("", raw.decode("utf-8", "replace").rstrip("\r\n"))
         if not line.strip():
             continue
         return pattern.match(line) is not None
     return True  # only blank lines appended
+
+
+def _ends_inside_a_line(handle, end: int, fmt: TextFormat) -> bool:
+    """Whether a stream's last piece before `end` is partial (CRI's "P"): its record goes on
+    in the appended part, so the file must be read whole. Looks at the last 256 KiB (a runtime
+    splits lines at 16 KiB); a stream whose pieces all lie further back is taken as complete."""
+    start = max(0, end - _PIECE_WINDOW)
+    handle.seek(start)
+    lines = handle.read(end - start).decode("utf-8", "replace").splitlines()
+    if start > 0:
+        lines = lines[1:]  # cut in the middle
+    partial, piece = re.compile(fmt.partial or ""), re.compile(fmt.piece or r"\S+ (\S+)")
+    last_is_partial: dict[str, bool] = {}
+    for line in lines:
+        m = piece.match(line)
+        if m:
+            last_is_partial[m.group(1) if m.groups() else ""] = partial.match(line) is not None
+    return any(last_is_partial.values())
 
 
 def _count_lines(path: str, end: int) -> int:

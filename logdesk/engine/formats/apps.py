@@ -1,9 +1,10 @@
 """Built-in formats: application frameworks' own text logs (PHP Monolog/Laravel, Ruby on
-Rails, Django, Go zap, Rust env_logger and tracing).
+Rails, Django, Go zap, Rust env_logger and tracing, oVirt VDSM).
 
 Patterns are in the common subset of Python re and Java regex (see formats/model.py). Where a
 logger colours its output when writing to a terminal (zap, env_logger, tracing), the pattern
-lets ANSI escape sequences stand around the fields it reads (they stay in the message).
+lets ANSI escape sequences stand around the fields it reads; the text reader and detection
+remove them from every line before matching anyway (file_head.text_lines).
 """
 
 from __future__ import annotations
@@ -117,6 +118,14 @@ _TRACING = (
     + r"(?P<message>.*)"
 )
 
+# oVirt VDSM (and its Python logging config): "thread::LEVEL::time::module::line::logger::
+# (function) message"; tracebacks continue the record
+_VDSM = (
+    r"(?P<thread>[^:\s]+)::(?P<level>[A-Z]+)::(?P<ts>\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2},\d{3})"
+    r"::(?P<module>[^:\s]*)::\d+::(?P<service>[^:\s]*)::(?:\((?P<function>[^)\s]*)\) ?)?"
+    r"(?P<message>.*)"
+)
+
 FORMATS: tuple[TextFormat, ...] = (
     TextFormat(
         name="monolog",
@@ -162,6 +171,13 @@ FORMATS: tuple[TextFormat, ...] = (
         pattern=_TRACING,
         description="Rust tracing-subscriber fmt: time LEVEL spans: target: message fields "
         "(ANSI colours allowed)",
+    ),
+    TextFormat(
+        name="vdsm",
+        pattern=_VDSM,
+        timestamp_pattern="yyyy-MM-dd HH:mm:ss,SSS",
+        description="oVirt VDSM: thread::LEVEL::time::module::line::logger::(function) message; "
+        "tracebacks continue the record",
     ),
 )
 

@@ -14,9 +14,14 @@ _REQUEST = r'"(?P<message>(?:[A-Z]+ (?P<endpoint>[^\s?"\\]+))?(?:[^"\\]|\\.)*)"'
 _ACCESS_HEAD = (
     r"(?P<ip>\S+) \S+ \S+ \[(?P<ts>[^\]]+)\] " + _REQUEST + r" (?P<status>\d{3}|-) (?:\d+|-)"
 )
-# syslog "tag[pid]: message" after the host
+# syslog "tag[pid]: message" after the host. Also what real files hold: a tag with spaces
+# before its [pid] (macOS: "Microsoft Word[123]:"), a version after the tag ("syslogd 1.4.1:"),
+# launchd's "(job)" or sandboxd's "([pid])" before the colon, and login's "host  -- root[1]:"
 _SYSLOG_TAIL = (
-    r" (?P<host>[^\s:]+) (?P<service>[^\s:\[\]]+)(?:\[(?P<pid>[^\]]*)\])?: ?(?P<message>.*)"
+    r" (?P<host>[^\s:]+) +(?:-- )?"
+    r"(?:(?P<service>[^\s:\[\]]+(?: [^\s:\[\]]+){0,3})\[(?P<pid>[^\]]*)\]"
+    r"|(?P<service2>[^\s:\[\]]+)(?: \d+(?:\.\d+)+)?)"
+    r"(?: \([^()]*(?:\([^()]*\)[^()]*)*\))?: ?(?P<message>.*)"
 )
 _JAVA_LEVEL = r"TRACE|DEBUG|INFO|WARNING|WARN|ERROR|FATAL|SEVERE|CRITICAL"
 _PY_LEVEL = r"DEBUG|INFO|WARNING|ERROR|CRITICAL|NOTSET"
@@ -75,6 +80,17 @@ FORMATS: tuple[TextFormat, ...] = (
         pattern=_ACCESS_HEAD,
         multiline=False,
         description='Apache/Nginx access log, common: ip - user [time] "request" status size',
+    ),
+    TextFormat(
+        name="apache_vhost",
+        # Apache's vhost_combined (Debian's other_vhosts_access.log): "%v:%p" before common
+        pattern=(
+            r"(?P<service>[A-Za-z0-9][\w.-]*)(?::\d+)? " + _ACCESS_HEAD
+            + "(?: " + _QUOTED + " " + _QUOTED + ")?"
+        ),
+        multiline=False,
+        description='Apache vhost_combined: vhost:port ip - user [time] "request" status size '
+        '"referer" "agent" (service = the virtual host)',
     ),
     TextFormat(
         name="syslog_rfc5424",

@@ -54,6 +54,14 @@ class TextFormat:
     timestamp_layout   the name of a timestamps.catalogue layout that every ts text is parsed
                        in, exactly (the generic reader's formats: their pattern picks out text
                        in that layout)
+    partial            a line matching this (from its start) is a piece of a longer line that
+                       the next piece of its stream continues (Kubernetes/CRI's "P" tag): that
+                       line, when it matches `pattern`, is folded into the record as a
+                       continuation line, its text after `piece` joined to the line without a
+                       line break
+    piece              what starts every line of a `partial` format before its own text (the
+                       time, stream and tag): removed from the continuing pieces; its group 1
+                       names the line's stream (pieces continue within a stream only)
     """
 
     name: str
@@ -65,6 +73,8 @@ class TextFormat:
     description: str = ""
     user: bool = False
     timestamp_layout: str | None = None
+    partial: str | None = None
+    piece: str | None = None
 
     def groups(self) -> dict[str, int]:
         """Group name -> group number (1-based), as regexp_extract wants it."""

@@ -65,6 +65,18 @@ _STRACE = (
     r"|<\.\.\. (?P<service2>[a-z_][a-z0-9_]*) resumed>.*|--- .*|\+\+\+ .*)"
 )
 
+# The supercomputer logs of Sandia and LLNL (Thunderbird, Spirit, Liberty, Blue Gene/L; the
+# USENIX CFDR and loghub sets): "alert epoch yyyy.mm.dd node" before the node's own line, a
+# syslog line (Thunderbird: "Nov 9 12:01:01 dn228/dn228 crond[2915]: ...") or a Blue Gene RAS
+# line ("2005-06-03-15.42.50.675872 R02-M1-N0 RAS KERNEL INFO ..."). The alert tag ("-" for
+# none) is a label added afterwards, not the node's level: it is not read as one.
+_SANDIA = (
+    r"(?P<alert>-|[A-Z][A-Z0-9_]*) (?P<ts>\d{10}) \d{4}\.\d{2}\.\d{2} (?P<node>\S+) "
+    r"(?:[A-Z][a-z]{2} +\d{1,2} \d{2}:\d{2}:\d{2} \S+ (?:(?P<service>[^\s:\[]+)(?:\[\d+\])?: )?"
+    r"|\d{4}-\d{2}-\d{2}-\d{2}\.\d{2}\.\d{2}\.\d{6} \S+ [A-Z]+ (?P<service2>[A-Z_]+) "
+    r"(?P<level>[A-Z]+) )?(?P<message>.*)"
+)
+
 FORMATS: tuple[TextFormat, ...] = (
     TextFormat(
         name="windows_cbs",
@@ -188,18 +200,40 @@ FORMATS: tuple[TextFormat, ...] = (
         "level only when the line starts with one)",
     ),
     TextFormat(
+        name="lanl_hpc",
+        # Los Alamos' HPC cluster logs (loghub HPC): "id node component state epoch flag text"
+        pattern=(
+            r"(?P<id>\d+) (?P<node>\S+) (?P<service>\S+) (?P<state>\S+) (?P<ts>\d{10}) "
+            r"(?P<flag>-?\d+)(?: (?P<message>.*))?$"
+        ),
+        multiline=False,
+        description="LANL HPC cluster log: id node component state epoch-seconds flag message "
+        "(service = the component; no levels)",
+    ),
+    TextFormat(
+        name="sandia_hpc",
+        pattern=_SANDIA,
+        multiline=False,
+        description="Sandia/LLNL supercomputer logs (Thunderbird, Spirit, Liberty, BGL): alert "
+        "epoch-seconds date node, then the node's syslog or RAS line",
+    ),
+    TextFormat(
         name="cri",
         # The kubelet's container log files (containerd, CRI-O): "time stream tag message".
-        # A "P" (partial) line is a piece of a long line the runtime split; the reader keeps
-        # each piece as its own record: a record only starts at a line matching the pattern,
-        # and a P piece belongs with the lines AFTER it.
+        # A "P" (partial) line is a piece of a long line the runtime split (at 16 KiB): the
+        # pieces up to the next "F" (full) line of the same stream are one record, their texts
+        # joined without a line break (the other stream's lines between them do not cut them);
+        # the pieces after the first count as its continuation lines. The record's time and
+        # level are its first piece's.
         pattern=(
             r"(?P<ts>" + _RFC3339 + r") (?:stdout|stderr) [FP](?::\S*)?(?: "
             + leading_level("level") + r"(?P<message>.*))?$"
         ),
         multiline=False,
+        partial=r"\S+ (?:stdout|stderr) P(?::\S*)?(?: |$)",
+        piece=r"\S+ (stdout|stderr) [FP](?::\S*)?(?: |$)",
         description="Kubernetes CRI container log: RFC 3339 time, stdout/stderr, F/P, line "
-        "(level only when the line starts with one)",
+        "(partial P pieces joined up to their F line; level only when the line starts with one)",
     ),
 )
 

@@ -14,7 +14,7 @@ from pyspark.sql import functions as F
 
 from logdesk.engine.column_cache import cached_columns
 from logdesk.engine.discover import InputFile
-from logdesk.engine.error_types import error_type
+from logdesk.engine.error_types import with_masked
 from logdesk.engine.formats.model import TextFormat
 from logdesk.engine.timestamps import (
     layout_named,
@@ -198,19 +198,29 @@ def staged_from_judged(
     judged = judged.withColumn("malformed_reason", F.coalesce(
         F.col("malformed_reason"),
         F.when(~in_range, F.concat(F.lit("timestamp out of range: "), F.col("_ts").cast("string")))))
-    return judged.select(*_staged_columns(fmt, text_to_mask, raw,
+    judged = with_masked(judged, text_to_mask, _MASKED, when=_parsed_row(blank))
+    return judged.select(*_staged_columns(fmt, raw,
                                           None if locators is None else list(locators),
                                           continuation_lines, blank))
 
 
+_MASKED = "_masked"
+
+
 @cached_columns
-def _staged_columns(fmt: Column, text_to_mask: Column, raw: Column,
+def _parsed_row(blank: Column | None) -> Column:
+    ok = F.col("malformed_reason").isNull()
+    return ok if blank is None else ok & ~blank
+
+
+@cached_columns
+def _staged_columns(fmt: Column, raw: Column,
                     locators: list[Column] | None, continuation_lines: Column | None,
                     blank: Column | None) -> list[Column]:
-    ok = F.col("malformed_reason").isNull()
-    bad = ~ok
+    ok = _parsed_row(blank)
+    bad = F.col("malformed_reason").isNotNull()
     if blank is not None:
-        ok, bad = ok & ~blank, bad & ~blank
+        bad = bad & ~blank
 
     def if_ok(name: str) -> Column:
         return F.when(ok, F.col(name)).alias(name.lstrip("_"))
@@ -229,7 +239,7 @@ def _staged_columns(fmt: Column, text_to_mask: Column, raw: Column,
         if_ok("ip"),
         if_ok("endpoint"),
         if_ok("message"),
-        F.when(ok, error_type(text_to_mask)).alias("masked"),
+        F.col(_MASKED).alias("masked"),
         F.col("source_file"),
         F.col("line"),
         (fmt if blank is None else F.when(blank, F.lit(BLANK_FORMAT)).otherwise(fmt)).alias("format"),

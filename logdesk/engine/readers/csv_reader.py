@@ -14,6 +14,9 @@ What Spark 4.3 does here (checked by tests/engine/test_csv_reader.py):
   of only spaces is a record with one field, so it is malformed (wrong field count).
 - Empty fields read as null. CRLF line ends are removed, and inside a quoted field a line break
   may come back as LF.
+- An unclosed quote makes the parser take the lines after it as one field (to the next quote or
+  the end of the file). The pipeline looks for that in the staged copy and reads such a file
+  again with the quote flagged (readers/csv_repair.py); nothing here pays for it.
 """
 
 from __future__ import annotations

@@ -72,17 +72,22 @@ JSON_FIELD_ALIASES: dict[str, tuple[str, ...]] = {
     "level": _with_extra(
         "level", "log.level", "levelname", "Level", "LEVEL", "@l", "@fields.lvl", "@fields.level"
     ),
+    # last, for access logs as JSON that have no message (Cloudflare's Logpush, nginx's
+    # escape=json log_format): the request's path, as a text access log's message is its request
     "message": _with_extra(
         "message", "@message", "MESSAGE", "Message", "@m", "@mt", "@fields.msg",
-        "@fields.message", "log",
+        "@fields.message", "log", "ClientRequestURI", "request.uri",
     ),
     # req.*: what pino-http / bunyan request serializers write
-    "ip": _with_extra("ip", "client.ip", "source.ip", "remote_ip", "req.ip", "req.remoteAddress"),
+    "ip": _with_extra(
+        "ip", "client.ip", "source.ip", "remote_ip", "req.ip", "req.remoteAddress", "ClientIP"
+    ),
     "service": _with_extra(
         "service", "service.name", "fields.service", "name", "log.logger", "logger_name"
     ),
     "endpoint": _with_extra(
-        "endpoint", "url.path", "http.url", "request_uri", "req.path", "req.url"
+        "endpoint", "url.path", "http.url", "request_uri", "req.path", "req.url",
+        "ClientRequestURI", "request.uri",
     ),
 }
 
@@ -270,11 +275,15 @@ def _stage(df: DataFrame, settings: Settings, lookup: FileLookup) -> DataFrame:
         _lookup("ip").alias("ip"),
         _lookup("endpoint").alias("endpoint"),
     )
-    parsed = texts.select(
+    # The plain-number text in a step of its own: the per-file layouts refer to their input once
+    # per layout, and Spark copies an expression, not a column, into each of those branches (on
+    # a folder with many layouts the generated code outgrew Java's 64 KB method limit).
+    numbers = texts.select("*", _timestamp_text(F.col("_ts_text")).alias("_ts_plain"))
+    parsed = numbers.select(
         "*",
         # in the layout discovery found in the file's head (InputFile.timestamp_layout), the
         # generic chain for the rest
-        file_timestamps(_timestamp_text(F.col("_ts_text")), F.col("_pos"), F.col("_mtime"),
+        file_timestamps(F.col("_ts_plain"), F.col("_pos"), F.col("_mtime"),
                         lookup).alias("_ts"),
         normalize_level(_level_name(F.col("raw_level")), settings.level_mapping).alias("_level"),
     )

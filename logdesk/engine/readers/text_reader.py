@@ -6,14 +6,16 @@ once. Each line is then one of:
   skip         a header/directive line of the format (W3C `#Fields:`), like a CSV header
   start        matches the format's pattern: the first line of a record
   continuation a multi-line format's other lines (stack traces, wrapped messages): folded into
-               the record that starts before them, counted in its `continuation_lines`
+               the record that starts before them, counted in its `continuation_lines`; also
+               the later pieces of a line a `partial` format split (CRI's P lines), joined to
+               the record's first line without a line break
   malformed    a non-matching line of a one-line format, or a line before the file's first
                record; also a record whose timestamp is missing or unparseable.
 Line numbers never cost a second scan. Folding continuations needs the lines of a file in order:
 one window over (file, split, position in split), which also numbers them (row_number); records
 whose next line starts another record (most) are done there, and only multi-line records and
 their continuation lines are grouped (on the window's partitioning: no second shuffle).
-One-line formats skip all that: every line is parsed where it is read, and blank and skipped
+One-line formats skip all that (unless they have partial lines): every line is parsed where it is read, and blank and skipped
 lines are kept as BLANK_FORMAT rows, so that the staged copy can be numbered from the rows'
 positions later (readers/line_numbers.py), as the CSV reader's is.
 """
@@ -26,6 +28,7 @@ from pyspark.sql import Column, DataFrame, SparkSession, Window
 from pyspark.sql import functions as F
 
 from logdesk.engine.discover import FORMAT_TEXT, InputFile
+from logdesk.engine.file_head import ANSI_ESCAPE
 from logdesk.engine.levels import normalize_level
 from logdesk.engine.readers.common import (
     LINE_FILE,
@@ -66,27 +69,62 @@ def _read_group(
     # (?s): Java's `.` stops at \u2028 and \u0085 where Python's (used for detection) does not
     pattern = "(?s)^(?:" + java_pattern(fmt.pattern) + ")"
     text = F.regexp_replace(F.col("value"), "^\ufeff", "")  # a UTF-8 BOM on the first line
+    # ANSI colours (coloured console output saved to a file) are not part of the text: removed
+    # from every line, as detection removed them from the head (file_head.text_lines)
+    text = F.when(text.contains("\x1b"), F.regexp_replace(text, ANSI_ESCAPE, "")).otherwise(text)
     # blank = whitespace only (tabs too, as detection's str.strip() sees it), not just spaces
     no_data = F.col("text").rlike(r"^\s*$")
     if fmt.skip:
         # anchored as detection anchors it (re.match): a data line holding "#" is data
         no_data = no_data | F.col("text").rlike("^(?:" + java_pattern(fmt.skip) + ")")
-    if fmt.multiline:
+    if fmt.multiline or fmt.partial:
         # Folding needs the file's lines in order: the window that sorts them numbers them too.
         in_order = Window.partitionBy(_FILE).orderBy(LINE_BLOCK, LINE_ROW_ID)
         line = F.row_number().over(in_order).cast("long")
         if lookup.has_line_offsets:
             line = line + lookup.line_offset(lookup.position(F.col(_FILE)))
         numbered = lines.select(F.col(_FILE), LINE_BLOCK, LINE_ROW_ID, text.alias("text"), line.alias("line"))
-        data = numbered.where(~no_data).withColumn("_start", F.col("text").rlike(pattern))
-        records = _fold(data, in_order)
+        data = numbered.where(~no_data).withColumn("_match", F.col("text").rlike(pattern))
+        if fmt.partial:
+            # pieces are joined within their stream (piece's group 1): a stderr line written
+            # between two pieces of a stdout line does not cut it
+            data = data.withColumn("_key", _piece_key(fmt))
+            in_order = Window.partitionBy(_FILE, "_key").orderBy(LINE_BLOCK, LINE_ROW_ID)
+            starts = _piece_starts(fmt, in_order)
+        else:
+            starts = F.col("_match")
+        records = _fold(data.withColumn("_start", starts), in_order, _piece_regex(fmt))
         return to_staged(_stage(records, fmt, pattern, lookup, settings, exact_lines=True))
     # One record per line, where it is read; blank and skipped lines stay (BLANK_FORMAT) so
     # that the copy can number every line from its position.
     data = lines.select(
         F.col(_FILE), LINE_BLOCK, LINE_ROW_ID, text.alias("text"), F.lit(None).cast("long").alias("line")
-    ).select("*", no_data.alias("_blank"), F.col("text").rlike(pattern).alias("_start"))
+    ).select("*", no_data.alias("_blank"), F.col("text").rlike(pattern).alias("_match"))
     return to_staged(_stage(_one_line(data), fmt, pattern, lookup, settings, exact_lines=False))
+
+
+def _piece_regex(fmt: TextFormat) -> str | None:
+    """What starts each piece of a `partial` format's lines, anchored (None for others)."""
+    return "^(?:" + java_pattern(fmt.piece) + ")" if fmt.partial and fmt.piece else None
+
+
+def _piece_key(fmt: TextFormat) -> Column:
+    """A partial format's line -> its stream (`piece`'s group 1; "" without one), null for a
+    line that is no piece (those always start a row of their own)."""
+    text, piece = F.col("text"), _piece_regex(fmt) or "^"
+    return F.when(text.rlike(piece), F.regexp_extract(text, piece, 1) if fmt.piece else F.lit(""))
+
+
+def _piece_starts(fmt: TextFormat, in_stream) -> Column:
+    """True where a line starts a row: every line but a piece that continues the partial line
+    before it in its stream (`in_stream`: the window of the file's lines of one `_key`)."""
+    partial = F.col("text").rlike("^(?:" + java_pattern(fmt.partial or "") + ")")
+    continues = (
+        F.coalesce(F.lag(partial).over(in_stream), F.lit(False))
+        & F.col("_match")
+        & F.col("_key").isNotNull()
+    )
+    return ~continues
 
 
 def _one_line(data: DataFrame) -> DataFrame:
@@ -97,15 +135,19 @@ def _one_line(data: DataFrame) -> DataFrame:
         "line",
         F.col("text").alias("first"),
         F.lit(None).cast("string").alias("tail"),
+        F.lit(None).cast("string").alias("_raw"),
         F.lit(0).cast("long").alias("continuation_lines"),
-        F.when(~F.col("_start"), F.lit("orphan")).alias("_why"),
+        F.when(~F.col("_match"), F.lit("orphan")).alias("_why"),
         *extra,
     )
 
 
-def _fold(data: DataFrame, in_order) -> DataFrame:
+def _fold(data: DataFrame, in_order, piece: str | None = None) -> DataFrame:
     """Continuation lines joined to the record that starts before them. `in_order` is the
-    window (file, lines in order) the lines were numbered in: the same sort serves here."""
+    window (file, lines in order) the lines were numbered in: the same sort serves here.
+    `piece` (a partial format's): the continuing lines are pieces of the record's first line,
+    each without its `piece` prefix, joined to it without a line break (`first` is then the
+    whole logical line, `_raw` the lines as written)."""
     upto = in_order.rowsBetween(Window.unboundedPreceding, Window.currentRow)
     # Most records are one line (the next line starts another record); only the others and
     # their continuation lines go through the grouping.
@@ -120,20 +162,27 @@ def _fold(data: DataFrame, in_order) -> DataFrame:
     rest = keyed.where(~alone).withColumn(
         "_record", F.coalesce(F.col("_record"), -F.col("line"))
     )
-    parts = F.sort_array(F.collect_list(F.struct("line", "text", "_start")))
+    parts = F.sort_array(F.collect_list(F.struct("line", "text", "_match")))
     grouped = rest.groupBy(_FILE, "_record").agg(parts.alias("_parts"))
     first = F.col("_parts")[0]
-    tail = F.array_join(
-        F.transform(F.slice(F.col("_parts"), 2, 1 << 30), lambda p: p["text"]), "\n"
-    )
+    later = F.slice(F.col("_parts"), 2, 1 << 30)
+    lines = F.array_join(F.transform(later, lambda p: p["text"]), "\n")
     n = F.size(F.col("_parts"))
+    if piece is None:
+        text, tail, raw = first["text"], F.when(n > 1, lines), F.lit(None).cast("string")
+    else:
+        rest_of_line = F.transform(later, lambda p: F.regexp_replace(p["text"], piece, ""))
+        text = F.concat(first["text"], F.array_join(rest_of_line, ""))
+        tail = F.lit(None).cast("string")
+        raw = F.when(n > 1, F.concat_ws("\n", first["text"], lines))
     multi = grouped.select(
         _FILE,
         first["line"].alias("line"),
-        first["text"].alias("first"),
-        F.when(n > 1, tail).alias("tail"),
+        text.alias("first"),
+        tail.alias("tail"),
+        raw.alias("_raw"),
         (n - 1).cast("long").alias("continuation_lines"),
-        F.when(~first["_start"], F.lit("orphan")).alias("_why"),
+        F.when(~first["_match"], F.lit("orphan")).alias("_why"),
     )
     return single.unionByName(multi)
 
@@ -223,8 +272,10 @@ def _stage(
         .when(F.col("message").isNull(), F.lit("empty message"))
     )
     judged = parsed.select("*", reason.alias("malformed_reason"))
-    raw = F.when(F.col("tail").isNotNull(), F.concat_ws("\n", "first", "tail")).otherwise(
-        F.col("first")
+    raw = F.coalesce(
+        F.col("_raw"),
+        F.when(F.col("tail").isNotNull(), F.concat_ws("\n", "first", "tail")),
+        F.col("first"),
     )
     return staged_from_judged(
         judged,

@@ -41,7 +41,8 @@ class Layout:
     spark_pattern   Spark datetime pattern of the text (kind "pattern"); for a yearless
                     layout the pattern of the text itself, "yyyy " is put in front of both
     yearless        no year in the text: it comes from the file's modification time
-    fields          `regex` with named groups (y yy m mon d H h ap M S f z z2 e tai nano)
+    fields          `regex` with named groups (y yy m mon d j H h ap M S f z z2 e tai nano;
+                    j: the day of the year)
     drop_weekday    the text may start with a weekday name ("Tue ", "Tue, "), which Spark
                     cannot parse (E is a formatting-only letter): removed before parsing
     squeeze_spaces  runs of spaces (syslog's and ctime's padded day) become one before parsing
@@ -54,6 +55,8 @@ class Layout:
     example         a text in this layout (documentation; tests check it parses)
     dateless        a time of day only: the date is the file's mtime's, or the day before when
                     the time is later than the mtime's time of day (strace -t, -tt)
+    count_millis    the text ends in milliseconds written as a number, not padded to three
+                    digits (HealthApp's "…:9" is 9 ms, not 900): padded before parsing
     """
 
     name: str
@@ -70,6 +73,7 @@ class Layout:
     weak: bool = False
     example: str = ""
     dateless: bool = False
+    count_millis: bool = False
 
 
 def _plain(fields: str) -> str:
@@ -142,6 +146,9 @@ def _iso() -> tuple[Layout, ...]:
         _layout("ISO 8601 (T or space, any fraction and zone)", general, kind="iso",
                 example="2024-03-05T10:11:12.5+0200"),
         _layout("yyyy-MM-dd", _ISO_DATE, "yyyy-MM-dd", weak=True, example="2024-03-05"),
+        # ISO 8601's ordinal date: the day of the year (lnav's "yday" sample)
+        _layout("yyyy-DDD'T'HH:mm:ss", _Y4 + r"-(?P<j>\d{3})T" + _HMS + _FRAC,
+                "yyyy-DDD'T'HH:mm:ss[.SSSSSSSSS][,SSSSSSSSS]", example="2024-065T10:11:12,123"),
     )
 
 
@@ -190,8 +197,11 @@ def _numeric_dates() -> tuple[Layout, ...]:
 _MD = r"(?P<m>\d{2})(?P<d>\d{2})"
 _HMS_COMPACT = r"(?P<H>\d{2})(?P<M>\d{2})(?P<S>\d{2})"
 _COMPACT = (
-    _layout("yyyyMMdd-HH:mm:ss:SSS", _Y4 + r"(?P<m>\d{2})(?P<d>\d{2})-" + _HMS + r":(?P<f>\d{3})",
-            "yyyyMMdd-HH:mm:ss:SSS", example="20240305-10:11:12:123"),
+    # HealthApp (Android) writes no field of the time padded: 20171224-0:5:9:12 is 00:05:09.012
+    # (Spark's single H, m, s parse one or two digits)
+    _layout("yyyyMMdd-HH:mm:ss:SSS", _Y4 + r"(?P<m>\d{2})(?P<d>\d{2})-(?P<H>\d{1,2}):"
+            r"(?P<M>\d{1,2}):(?P<S>\d{1,2}):(?P<f>\d{1,3})", "yyyyMMdd-H:m:s:SSS",
+            count_millis=True, example="20240305-10:11:12:123"),
     # FIX protocol's UTCTimestamp
     _layout("yyyyMMdd-HH:mm:ss.SSS", _Y4 + r"(?P<m>\d{2})(?P<d>\d{2})-" + _HMS
             + r"(?:\.(?P<f>\d{1,9}))?", "yyyyMMdd-HH:mm:ss[.SSSSSSSSS]",
@@ -200,6 +210,9 @@ _COMPACT = (
             "yyyyMMdd HH:mm:ss[.SSSSSSSSS][,SSSSSSSSS]", example="20240305 10:11:12.123"),
     _layout("yyyyMMddHHmmss", _Y4 + _MD + _HMS_COMPACT, "yyyyMMddHHmmss", weak=True,
             example="20240305101112"),
+    _layout("yyyyMMdd.HHmmss", _Y4 + _MD + r"\." + _HMS_COMPACT + r"(?:[.,](?P<f>\d{1,9}))?",
+            "yyyyMMdd.HHmmss[.SSSSSSSSS][,SSSSSSSSS]", weak=True,
+            example="20240305.101112,123"),
     _layout("yyMMdd HHmmss", _YY + _MD + " " + _HMS_COMPACT, "yyMMdd HHmmss", weak=True,
             example="240305 101112"),
     # MySQL 5's error log pads a one-digit hour with a space

@@ -110,6 +110,12 @@ def python_parse(layout: Layout, text: str, *, mtime_year: int | None = None,
         return _special(layout, g)
     if layout.dateless:
         return _time_of_day(g, mtime)
+    if g.get("j"):  # an ordinal date: the month and day of that day of the year
+        first = date(int(g["y"]), 1, 1)
+        day = first + timedelta(days=int(g["j"]) - 1)
+        if not 1 <= int(g["j"]) or day.year != first.year:
+            return None
+        g = {**g, "m": str(day.month), "d": str(day.day)}
     if g.get("mon"):
         month = _MONTH_NUMBER[g["mon"].upper()]
     else:
@@ -121,6 +127,8 @@ def python_parse(layout: Layout, text: str, *, mtime_year: int | None = None,
             return None
         hour = hour12 % 12 + (12 if g["ap"].upper() == "PM" else 0)
     frac = g.get("f") or ""
+    if layout.count_millis:
+        frac = frac.rjust(3, "0")
     parts = (month, int(g["d"]), hour, int(g.get("M") or 0), int(g.get("S") or 0),
              int(frac[:6].ljust(6, "0")))
     zone_text = g.get("z") or g.get("z2") or g.get("z3")
@@ -242,8 +250,9 @@ def _optional(parts: Sequence[str]) -> str:
     return "".join(f"(?:{part})??" for part in parts)
 
 
-_STRUCTURAL_PREFIX = _optional(_STRUCTURAL_PARTS) + r"\[?"
-PREFIX_REGEX = _optional(_STRUCTURAL_PARTS + _LOOSE_PARTS) + r"\[?(?:" + _GLUED_LEVEL + ")?"
+# the timestamp itself may stand in [ ] or in double quotes (a tab-separated file's first field)
+_STRUCTURAL_PREFIX = _optional(_STRUCTURAL_PARTS) + r'[\["]?'
+PREFIX_REGEX = _optional(_STRUCTURAL_PARTS + _LOOSE_PARTS) + r'[\["]?(?:' + _GLUED_LEVEL + ")?"
 # After a timestamp: no digit or letter, and no fraction/time separator followed by a digit,
 # so "10:11:12" is not taken out of "10:11:12,123" by a layout without a fraction.
 _AFTER_TS = r"(?![0-9A-Za-z]|[.,:][0-9])"
@@ -320,7 +329,7 @@ LEVEL_REGEX = (
 # Between the time and the level: a separator, a CRI stream tag ("stdout F "), and optionally
 # one or two numbers (logcat's pid tid) or a [thread].
 _BEFORE_LEVEL = (
-    r"\]?[ \t]*(?:[-|:,;>][ \t]*)?(?:(?:stdout|stderr) [FP] )?"
+    r'[\]"]?[ \t]*(?:[-|:,;>][ \t]*)?(?:(?:stdout|stderr) [FP] )?'
     r"(?:(?:(?:\d+ +){1,2}|\[[^\]]{1,40}\] +)?" + LEVEL_REGEX + ")?"
 )
 

@@ -3,7 +3,7 @@
 discover.py calls these with the decoded head it already has: a CSV file's timestamp column
 (or date + time columns), a JSON-lines file's timestamp field, a text format's `ts` group on
 the lines it reads as records, or — for the generic reader — the timestamp each line starts
-with.
+with. forced_pattern: the layout config sets for a file by its path (timestamps.layouts).
 """
 
 from __future__ import annotations
@@ -14,10 +14,12 @@ import json
 import re
 from collections.abc import Sequence
 from datetime import datetime, timezone
+from pathlib import PurePosixPath
 
 from logdesk.engine.formats.model import TextFormat
 from logdesk.engine.timestamps.catalogue import Layout
 from logdesk.engine.timestamps.infer import infer_layout, infer_line_layout
+from logdesk.settings import TimestampLayoutSettings
 
 SAMPLE_ROWS = 100  # rows or lines of the head looked at
 
@@ -123,5 +125,49 @@ def line_layout(lines: Sequence[str], mtime: float) -> Layout | None:
     return infer_line_layout(list(lines[:SAMPLE_ROWS]), mtime_year=_year(mtime))
 
 
-__all__ = ["SAMPLE_ROWS", "csv_layout", "json_epoch_digits", "json_layout", "line_layout",
-           "text_layout"]
+# --- layouts set by config (timestamps.layouts) --------------------------------------------
+
+def forced_pattern(relative: str, rules: Sequence[TimestampLayoutSettings]) -> str | None:
+    """The layout (Spark pattern) of the first rule whose glob matches `relative`, the file's
+    path relative to the input folder ("/" between folders); a glob without "/" is matched
+    against the file name alone. * and ? stay within a folder, ** spans folders."""
+    name = PurePosixPath(relative).name
+    for rule in rules:
+        target = relative if "/" in rule.files else name
+        if _glob_regex(rule.files).match(target):
+            return rule.layout
+    return None
+
+
+def _glob_regex(glob: str) -> re.Pattern[str]:
+    out: list[str] = []
+    i = 0
+    while i < len(glob):
+        if glob.startswith("**/", i):
+            out.append("(?:.*/)?")
+            i += 3
+            continue
+        if glob.startswith("**", i):
+            out.append(".*")
+            i += 2
+            continue
+        char = glob[i]
+        end = glob.find("]", i + 2) if char == "[" else -1
+        if char == "*":
+            out.append("[^/]*")
+        elif char == "?":
+            out.append("[^/]")
+        elif end > 0:  # [abc], [!abc]
+            body = glob[i + 1:end]
+            body = "^" + body[1:] if body.startswith("!") else body
+            out.append("[" + body.replace("\\", "\\\\") + "]")
+            i = end + 1
+            continue
+        else:
+            out.append(re.escape(char))
+        i += 1
+    return re.compile("".join(out) + r"\Z", re.S)
+
+
+__all__ = ["SAMPLE_ROWS", "csv_layout", "forced_pattern", "json_epoch_digits", "json_layout",
+           "line_layout", "text_layout"]

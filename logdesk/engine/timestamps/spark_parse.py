@@ -63,6 +63,9 @@ def _pattern(text: Column, layout: Layout, file_mtime: Column) -> Column:
         text = F.regexp_replace(text, r"^[A-Za-z]{3},? +", "")
     if layout.squeeze_spaces:
         text = F.regexp_replace(text, r" {2,}", " ")
+    if layout.count_millis:  # 9 ms -> 009, 12 ms -> 012
+        text = F.regexp_replace(text, r"(?<=\D)(\d)$", "00$1")
+        text = F.regexp_replace(text, r"(?<=\D)(\d{2})$", "0$1")
     pattern = layout.spark_pattern or ""
     if layout.dateless:
         return dateless_timestamp(text, pattern, file_mtime)

@@ -131,6 +131,21 @@ FILES: dict[str, tuple[str, str]] = {
             "2024-03-05T10:11:17.000000+01:00 TRACE no target here\n"
         ),
     ),
+    # 7 data lines = 4 records + 2 continuation lines (the traceback) + 1 malformed
+    "vdsm": (
+        "vdsm.log",
+        (
+            "MainThread::INFO::2024-03-05 10:11:12,101::vdsm::71::vds::(run) I am vdsm 4.9\n"
+            "MainThread::ERROR::2024-03-05 10:11:12,300::vdsm::74::vds::(run) Traceback:\n"
+            '  File "/usr/share/vdsm/vdsm", line 72, in run\n'
+            "libvirtError: Failed to connect socket\n"
+            "Thread-15::DEBUG::2024-03-05 10:11:13,737::clientIF::54::vds::(wrapper) "
+            "[10.0.0.1]::call getVdsCaps\n"
+            "Thread-16::WARNING::2024-03-05 10:11:14,000::task::9::Storage.TaskManager::"
+            "slow task\n"
+            "Thread-17::INFO::2024-13-05 10:11:15,000::x::1::vds::(f) month 13\n"
+        ),
+    ),
 }
 
 # format name -> rows, ordered by line:
@@ -234,6 +249,19 @@ EXPECTED: dict[str, list[tuple]] = {
         _bad(6, "empty message"),
         _ok(7, _dt(2024, 3, 5, 9, 11, 17), "DEBUG", "TRACE", None, None, None,
             "no target here"),
+    ],
+    "vdsm": [
+        _ok(1, _dt(2024, 3, 5, 10, 11, 12, 101000), "INFO", "INFO", "vds", None, None,
+            "I am vdsm 4.9"),
+        _ok(2, _dt(2024, 3, 5, 10, 11, 12, 300000), "ERROR", "ERROR", "vds", None, None,
+            'Traceback:\n  File "/usr/share/vdsm/vdsm", line 72, in run\n'
+            "libvirtError: Failed to connect socket", 2),
+        _ok(5, _dt(2024, 3, 5, 10, 11, 13, 737000), "DEBUG", "DEBUG", "vds", None, None,
+            "[10.0.0.1]::call getVdsCaps"),
+        # no (function) before the message
+        _ok(6, _dt(2024, 3, 5, 10, 11, 14), "WARN", "WARNING", "Storage.TaskManager", None, None,
+            "slow task"),
+        _bad(7, "unparseable timestamp: 2024-13-05 10:11:15,000"),
     ],
 }
 

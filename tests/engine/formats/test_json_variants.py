@@ -98,6 +98,39 @@ FILES: dict[str, tuple[str, str]] = {
             '{"time":"1709633479123456789","msg":"epoch nanoseconds"}\n'
         ),
     ),
+    # access logs as JSON, without a message: Cloudflare Logpush (epoch nanoseconds), nginx's
+    # escape=json log_format (epoch milliseconds, one of them with a fraction)
+    "cloudflare": (
+        "cloudflare_logpush.json",
+        (
+            '{"ClientIP":"10.0.0.1","ClientRequestMethod":"GET","ClientRequestURI":"/about",'
+            '"EdgeEndTimestamp":1709633472900000000,"EdgeResponseStatus":200,'
+            '"EdgeStartTimestamp":1709633472100000000}\n'
+            '{"ClientIP":"10.0.0.2","ClientRequestMethod":"POST","ClientRequestURI":"/login",'
+            '"EdgeResponseStatus":503,"EdgeStartTimestamp":1709633473000000000}\n'
+            '{"ClientIP":"10.0.0.3","EdgeStartTimestamp":1709633474000000000}\n'
+        ),
+    ),
+    "nginx_json": (
+        "nginx_access.json",
+        (
+            '{ "started_at": 1709633472123, "response": { "status": 200 }, "request": '
+            '{ "method": "GET", "uri": "\\/example\\/uri\\/5" }, "client_ip": "1.1.1.1" }\n'
+            '{ "started_at": 1709633473000.0, "response": { "status": 500 }, "request": '
+            '{ "method": "GET", "uri": "\\/fail" }, "client_ip": "1.1.1.2" }\n'
+        ),
+    ),
+    # log4j2's JsonLayout / JsonTemplateLayout: the time as instant.epochSecond (+ nanoOfSecond,
+    # not read: the record is to the second)
+    "log4j2_json": (
+        "log4j2.json",
+        (
+            '{"instant":{"epochSecond":1709633472,"nanoOfSecond":484000000},"level":"WARN",'
+            '"loggerName":"com.shop.App","message":"Hello, World!"}\n'
+            '{"instant":{"epochSecond":1709633473,"nanoOfSecond":0},"level":"ERROR",'
+            '"message":"Goodbye, World!"}\n'
+        ),
+    ),
 }
 
 # dialect -> rows, ordered by line:
@@ -165,6 +198,24 @@ EXPECTED: dict[str, list[tuple]] = {
             "ERROR not in a log key"),
         _ok(4, _dt(2024, 3, 5, 10, 11, 19, 123456), "UNKNOWN", None, None, None, None,
             "epoch nanoseconds"),
+    ],
+    # the request's path is the message and the endpoint (no level from the status, yet)
+    "cloudflare": [
+        _ok(1, _dt(2024, 3, 5, 10, 11, 12, 100000), "UNKNOWN", None, None, "10.0.0.1", "/about",
+            "/about"),
+        _ok(2, _dt(2024, 3, 5, 10, 11, 13), "UNKNOWN", None, None, "10.0.0.2", "/login",
+            "/login"),
+        _bad(3, "missing message"),
+    ],
+    "nginx_json": [
+        _ok(1, _dt(2024, 3, 5, 10, 11, 12, 123000), "UNKNOWN", None, None, "1.1.1.1",
+            "/example/uri/5", "/example/uri/5"),
+        _ok(2, _dt(2024, 3, 5, 10, 11, 13), "UNKNOWN", None, None, "1.1.1.2", "/fail", "/fail"),
+    ],
+    "log4j2_json": [
+        _ok(1, _dt(2024, 3, 5, 10, 11, 12), "WARN", "WARN", None, None, None, "Hello, World!"),
+        _ok(2, _dt(2024, 3, 5, 10, 11, 13), "ERROR", "ERROR", None, None, None,
+            "Goodbye, World!"),
     ],
 }
 

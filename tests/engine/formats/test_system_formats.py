@@ -187,6 +187,33 @@ FILES: dict[str, tuple[str, str]] = {
             "web-1    | 2024-03-05T25:00:00Z bad hour\n"
         ),
     ),
+    "lanl_hpc": (
+        "hpc.log",
+        (
+            '134681 node-246 unix.hw state_change.unavailable 1709633472 1 Component State '
+            'Change: Component "alt0" is in the unavailable state\n'
+            "2286759 full partition status 1709633473 -1 running\n"
+            "460 node-12 boot_cmd new 1709633474 0\n"
+            "this is not an HPC line\n"
+            "12 node-1 unix.hw x 170963347 1 nine-digit epoch\n"
+        ),
+    ),
+    "sandia_hpc": (
+        "thunderbird.log",
+        (
+            "- 1709633472 2024.03.05 dn228 Mar 5 10:11:12 dn228/dn228 crond(pam_unix)[2915]: "
+            "session closed for user root\n"
+            "VAPI 1709633473 2024.03.05 tbird-sm1 Mar 5 10:11:13 src@tbird-sm1 ib_sm.x[24904]: "
+            "[ib_sm_sweep.c:1455]: No topology change\n"
+            "- 1709633474 2024.03.05 tbird-admin1 Mar 5 10:11:14 local@tbird-admin1 scsi0 : LSI "
+            "Logic MegaRAID driver\n"
+            "- 1709633475 2024.03.05 R02-M1-N0-C:J12-U11 2024-03-05-10.11.15.675872 "
+            "R02-M1-N0-C:J12-U11 RAS KERNEL INFO instruction cache parity error corrected\n"
+            "APPREAD 1709633476 2024.03.05 R33-M0-NC-I:J18-U01 2024-03-05-10.11.16.000000 "
+            "R33-M0-NC-I:J18-U01 RAS APP FATAL ciod: failed to read message prefix\n"
+            "garbage line\n"
+        ),
+    ),
     "cri": (
         "shop_default_web-0123abcd.log",
         (
@@ -205,6 +232,21 @@ FILES: dict[str, tuple[str, str]] = {
 
 # more files of a format, for its variants: file name -> (format name, content)
 VARIANTS: dict[str, tuple[str, str]] = {
+    # CRI partial lines: pieces joined up to the F line of the same stream, across the other
+    # stream's lines
+    "kube_partial.log": (
+        "cri",
+        "2024-03-05T10:11:12.000000000Z stdout P ERROR first part, \n"
+        "2024-03-05T10:11:12.000000001Z stdout P second part, \n"
+        "2024-03-05T10:11:12.000000002Z stdout F last part\n"
+        "2024-03-05T10:11:13.000000000Z stdout P WARN cut off by \n"
+        "2024-03-05T10:11:13.500000000Z stderr F E0305 10:11:13.500000 1 x.go:1] other stream\n"
+        "2024-03-05T10:11:14.000000000Z stdout F the rest\n"
+        "2024-03-05T10:11:15.000000000Z stdout P dangling piece\n"
+        "not a runtime line\n"
+        "2024-03-05T10:11:16.000000000Z stderr P [ERROR] a stderr piece \n"
+        "2024-03-05T10:11:16.000000001Z stderr F and its end\n",
+    ),
     # strace -ttt without -f: epoch times, no pid
     "strace_ttt.log": (
         "strace",
@@ -395,16 +437,38 @@ EXPECTED: dict[str, list[tuple]] = {
         _bad(8, "does not match the docker_compose format"),
         _bad(9, "unparseable timestamp: 2024-03-05T25:00:00Z"),
     ],
-    # each P(artial) piece is its own record (see systems.py)
+    # epoch seconds; service = the component; 5 data lines = 2 records + 3 malformed
+    "lanl_hpc": [
+        _ok(1, _dt(2024, 3, 5, 10, 11, 12), "UNKNOWN", None, "unix.hw", None, None,
+            'Component State Change: Component "alt0" is in the unavailable state'),
+        _ok(2, _dt(2024, 3, 5, 10, 11, 13), "UNKNOWN", None, "partition", None, None,
+            "running"),
+        _bad(3, "empty message"),
+        _bad(4, "does not match the lanl_hpc format"),
+        _bad(5, "does not match the lanl_hpc format"),
+    ],
+    # the alert tag (VAPI, APPREAD) is no level; Blue Gene's RAS lines have one
+    "sandia_hpc": [
+        _ok(1, _dt(2024, 3, 5, 10, 11, 12), "UNKNOWN", None, "crond(pam_unix)", None, None,
+            "session closed for user root"),
+        _ok(2, _dt(2024, 3, 5, 10, 11, 13), "UNKNOWN", None, "ib_sm.x", None, None,
+            "[ib_sm_sweep.c:1455]: No topology change"),
+        _ok(3, _dt(2024, 3, 5, 10, 11, 14), "UNKNOWN", None, None, None, None,
+            "scsi0 : LSI Logic MegaRAID driver"),
+        _ok(4, _dt(2024, 3, 5, 10, 11, 15), "INFO", "INFO", "KERNEL", None, None,
+            "instruction cache parity error corrected"),
+        _ok(5, _dt(2024, 3, 5, 10, 11, 16), "CRITICAL", "FATAL", "APP", None, None,
+            "ciod: failed to read message prefix"),
+        _bad(6, "does not match the sandia_hpc format"),
+    ],
+    # a P(artial) piece and the F line after it are one record, one line (see systems.py)
     "cri": [
         _ok(1, _dt(2024, 3, 5, 10, 11, 12, 123456), "UNKNOWN", None, None, None, None,
             "Starting server on :8080"),
         _ok(2, _dt(2024, 3, 5, 10, 11, 13), "ERROR", "ERROR", None, None, None,
             "ERROR could not reach db"),
         _ok(3, _dt(2024, 3, 5, 10, 11, 14), "UNKNOWN", None, None, None, None,
-            '{"level":"info","msg":"a very long li'),
-        _ok(4, _dt(2024, 3, 5, 10, 11, 14), "UNKNOWN", None, None, None, None,
-            'ne, finished"}'),
+            '{"level":"info","msg":"a very long line, finished"}', 1),
         _ok(5, _dt(2024, 3, 5, 9, 11, 15, 500000), "INFO", "I", None, None, None,
             "I0305 09:11:15.500000       1 leader.go:1] became leader"),
         _bad(6, "empty message"),
@@ -413,6 +477,23 @@ EXPECTED: dict[str, list[tuple]] = {
             "[WARN] disk 91% full"),
     ],
 }
+
+# CRI pieces: 10 data lines = 5 records + 4 continuation lines (pieces) + 1 malformed
+EXPECTED["kube_partial.log"] = [
+    # three pieces of one stdout line: the first piece's time and level
+    _ok(1, _dt(2024, 3, 5, 10, 11, 12), "ERROR", "ERROR", None, None, None,
+        "ERROR first part, second part, last part", 2),
+    # pieces are joined within their stream: a stderr line between them does not cut them
+    _ok(4, _dt(2024, 3, 5, 10, 11, 13), "WARN", "WARN", None, None, None,
+        "WARN cut off by the rest", 1),
+    _ok(5, _dt(2024, 3, 5, 10, 11, 13, 500000), "ERROR", "E", None, None, None,
+        "E0305 10:11:13.500000 1 x.go:1] other stream"),
+    # a piece with no later piece of its stream ends there
+    _ok(7, _dt(2024, 3, 5, 10, 11, 15), "UNKNOWN", None, None, None, None, "dangling piece"),
+    _bad(8, "does not match the cri format"),
+    _ok(9, _dt(2024, 3, 5, 10, 11, 16), "ERROR", "ERROR", None, None, None,
+        "[ERROR] a stderr piece and its end", 1),
+]
 
 # files whose times lack a year or a date: they get MTIME, which supplies it
 YEARLESS = {"logcat_time", "strace"}
