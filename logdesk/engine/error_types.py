@@ -3,7 +3,8 @@ differ only in ids, numbers, addresses, times or paths fall into one group. Temp
 (logdesk.engine.mining) then finds the variable words masking cannot know about.
 
 A fixed chain of `regexp_replace` calls (Java regex, Spark built-ins: it runs on every record,
-so each pass counts, about 1 s per million rows). Order matters: quoted strings go first so
+so each pass counts, about 1 s of CPU per million rows; with_masked skips a pass for a message
+without the characters its matches need, see MARKS). Order matters: quoted strings go first so
 nothing inside them is half-masked; UUIDs before hex ids before numbers, since each later
 pattern would eat pieces of an earlier one's match; IPs (with their port) before times, whose
 `hh:mm` would eat an IP's `:port` digits; times before numbers.
