@@ -334,14 +334,51 @@ def test_output_folder_that_is_a_file_is_a_clear_error(run, tmp_path):
     assert sorted(p.name for p in tmp_path.iterdir()) == ["engine", "reports"]
 
 
-@pytest.mark.skipif(hasattr(os, "geteuid") and os.geteuid() == 0, reason="root can write read-only folders")
+def _write_as_an_unprivileged_user(run, out) -> tuple[int, str]:
+    """Root may write any folder, so as root the write runs in a forked child that has become
+    `nobody` (no exec: the interpreter under /root stays loaded): the permission check is the
+    kernel's, not a stand-in. Returns (exit code, the error's message)."""
+    read_end, write_end = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # the child: never returns into pytest
+        code = 1
+        try:
+            os.close(read_end)
+            os.setgroups([])
+            os.setgid(65534)
+            os.setuid(65534)
+            try:
+                write(run, out)
+                code = 0
+            except ReportWriteError as exc:
+                os.write(write_end, str(exc).encode())
+                code = 3
+        finally:
+            os._exit(code)
+    os.close(write_end)
+    with os.fdopen(read_end, "rb") as pipe:
+        message = pipe.read().decode()
+    _, status = os.waitpid(pid, 0)
+    return os.waitstatus_to_exitcode(status), message
+
+
 def test_read_only_folder_is_a_clear_error(run, tmp_path):
     out = tmp_path / "reports"
     out.mkdir()
-    out.chmod(0o500)
+    out.chmod(0o555)
     try:
-        with pytest.raises(ReportWriteError, match="Permission denied"):
-            write(run, out)
+        if hasattr(os, "geteuid") and os.geteuid() == 0:
+            # the child (nobody) must reach the folder and read the run's malformed rows
+            for folder in (tmp_path, *tmp_path.parents):
+                folder.chmod(folder.stat().st_mode | 0o005)
+            (tmp_path / "engine").chmod(0o755)
+            Path(run.malformed_csv_path).chmod(0o644)
+            write(run, tmp_path / "warm-up")  # every lazy import and cache loaded before the fork
+            code, message = _write_as_an_unprivileged_user(run, out)
+            assert code == 3 and "Permission denied" in message, (code, message)
+        else:
+            with pytest.raises(ReportWriteError, match="Permission denied"):
+                write(run, out)
         assert files_under(out) == set()
     finally:
         out.chmod(0o700)

@@ -27,7 +27,6 @@ not-a-time,INFO,api,10.0.0.1,/x,broken line
 
 
 def test_real_spark_end_to_end(spark, make_window, tmp_path, qtbot, monkeypatch, messages):
-    pytest.importorskip("logdesk.engine.pipeline")
     from logdesk.engine.backend import SparkBackend
 
     folder = tmp_path / "logs"
