@@ -17,20 +17,22 @@ from typing import Any
 
 import yaml
 
+from logdesk.config_patterns import (
+    SPARK_PARSE_LETTERS,
+    datetime_pattern_problem,
+    text_formats,
+    timestamp_layouts,
+)
 from logdesk.config_validation import (
     FORMATS,
     MAPPED_LEVELS,
     SPARK_LOG_LEVELS,
-    SPARK_PARSE_LETTERS,
     TIMESTAMPS,
     TIMESTAMPS_KEYS,
     VALIDATORS,
     Invalid,
     Validator,
-    datetime_pattern_problem,
     problem,
-    text_formats,
-    timestamp_layouts,
     type_name,
     valid_mapped_level,
     valid_time_zone,
