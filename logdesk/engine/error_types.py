@@ -109,27 +109,33 @@ def error_type(message_col: Column) -> Column:
 
 def with_masked(df: DataFrame, text: Column, name: str, when: Column | None = None) -> DataFrame:
     """`df` with a column `name`: `text` masked as error_type masks it (null where `when` is
-    false). One projection per pass, so that a guarded pass can refer to the text before it
-    three times (test, replace, keep) without Spark copying the expression of every earlier
-    pass into each reference."""
+    false). A guarded pass refers to the text before it three times (test, replace, keep), so
+    it starts a projection of its own: within one expression Spark would copy the expression of
+    every earlier pass into each reference. The unguarded passes after it share its projection."""
     head = F.substring(text, 1, _MASKED_PREFIX)
     out = df.select("*", (head if when is None else F.when(when, head)).alias(name))
-    for column in _guarded_passes(name):
+    for column in _projections(name):
         out = out.withColumn(name, column)
-    return out.withColumn(name, _finish(F.col(name)))
+    return out
 
 
 @cached_columns
-def _guarded_passes(name: str) -> list[Column]:
-    current = F.col(name)
-    passes = []
+def _projections(name: str) -> list[Column]:
+    """The expressions of with_masked's projections, each over the column `name`."""
+    projections: list[Column] = []
+    current: Column | None = None  # the passes since the last projection, None for none
     for (pattern, replacement), marks in zip(MASKS, MARKS, strict=True):
-        replaced = F.regexp_replace(current, pattern, replacement)
+        if marks and current is not None:
+            projections.append(current)
+            current = None
+        text = F.col(name) if current is None else current
+        replaced = F.regexp_replace(text, pattern, replacement)
         if marks:
-            found = reduce(lambda a, b: a | b, [F.instr(current, m) > 0 for m in marks])
-            replaced = F.when(found, replaced).otherwise(current)
-        passes.append(replaced)
-    return passes
+            found = reduce(lambda a, b: a | b, [F.instr(text, m) > 0 for m in marks])
+            replaced = F.when(found, replaced).otherwise(text)
+        current = replaced
+    projections.append(_finish(F.col(name) if current is None else current))
+    return projections
 
 
 def _finish(masked: Column) -> Column:
