@@ -14,6 +14,18 @@ from logdesk.control import RunControl
 from logdesk.results import RecordFilter, RunResult
 from logdesk.settings import Settings
 
+ENGINE_DIED_MESSAGE = "the Spark engine stopped unexpectedly (its Java process ended)"
+
+
+class SparkEngineDied(RuntimeError):
+    """Spark's JVM ended in the middle of a call (killed, crashed, out of memory). The session
+    is gone; the engine has forgotten it, so the next start makes a new one. The message is
+    ENGINE_DIED_MESSAGE, meant for the user."""
+
+    def __init__(self, message: str = ENGINE_DIED_MESSAGE) -> None:
+        super().__init__(message)
+
+
 RECORD_COLUMNS: tuple[str, ...] = ("ts", "level", "service", "ip", "endpoint", "message", "template")
 
 
@@ -31,7 +43,8 @@ class Backend(Protocol):
         self, folder: Path, settings: Settings, control: RunControl,
         record_filter: RecordFilter = RecordFilter(),
     ) -> RunResult:
-        """Process a folder. Raises control.Cancelled when cancelled."""
+        """Process a folder. Raises control.Cancelled when cancelled, SparkEngineDied when
+        Spark's JVM ends during the run (every other method raises it the same way)."""
 
     def count_records(self, result: RunResult, record_filter: RecordFilter, search: str) -> int:
         ...

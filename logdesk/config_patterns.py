@@ -1,7 +1,8 @@
 """Validation of the patterns a config holds (used by logdesk.config_loader): the user's text
-formats (`formats`: Python regexes with named groups, also read by Spark's Java regex engine) and
-the forced timestamp layouts (`timestamps.layouts`: Spark datetime patterns). Each problem is one
-line that names the entry and what is wrong.
+formats (`formats`: Python regexes with named groups, also read by Spark's Java regex engine, so
+checked for Java too: logdesk.config_java_regex) and the forced timestamp layouts
+(`timestamps.layouts`: Spark datetime patterns). Each problem is one line that names the entry
+and what is wrong.
 """
 
 from __future__ import annotations
@@ -11,12 +12,16 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
+from logdesk.config_java_regex import java_regex_problems
 from logdesk.config_validation import FORMATS, TIMESTAMPS, problem, show, type_name
 from logdesk.settings import TextFormatSettings, TimestampLayoutSettings
 
 
 _JAVA_GROUP_NAME = re.compile(r"^[A-Za-z][A-Za-z0-9]*$")
 _TIMESTAMP_GROUP = re.compile(r"^(?:ts\d*|date)$")
+# what re.compile raises for a bad pattern: re.error, and OverflowError for a repeat count
+# over 2**32 - 2 (x{4294967295}); ValueError and RecursionError for good measure
+_COMPILE_ERRORS = (re.error, OverflowError, ValueError, RecursionError)
 _FORMAT_KEYS = tuple(f.name for f in dataclasses.fields(TextFormatSettings))
 
 
@@ -98,9 +103,12 @@ def _format_problems(entry: Mapping, seen_names: set[str]) -> list[str]:
             problems.append("skip must be a regular expression (text) or null")
         else:
             try:
-                re.compile(skip)
-            except re.error as exc:
+                compiled = re.compile(skip)
+            except _COMPILE_ERRORS as exc:
                 problems.append(f"skip is not a valid regular expression: {exc}")
+            else:  # the reader matches it in Spark (rlike) too
+                problems.extend(_group_name_problems(compiled, "skip "))
+                problems.extend(java_regex_problems(skip, "skip"))
     return problems
 
 
@@ -131,21 +139,26 @@ def datetime_pattern_problem(pattern: Any) -> str | None:
 def _pattern_problems(pattern: str) -> list[str]:
     try:
         compiled = re.compile(pattern)
-    except re.error as exc:
+    except _COMPILE_ERRORS as exc:
         return [f"pattern is not a valid regular expression: {exc}"]
-    problems: list[str] = []
-    bad = [g for g in compiled.groupindex if not _JAVA_GROUP_NAME.match(g)]
-    if bad:
-        problems.append(
-            "group name " + ", ".join(bad) + " cannot be used (Spark's Java regex takes "
-            "letters and digits only, starting with a letter: no underscore)"
-        )
+    problems = _group_name_problems(compiled, "")
+    problems.extend(java_regex_problems(pattern, "pattern"))
     if not any(_TIMESTAMP_GROUP.match(g) for g in compiled.groupindex):
         problems.append(
             "pattern has no timestamp group: name it (?P<ts>...), or (?P<date>...) and "
             "(?P<time>...)"
         )
     return problems
+
+
+def _group_name_problems(compiled: re.Pattern, prefix: str) -> list[str]:
+    bad = [g for g in compiled.groupindex if not _JAVA_GROUP_NAME.match(g)]
+    if not bad:
+        return []
+    return [
+        prefix + "group name " + ", ".join(bad) + " cannot be used (Spark's Java regex takes "
+        "letters and digits only, starting with a letter: no underscore)"
+    ]
 
 
 # --------------------------------------------------------------------------- timestamps.layouts

@@ -52,6 +52,18 @@ class RecordFilter:
             parts.append(",".join(lv for lv in LEVELS if lv in self.levels))
         return "; ".join(parts) if parts else "all records"
 
+    def narrowed_by(self, other: "RecordFilter") -> "RecordFilter":
+        """The records both filters let through: the later start, the earlier end, the levels in
+        both (a run read with the CLI's filter, then summarized with the app's). Disjoint level
+        sets keep `other`'s: an empty set would mean all levels."""
+        start = max((t for t in (self.start, other.start) if t is not None), default=None)
+        end = min((t for t in (self.end, other.end) if t is not None), default=None)
+        if self.levels and other.levels:
+            levels = (self.levels & other.levels) or other.levels
+        else:
+            levels = self.levels or other.levels
+        return RecordFilter(start, end, frozenset(levels))
+
 
 @dataclass(frozen=True)
 class MalformedSample:

@@ -258,6 +258,14 @@ def test_duplicate_key_is_an_error(tmp_path):
     assert "duplicate key 'top_n'" in message
 
 
+def test_yaml_tags_are_never_executed(tmp_path):
+    marker = tmp_path / "ran"
+    text = f"alerts: !!python/object/apply:os.system ['touch {marker}']\n"
+    message = config_error(tmp_path, text)
+    assert str(tmp_path / "bad.yaml") in message
+    assert not marker.exists()
+
+
 def test_file_that_is_not_a_mapping(tmp_path):
     message = config_error(tmp_path, "- spark\n- alerts\n")
     assert str(tmp_path / "bad.yaml") in message and "must hold a mapping" in message

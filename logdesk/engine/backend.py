@@ -2,7 +2,8 @@
 
 All methods except RunControl.cancel run on the app's engine thread. A run executes in its own
 Spark job group (or, on Spark Connect, under its own tag) so that cancelling from the GUI
-thread stops the Spark jobs at once.
+thread stops the Spark jobs at once. When Spark's JVM dies under a call, the call raises
+SparkEngineDied and the backend has dropped the dead session: `start()` makes a new one.
 """
 
 from __future__ import annotations
@@ -11,8 +12,9 @@ import dataclasses
 import shutil
 import tempfile
 import threading
+from collections.abc import Callable
 from pathlib import Path
-from typing import Sequence
+from typing import Sequence, TypeVar
 
 from pyspark import SparkContext
 from pyspark.sql import SparkSession
@@ -20,9 +22,13 @@ from pyspark.sql import SparkSession
 from logdesk.backend import RecordPage
 from logdesk.control import RunControl
 from logdesk.engine import records
-from logdesk.engine.session import create_session, is_connect, stop_session
+from logdesk.engine.session import create_session, engine_died, is_connect, stop_session
+from logdesk.engine.session import discard_dead_session
+from logdesk.backend import SparkEngineDied
 from logdesk.results import RecordFilter, RunResult
 from logdesk.settings import Settings
+
+T = TypeVar("T")
 
 
 def _warm_up(spark: SparkSession, settings: Settings) -> None:
@@ -100,6 +106,30 @@ class SparkBackend:
         if self._warm_up and self._own_session and not connect:
             _warm_up(spark, settings)
 
+    def _guarded(self, call: Callable[[], T]) -> T:
+        """`call()`, with a JVM that died under it turned into SparkEngineDied after the dead
+        session is dropped (so that start() launches a new JVM instead of reusing it)."""
+        try:
+            return call()
+        except SparkEngineDied:
+            self._drop_dead_session()
+            raise
+        except Exception as exc:
+            if self._spark is None or is_connect(self._master) or not engine_died(exc):
+                raise
+            self._drop_dead_session()
+            raise SparkEngineDied() from exc
+
+    @property
+    def _master(self) -> str:
+        return self._settings.spark.master if self._settings else ""
+
+    def _drop_dead_session(self) -> None:
+        with self._lock:
+            self._spark = None
+            self._own_session = False
+        discard_dead_session()
+
     def _session(self) -> SparkSession:
         spark = self._spark
         if spark is None:
@@ -115,8 +145,9 @@ class SparkBackend:
         # run_pipeline puts the run in its own job group (or tag), wires control.cancel() to
         # it and turns a Spark error after a cancel into Cancelled.
         control.check()
-        return run_pipeline(self._session(), Path(folder), settings, record_filter=record_filter,
-                            control=control)
+        spark = self._session()
+        return self._guarded(lambda: run_pipeline(spark, Path(folder), settings,
+                                                  record_filter=record_filter, control=control))
 
     def _time_zone(self, result: RunResult) -> str:
         return result.cube.time_zone or (self._settings.time_zone if self._settings else "UTC")
@@ -131,7 +162,7 @@ class SparkBackend:
     def count_records(self, result: RunResult, record_filter: RecordFilter, search: str) -> int:
         if not result.records_path:  # a run without a single parsed record
             return 0
-        return int(self._filtered(result, record_filter, search).count())
+        return self._guarded(lambda: int(self._filtered(result, record_filter, search).count()))
 
     def fetch_records(
         self, result: RunResult, record_filter: RecordFilter, search: str,
@@ -139,8 +170,12 @@ class SparkBackend:
     ) -> RecordPage:
         if not result.records_path:
             return RecordPage(offset=offset, rows=())
-        df = self._filtered(result, record_filter, search)
-        rows = records.page_frame(df, sort_column, descending, offset, limit).collect()
+
+        def page():
+            df = self._filtered(result, record_filter, search)
+            return records.page_frame(df, sort_column, descending, offset, limit).collect()
+
+        rows = self._guarded(page)
         return RecordPage(offset=offset, rows=records.rows_to_records(rows, self._time_zone(result)))
 
     def export_records(
@@ -148,8 +183,9 @@ class SparkBackend:
     ) -> int:
         from logdesk.engine.records_export import export_records
 
-        return export_records(self._session(), result, record_filter, search, Path(path),
-                              self._time_zone(result))
+        spark = self._session()
+        return self._guarded(lambda: export_records(spark, result, record_filter, search,
+                                                    Path(path), self._time_zone(result)))
 
     def malformed_rows(self, result: RunResult, limit: int) -> Sequence[tuple]:
         return records.read_malformed(result.malformed_csv_path, limit)

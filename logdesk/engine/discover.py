@@ -14,13 +14,14 @@ import json
 import os
 import re
 import stat
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
 from logdesk.engine.file_head import (SNIFF_BYTES, Head, Unusable, os_error_text, read_head,
                                      text_lines)
 from logdesk.engine.formats.generic import generic_format
+from logdesk.engine.own_output import EXPORT_HEADER, OwnOutput, own_note
 from logdesk.engine.text_formats import TextFormat, detect_text_format
 from logdesk.engine.timestamps.catalogue import Layout, config_layout
 from logdesk.engine.timestamps.infer import line_pattern
@@ -84,6 +85,9 @@ class InputFile:
     # lines of the file before the first line of read_path (an appended end read on its own,
     # see cache/plan.py): a row's line in read_path plus this is its line in the file
     line_offset: int = 0
+    # the pack file holding this file's lines for Spark (engine/packs.py: tiny files of a
+    # bundle); "" when Spark reads read_path itself
+    pack: str = ""
 
     @property
     def read_path(self) -> str:
@@ -135,17 +139,22 @@ def is_log_header(header: tuple[str, ...]) -> bool:
 
 
 def discover_inputs(folder: Path, text_formats: Sequence[TextFormat] = (),
-                    timestamp_layouts: Sequence[TimestampLayoutSettings] = ()) -> list[InputFile]:
+                    timestamp_layouts: Sequence[TimestampLayoutSettings] = (),
+                    own: OwnOutput | None = None,
+                    check: Callable[[], None] = lambda: None) -> list[InputFile]:
     """Every file under `folder` with its fate (recursive; hidden files and folders are not
     looked at), sorted by path. `folder` may also be a single file. `text_formats` are the user's own
     plain-text formats, tried before the built-in ones. `timestamp_layouts` (config
     `timestamps.layouts`): the first whose glob matches a file's path relative to `folder`
-    (its name, for a glob without "/") sets its layout instead of inference."""
+    (its name, for a glob without "/") sets its layout instead of inference. logdesk's own
+    files (`own`; a records export by its header: see own_output.py) are listed as skipped,
+    never read. `check` is called between folders (a cancelled run raises there)."""
     folder = Path(folder)
     if folder.is_file():
         return [_describe(folder, text_formats, forced_pattern(folder.name, timestamp_layouts))]
     if not folder.is_dir():
         raise FileNotFoundError(f"not a folder: {folder}")
+    own = own or OwnOutput()
     found: list[InputFile] = []
 
     def unlistable(err: OSError) -> None:
@@ -164,15 +173,38 @@ def discover_inputs(folder: Path, text_formats: Sequence[TextFormat] = (),
         )
 
     seen: dict[tuple[int, int], str] = {}  # (device, inode) -> the path it was first found at
+    wholly: dict[str, str] = {}  # real folder -> what it is, for folders wholly logdesk's
     for root, dirs, names in os.walk(folder, onerror=unlistable):
+        check()
         dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+        real = os.path.realpath(root)
+        what = own.folder(real) or wholly.get(os.path.dirname(real))
+        if what is not None:
+            wholly[real] = what
         for name in sorted(names):
             if name.startswith("."):
                 continue
             path = Path(root) / name
-            forced = forced_pattern(path.relative_to(folder).as_posix(), timestamp_layouts)
-            found.append(_describe_found(path, text_formats, seen, forced))
+            mine = what or own.files.get(os.path.join(real, name))
+            if mine is not None:
+                found.append(_own_file(path, mine))
+                continue
+            forced = (forced_pattern(path.relative_to(folder).as_posix(), timestamp_layouts)
+                      if timestamp_layouts else None)
+            described = _describe_found(path, text_formats, seen, forced)
+            if described.format == FORMAT_CSV and described.header == EXPORT_HEADER:
+                described = _own_file(path, "a records export written by logdesk")
+            found.append(described)
     return sorted(found, key=lambda f: f.path)
+
+
+def _own_file(path: Path, what: str) -> InputFile:
+    try:
+        st = path.stat()
+        size, mtime = st.st_size, st.st_mtime
+    except OSError:
+        size, mtime = 0, 0.0
+    return InputFile(str(path), FORMAT_SKIPPED, size, mtime, None, "", own_note(what))
 
 
 def _describe_found(path: Path, text_formats: Sequence[TextFormat],

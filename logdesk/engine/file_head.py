@@ -17,7 +17,8 @@ from pathlib import Path
 
 SNIFF_BYTES = 64 * 1024
 _GZIP_MAGIC = b"\x1f\x8b"
-_BZIP2_MAGIC = re.compile(rb"^BZh[1-9]1AY&SY")  # stream header + first block's magic
+# stream header + the first block's magic, or the end-of-stream marker (an empty stream)
+_BZIP2_MAGIC = re.compile(rb"^BZh[1-9](?:1AY&SY|\x17rE8P\x90)")
 _UTF8_BOM = b"\xef\xbb\xbf"
 _UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
 # Unusable.fate values: the discover.FORMAT_* a file without a usable head gets

@@ -3,7 +3,6 @@ cache entries: plain Python over small tables."""
 
 from __future__ import annotations
 
-import csv
 import os
 import uuid
 from collections.abc import Mapping, Sequence
@@ -12,7 +11,7 @@ from pathlib import Path
 import pyarrow as pa
 
 from logdesk.engine.discover import FORMAT_UNREADABLE, READ_FORMATS, InputFile
-from logdesk.reports.csv_safety import neutralize
+from logdesk.reports.csv_safety import LfCsvWriter, neutralize
 from logdesk.results import (
     FATE_READ, FATE_SKIPPED, FATE_UNREADABLE, MALFORMED_COLUMNS, FileIngest, IngestReport,
     MalformedSample,
@@ -72,7 +71,7 @@ def write_malformed_csv(target: Path, malformed: Mapping[str, pa.Table]) -> Path
     spreadsheet formula injection; written to a temporary name and renamed."""
     tmp = target.with_name(f".{target.name}.{uuid.uuid4().hex[:8]}")
     with open(tmp, "w", encoding="utf-8", newline="") as handle:
-        writer = csv.writer(handle, lineterminator="\n")
+        writer = LfCsvWriter(handle)
         writer.writerow(MALFORMED_COLUMNS)
         for path in sorted(malformed):
             rows = malformed[path]

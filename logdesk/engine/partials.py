@@ -33,11 +33,14 @@ import pyarrow.parquet as pq
 from pyspark.sql import Column, DataFrame
 from pyspark.sql import functions as F
 
+from logdesk.engine.readers.common import KeyIndex
 from logdesk.engine.cube import SAMPLE_MAX_CHARS, bucket_start, dimension_key, level_index
 from logdesk.engine.schema import BLANK_FORMAT
 from logdesk.results import DIMENSIONS
 
 FILE_ID, PART = "file_id", "part"
+# the copy's and the facts' folder per unit: one file, or a bundle of small ones (cache/bundles.py)
+UNIT = "unit"
 RECORDS, MALFORMED = "records", "malformed"
 BLANK = "blank"  # lines kept only for numbering (schema.BLANK_FORMAT): never counted
 # A record whose message gave no masked text; never a real masked message (control character).
@@ -61,13 +64,13 @@ class Partials:
 def tag_rows(staged: DataFrame, paths: Sequence[str]) -> DataFrame:
     """STAGED rows (BLANK_FORMAT ones kept) plus `file_id` (position of source_file in
     `paths`) and `part` (records, malformed, blank): the copy's partition columns."""
-    ids = F.create_map(*[x for i, path in enumerate(paths) for x in (F.lit(path), F.lit(i))])
+    file_id = KeyIndex(list(paths)).position(F.col("source_file")) - 1
     part = (
         F.when(F.col("format") == BLANK_FORMAT, F.lit(BLANK))
         .when(F.col("malformed_reason").isNull(), F.lit(RECORDS))
         .otherwise(F.lit(MALFORMED))
     )
-    return staged.select("*", F.element_at(ids, F.col("source_file")).alias(FILE_ID), part.alias(PART))
+    return staged.select("*", file_id.alias(FILE_ID), part.alias(PART))
 
 
 def _set_id(grouped: tuple[str, ...]) -> int:
@@ -219,17 +222,18 @@ def _numbered(index: list[dict], bad: pa.Table) -> pa.Table:
 
 
 def compute_partials(copy: DataFrame, bucket_seconds: int, with_malformed: bool = True,
-                     facts_dir: Path | None = None) -> Partials:
+                     facts_dir: Path | None = None, unit: Column | None = None) -> Partials:
     """The three tables (at most three Spark actions, over the copy only). The facts come
     first: when they show no record, or no malformed row, that aggregation is skipped (a
     refresh after a few appended lines mostly has no malformed row). facts_dir: where Spark writes
-    the facts, one folder per file (file_id=N); the returned facts are then only their
-    ingest and level rows."""
+    the facts, one folder per unit (unit=N; `unit`: the unit of a row's FILE_ID, else the file
+    itself); the returned facts are then only their ingest and level rows."""
     frame = facts_frame(copy, bucket_seconds)
     if facts_dir is None:
         facts = frame.toArrow()
     else:
-        frame.write.mode("overwrite").partitionBy(FILE_ID).parquet(str(facts_dir))
+        frame = frame.withColumn(UNIT, F.col(FILE_ID) if unit is None else unit)
+        frame.write.mode("overwrite").partitionBy(UNIT).parquet(str(facts_dir))
         facts = read_facts_summary(facts_dir)
     gid = facts.column("gid")
     has_malformed = _any(pc.and_(pc.equal(gid, GID_INGEST), pc.equal(facts.column("key"), MALFORMED)))
@@ -240,13 +244,11 @@ def compute_partials(copy: DataFrame, bucket_seconds: int, with_malformed: bool 
 
 
 def read_facts_summary(facts_dir: Path) -> pa.Table:
-    """The ingest and level rows (gid <= GID_LEVELS) of facts written to `facts_dir`, with
-    their file_id (from the folder names)."""
+    """The ingest and level rows (gid <= GID_LEVELS) of facts written to `facts_dir` (one
+    folder per unit), with their file_id."""
     tables = []
-    for folder in sorted(facts_dir.glob(f"{FILE_ID}=*")):
-        part = pq.read_table(folder, filters=[("gid", "<=", GID_LEVELS)])
-        file_id = pa.array([int(folder.name.split("=", 1)[1])] * part.num_rows, pa.int32())
-        tables.append(part.add_column(0, FILE_ID, file_id))
+    for folder in sorted(facts_dir.glob(f"{UNIT}=*")):
+        tables.append(pq.read_table(folder, filters=[("gid", "<=", GID_LEVELS)]))
     if not tables:
         return empty_facts()
     return pa.concat_tables([t.select(tables[0].column_names) for t in tables])
@@ -291,7 +293,7 @@ def empty_malformed() -> pa.Table:
 
 
 __all__ = [
-    "FILE_ID", "GID_INGEST", "GID_LEVELS", "GID_OF_DIMENSION", "MALFORMED", "NO_TYPE", "PART",
+    "FILE_ID", "UNIT", "GID_INGEST", "GID_LEVELS", "GID_OF_DIMENSION", "MALFORMED", "NO_TYPE", "PART",
     "Partials", "RECORDS", "compute_partials", "tag_rows", "empty_facts", "empty_malformed",
     "facts_frame", "malformed_table", "read_facts_summary", "patterns_frame", "empty_patterns",
 ]

@@ -16,7 +16,6 @@ text format present adds the shuffle of its folding window).
 
 from __future__ import annotations
 
-import os
 import shutil
 import time
 import uuid
@@ -26,78 +25,40 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 import pyarrow as pa
-import pyarrow.compute as pc
 import pyarrow.parquet as pq
-from pyspark.sql import SparkSession
+from pyspark.sql import Column, SparkSession
 from pyspark.sql import functions as F
 
 from logdesk.control import Cancelled, RunControl
-from logdesk.engine.cache.keys import FileKey, settings_fingerprint
+from logdesk.engine.cache.bundles import (forget_bundles, group_units, new_bundle_path,
+                                          reuse_bundles)
+from logdesk.engine.cache.keys import settings_fingerprint
 from logdesk.engine.cache.merge import merge_partials
 from logdesk.engine.cache.plan import APPEND, READ, REUSE, FilePlan, plan_file
 from logdesk.engine.cache.store import FACTS, MALFORMED, PATTERNS, CacheStore, Entry
 from logdesk.engine.cube import bucket_seconds_for
 from logdesk.engine.discover import InputFile, discover_inputs
+from logdesk.engine.filing import Filed, Unit, file_units
 from logdesk.engine.ingest import READERS, read_inputs
 from logdesk.engine.ingest_report import ingest_report, write_malformed_csv
 from logdesk.engine.known_error_types import read_known_error_types, write_known_error_types
-from logdesk.engine.partials import FILE_ID, MALFORMED as PART_MALFORMED, PART, RECORDS, Partials
+from logdesk.engine.packs import pack_inputs
+from logdesk.engine.partials import FILE_ID, PART, RECORDS, UNIT
 from logdesk.engine.partials import compute_partials, empty_malformed, tag_rows
+from logdesk.engine.readers.common import many_files_conf, text_array
 from logdesk.engine.readers.csv_repair import repair_unclosed_quotes
+from logdesk.engine.run_setup import (EmptyFolderError, cache_off_reason, cache_store,
+                                      nothing_readable_message, own_output_of)
 from logdesk.engine.records import apply_record_filter
 from logdesk.engine.run_files import RunFiles, WorkDirError, prepare_run_files
 from logdesk.engine.run_records import ROWS, RecordsManifest, write_records_manifest
 from logdesk.engine.run_control import STAGES, StageClock, attach_cancel, describe, detach_cancel, is_connect_session
 from logdesk.engine.text_formats import user_text_formats
 from logdesk.engine.transcode import transcode_inputs
-from logdesk.paths import cache_dir
 from logdesk.results import CacheUse, RecordFilter, RunResult
 from logdesk.settings import Settings
-from logdesk.spark_urls import LOCAL_MASTER
 
 SparkSource = SparkSession | Callable[[], SparkSession]
-
-
-class EmptyFolderError(ValueError):
-    """The folder has no files logdesk could look at."""
-
-
-def nothing_readable_message(folder: Path, inputs: Sequence[InputFile]) -> str:
-    """One line for a folder none of whose files is a log: how many were found, and the most
-    common reasons (the ingest report is not written; nothing was read)."""
-    reasons: dict[str, int] = {}
-    for f in inputs:
-        why = f.note.removeprefix("not a log: ") or f.format
-        reasons[why] = reasons.get(why, 0) + 1
-    top = sorted(reasons.items(), key=lambda kv: (-kv[1], kv[0]))[:3]
-    said = "; ".join(f"{n} {'file' if n == 1 else 'files'}: {why}" for why, n in top)
-    more = "; ..." if len(reasons) > 3 else ""
-    return (f"nothing to read in {folder}: {len(inputs):,} "
-            f"{'file' if len(inputs) == 1 else 'files'} found, none of them a log ({said}{more})")
-
-
-def cache_store(settings: Settings) -> CacheStore:
-    """The user's cache (settings.cache), whether or not it is enabled."""
-    if settings.cache.dir:
-        root = Path(settings.cache.dir.removeprefix("file://")).expanduser()
-    elif settings.paths.work_dir:
-        root = Path(settings.paths.work_dir).expanduser() / "files"
-    else:
-        root = cache_dir() / "files"
-    return CacheStore(root, settings.cache.max_size_mb * 1024 * 1024)
-
-
-def cache_off_reason(settings: Settings) -> str:
-    """Why this run cannot use the cache although it is enabled ("" when it can). The Spark
-    job writes each file's copy into the cache folder: on a cluster, every executor must be
-    able to write there, which a folder on this machine's own disk is not."""
-    where = settings.cache.dir
-    if "://" in where and not where.startswith("file://"):
-        return f"cache off for this run: cache.dir {where!r} must be a folder path (file:// or a mount)"
-    if not LOCAL_MASTER.match(settings.spark.master) and not where:
-        return ("cache off for this run: with a cluster master, set cache.dir to a shared folder "
-                "that every executor can write")
-    return ""
 
 
 def run_pipeline(
@@ -106,14 +67,17 @@ def run_pipeline(
     settings: Settings,
     record_filter: RecordFilter = RecordFilter(),
     control: RunControl | None = None,
+    outputs: Sequence[Path | str] = (),
 ) -> RunResult:
     """`spark` may be a session or a function that starts one: it is called only when some
-    file must be read (or a record filter applied)."""
+    file must be read (or a record filter applied). `outputs`: where the caller writes this
+    run's output (a reports folder, a records export file), never read as input (nor are
+    the settings' reports folder and logdesk's cache: engine/own_output.py)."""
     control = control or RunControl()
     folder = Path(folder).expanduser().resolve()
     if not folder.is_dir():
         raise NotADirectoryError(f"not a folder: {folder}")
-    run = _Run(spark, folder, settings, record_filter, control)
+    run = _Run(spark, folder, settings, record_filter, control, outputs)
     try:
         return run.execute()
     except Cancelled:
@@ -128,13 +92,17 @@ def run_pipeline(
 
 class _Run:
     def __init__(self, spark: SparkSource, folder: Path, settings: Settings,
-                 record_filter: RecordFilter, control: RunControl) -> None:
+                 record_filter: RecordFilter, control: RunControl,
+                 outputs: Sequence[Path | str] = ()) -> None:
         self.folder, self.settings, self.filter, self.control = folder, settings, record_filter, control
+        self.outputs = outputs
         self._source = spark
         self._spark: SparkSession | None = None
         self._group = f"logdesk-{uuid.uuid4().hex[:12]}"
         self.plan_seconds = 0.0
         self.clock = StageClock(control)
+        self.files: RunFiles | None = None  # this run's folder, removed unless published
+        self.published = False
         # path -> its note, for files whose compressed data broke (read up to the break)
         self.damaged: dict[str, str] = {}
 
@@ -162,6 +130,12 @@ class _Run:
         self.control.set_canceller(None)
         if self._spark is not None:
             detach_cancel(self._spark, self._group)
+        if self.files is not None and not self.published:  # cancelled or failed: no trace
+            shutil.rmtree(self.files.run_dir, ignore_errors=True)
+            left = [p for p in self.files.folder_dir.iterdir() if p.is_dir()] \
+                if self.files.folder_dir.is_dir() else []
+            if not left:
+                shutil.rmtree(self.files.folder_dir, ignore_errors=True)
 
     # -------------------------------------------------------------- the run
 
@@ -170,13 +144,15 @@ class _Run:
         settings = self.settings
         bucket_seconds = bucket_seconds_for(settings.analytics.trend_window_seconds)
         self.clock.begin("discover")
+        own = own_output_of(settings, self.folder, self.outputs)
         inputs = discover_inputs(self.folder, user_text_formats(settings.text_formats),
-                                 timestamp_layouts=settings.timestamps.layouts)
+                                 timestamp_layouts=settings.timestamps.layouts, own=own,
+                                 check=self.control.check)
         if not inputs:
             raise EmptyFolderError(f"no files to read in {self.folder}")
         if not any(f.format in READERS for f in inputs):
             raise EmptyFolderError(nothing_readable_message(self.folder, inputs))
-        files = prepare_run_files(self.folder, settings.paths.work_dir)
+        files = self.files = prepare_run_files(self.folder, settings.paths.work_dir)
         off_reason = cache_off_reason(settings) if settings.cache.enabled else ""
         use_cache = settings.cache.enabled and not off_reason
         store = cache_store(settings) if use_cache else CacheStore(files.run_dir / "files", 1 << 62)
@@ -189,21 +165,31 @@ class _Run:
                 "set cache.dir in your config to a writable folder, or turn the cache off"
             ) from exc
         lookup = store if use_cache else None
-        plans = [
-            plan_file(f, lookup, fingerprint, files.run_dir / "tails")
-            for f in inputs if f.format in READERS
-        ]
-        entries = self._read_and_file(plans, store, files, fingerprint, bucket_seconds)
+        plans = []
+        for f in inputs:
+            if f.format in READERS:
+                self.control.check()
+                plans.append(plan_file(f, lookup, fingerprint, files.run_dir / "tails"))
+        filed = Filed()
+        if use_cache:
+            plans, reused = reuse_bundles(plans, store, str(self.folder), fingerprint)
+            for bundle in reused:
+                filed.add_bundle(bundle)
+        self._read_and_file(plans, store, files, fingerprint, bucket_seconds, filed)
 
         self.clock.begin("aggregate")
+        unique = filed.unique()
         # templates are mined over all records of the files, whatever the filter
-        all_patterns = [_read_table(e, PATTERNS) for e in entries.values()]
-        facts, patterns = self._shares(entries)
+        all_patterns = [_read_table(e, PATTERNS) for e in unique]
+        facts, patterns = self._shares(unique)
         filtered = patterns is not None  # then the files' own, unfiltered tables are mined
+        self.control.check()
         merged = merge_partials(facts, patterns if filtered else all_patterns, bucket_seconds,
-                                settings.time_zone, mine_from=all_patterns if filtered else None)
-        malformed = {path: _read_table(e, MALFORMED) for path, e in entries.items() if e.malformed}
-        counts = {path: (e.records, e.malformed, e.continuation) for path, e in entries.items()}
+                                settings.time_zone, mine_from=all_patterns if filtered else None,
+                                check=self.control.check)
+        self.control.check()
+        malformed = filed.malformed_tables(_read_table)
+        counts = {path: filed.counts(path) for path in filed.entries}
         damaged = self.damaged
         inputs = [replace(f, note=damaged[f.path]) if f.path in damaged else f for f in inputs]
         ingest = ingest_report(self.folder, inputs, counts, malformed)
@@ -214,12 +200,17 @@ class _Run:
             malformed_path = str(write_malformed_csv(files.malformed_csv, malformed))
         records_path = ""
         if ingest.parsed_rows:
-            records_path = str(write_records_manifest(files, RecordsManifest.of(entries.values()), merged.templates))
+            records_path = str(write_records_manifest(files, RecordsManifest.of(unique), merged.templates))
         previous = read_known_error_types(files.folder_dir)
+        self.control.check()  # the last point a cancel stops at: from here the run is published
+        self.published = True
         files.commit()
         write_known_error_types(files.folder_dir, set(merged.error_templates))
-        dropped = self._forget_vanished(store, plans) if use_cache else 0
-        self.clock.end()
+        dropped = self._forget_vanished(store, plans, filed) if use_cache else 0
+        try:
+            self.clock.end()
+        except Cancelled:  # too late: the run is published
+            pass
         return RunResult(
             input_folder=str(self.folder),
             started_at=started,
@@ -245,57 +236,78 @@ class _Run:
         )
 
     def _read_and_file(self, plans: list[FilePlan], store: CacheStore, files: RunFiles,
-                       fingerprint: str, bucket_seconds: int) -> dict[str, Entry]:
-        """Read what must be read (one Spark write, three aggregations) and file each read part
-        into its entry. Returns path -> entry for every readable file."""
-        entries: dict[str, Entry] = {p.input.path: p.entry for p in plans if p.action == REUSE}
+                       fingerprint: str, bucket_seconds: int, filed: Filed) -> None:
+        """Read what must be read (one Spark write, three aggregations) and file each read unit
+        (a file, or a bundle of small ones) into its entry: `filed` gets every readable file."""
+        for p in plans:
+            if p.action == REUSE and p.input.path not in filed.entries:
+                filed.entries[p.input.path] = p.entry
         todo = [p for p in plans if p.action != REUSE]
         if not todo:
-            return entries
+            return
         self.clock.begin("read & normalize")
         reads = transcode_inputs([p.read for p in todo], files.run_dir / "utf8")
         for i, (p, r) in enumerate(zip(todo, reads)):
             if r.note != p.read.note:  # broken compression: its note must show on every run,
                 self.damaged[p.input.path] = r.note  # so its entry is for this run only
                 todo[i] = replace(p, key=None)
+        units = [Unit(number, tuple(members), new_bundle_path(self.folder) if bundled else "")
+                 for number, members, bundled in group_units(todo, set(self.damaged))]
+        bundles = [list(u.files) for u in units if u.bundle_path]
+        if bundles:
+            reads = pack_inputs(reads, bundles, files.run_dir / "packs", self.control.check)
         spark = self.spark()
-        t = time.perf_counter()
-        staged = tag_rows(read_inputs(spark, reads, self.settings, numbered=False), [r.path for r in reads])
         incoming = store.incoming_dir()
-        self.plan_seconds += time.perf_counter() - t
-        describe(spark, "logdesk: read and normalize")
-        staged.write.mode("overwrite").partitionBy(FILE_ID, PART).parquet(str(incoming))
-        repair_unclosed_quotes(spark, reads, incoming, self.settings, files.run_dir / "csv-repair")
-        shutil.rmtree(files.run_dir / "utf8", ignore_errors=True)
-
-        self.clock.begin("aggregate")
-        describe(spark, "logdesk: aggregate")
-        t = time.perf_counter()
-        copy = spark.read.parquet(str(incoming))
-        self.plan_seconds += time.perf_counter() - t
         facts_dir = incoming.with_name(incoming.name + "-facts")
         try:
-            shares = compute_partials(copy, bucket_seconds, facts_dir=facts_dir)
-            for i, p in enumerate(todo):
-                entries[p.input.path] = _file_share(store, p, i, incoming, facts_dir, shares, fingerprint)
+            self._read(spark, reads, units, incoming, files)
+            self.clock.begin("aggregate")
+            describe(spark, "logdesk: aggregate")
+            t = time.perf_counter()
+            with many_files_conf(spark, len(units)):
+                copy = spark.read.parquet(str(incoming))
+            self.plan_seconds += time.perf_counter() - t
+            self.control.check()
+            shares = compute_partials(copy, bucket_seconds, facts_dir=facts_dir,
+                                      unit=_unit_column(units, len(reads)))
+            self.control.check()
+            file_units(store, units, todo, incoming, facts_dir, shares, fingerprint, filed,
+                       self.control.check)
         finally:
-            shutil.rmtree(incoming, ignore_errors=True)
-            shutil.rmtree(facts_dir, ignore_errors=True)
-            shutil.rmtree(files.run_dir / "tails", ignore_errors=True)
-        return entries
+            for left in (incoming, facts_dir, files.run_dir / "tails", files.run_dir / "utf8",
+                         files.run_dir / "packs"):
+                shutil.rmtree(left, ignore_errors=True)
 
-    def _shares(self, entries: dict[str, Entry]) -> tuple[list[pa.Table], list[pa.Table] | None]:
-        """Every file's facts, and patterns (None: the files' own, unfiltered ones); under a
+    def _read(self, spark: SparkSession, reads: list[InputFile], units: list[Unit],
+              incoming: Path, files: RunFiles) -> None:
+        """The one Spark job that reads every file to be read and writes its normalized copy
+        (one folder per unit), then the repair of CSV files with unclosed quotes."""
+        t = time.perf_counter()
+        with many_files_conf(spark, len(reads)):
+            staged = tag_rows(read_inputs(spark, reads, self.settings, numbered=False),
+                              [r.path for r in reads])
+            staged = staged.withColumn(UNIT, _unit_column(units, len(reads)))
+            self.plan_seconds += time.perf_counter() - t
+            describe(spark, "logdesk: read and normalize")
+            self.control.check()
+            staged.write.mode("overwrite").partitionBy(UNIT, PART).parquet(str(incoming))
+            self.control.check()
+            repair_unclosed_quotes(spark, reads, incoming, self.settings, files.run_dir / "csv-repair")
+        for copies in ("utf8", "packs"):
+            shutil.rmtree(files.run_dir / copies, ignore_errors=True)
+
+    def _shares(self, entries: list[Entry]) -> tuple[list[pa.Table], list[pa.Table] | None]:
+        """Every entry's facts, and patterns (None: the files' own, unfiltered ones); under a
         record filter, both computed again from the files' copies (not their input) with the
         filter applied."""
         if self.filter.is_empty:
-            return [e.segment_dir(s) / FACTS for e in entries.values() for s in e.segments
+            return [e.segment_dir(s) / FACTS for e in entries for s in e.segments
                     if (e.segment_dir(s) / FACTS).is_dir()], None
-        manifest = RecordsManifest.of(entries.values())
+        manifest = RecordsManifest.of(entries)
         if not manifest.records:
             return [], []
         spark = self.spark()
-        copy = spark.read.parquet(*manifest.records).select(
+        copy = spark.read.parquet(*manifest.records).drop(FILE_ID).select(
             "*", F.lit(0).alias(FILE_ID), F.lit(RECORDS).alias(PART)
         )
         copy = apply_record_filter(copy, self.filter, self.settings.time_zone)
@@ -303,59 +315,29 @@ class _Run:
         shares = compute_partials(copy, bucket_seconds, with_malformed=False)
         return [shares.facts], [shares.patterns]
 
-    def _forget_vanished(self, store: CacheStore, plans: list[FilePlan]) -> int:
-        """Delete the entries of files the folder's previous run had and this one has not;
-        returns how many."""
+    def _forget_vanished(self, store: CacheStore, plans: list[FilePlan], filed: Filed) -> int:
+        """Delete the entries of files the folder's previous run had and this one has not, and
+        its bundles this run did not keep; returns how many files."""
         folder = str(self.folder)
         now = {p.input.path for p in plans}
         vanished = [path for path in store.folder_paths(folder) if path not in now]
         for path in vanished:
             store.drop(path)
         store.set_folder_paths(folder, sorted(now))
-        store.evict(keep={store.entry_dir(p) for p in now})
+        forget_bundles(store, folder, filed.bundles)
+        store.evict(keep={e.dir for e in filed.unique()})
         return len(vanished)
 
 
-def _file_share(store: CacheStore, plan: FilePlan, file_id: int, incoming: Path, facts_dir: Path,
-                shares: Partials, fingerprint: str) -> Entry:
-    """Move file `file_id`'s rows and facts (Spark's folders) and its other shares into its
-    entry (a new one for a whole read)."""
-    path = plan.input.path
-    entry_dir = store.entry_dir(path)
-    if plan.action == READ:
-        shutil.rmtree(entry_dir, ignore_errors=True)
-    segment = plan.segment
-    seg_dir = entry_dir / segment.name
-    seg_dir.mkdir(parents=True, exist_ok=True)
-    for source, target in ((incoming / f"{FILE_ID}={file_id}", seg_dir / ROWS),
-                           (facts_dir / f"{FILE_ID}={file_id}", seg_dir / FACTS)):
-        if source.is_dir():
-            if _same_device(source, seg_dir):
-                os.replace(source, target)
-            else:
-                shutil.move(str(source), str(target))
-    facts = shares.facts.filter(pc.equal(shares.facts.column(FILE_ID), file_id))
-    patterns = shares.patterns.filter(pc.equal(shares.patterns.column(FILE_ID), file_id))
-    bad = shares.malformed.filter(pc.equal(shares.malformed.column(FILE_ID), file_id))
-    bad = bad.sort_by([("line", "ascending")])
-    ingest = facts.filter(pc.equal(facts.column("gid"), -1)).to_pylist()
-    records = sum(r["count"] for r in ingest if r["key"] == RECORDS)
-    malformed = sum(r["count"] for r in ingest if r["key"] == PART_MALFORMED)
-    continuation = sum(r["continuation"] or 0 for r in ingest)
-    pq.write_table(patterns.drop_columns([FILE_ID]), seg_dir / PATTERNS)
-    pq.write_table(bad.drop_columns([FILE_ID]), seg_dir / MALFORMED)
-    segment = replace(segment, records=records, malformed=malformed, continuation=continuation)
-    kept = plan.entry.segments if plan.action == APPEND and plan.entry else ()
-    key = plan.key or FileKey(path, -1, -1, -1, "", 0)  # unkeyable: this run only
-    entry = Entry(dir=entry_dir, key=key, fingerprint=fingerprint, segments=(*kept, segment))
-    return store.save(entry) if plan.key is not None else entry
-
-
-def _same_device(a: Path, b: Path) -> bool:
-    try:
-        return os.stat(a).st_dev == os.stat(b).st_dev
-    except OSError:
-        return False
+def _unit_column(units: list[Unit], files: int) -> Column:
+    """The unit of a row's FILE_ID: the file itself unless some files are bundled."""
+    if all(len(u.files) == 1 and u.number == u.files[0] for u in units):
+        return F.col(FILE_ID)
+    number = [0] * files
+    for u in units:
+        for i in u.files:
+            number[i] = u.number
+    return F.element_at(text_array([str(n) for n in number]).cast("array<int>"), F.col(FILE_ID) + 1)
 
 
 def _read_table(entry: Entry, name: str) -> pa.Table:
@@ -369,4 +351,5 @@ def _read_table(entry: Entry, name: str) -> pa.Table:
     return pa.concat_tables(tables) if len(tables) > 1 else tables[0]
 
 
-__all__ = ["EmptyFolderError", "STAGES", "WorkDirError", "cache_store", "is_connect_session", "run_pipeline"]
+__all__ = ["EmptyFolderError", "STAGES", "WorkDirError", "cache_off_reason", "cache_store",
+           "is_connect_session", "nothing_readable_message", "run_pipeline"]

@@ -25,7 +25,10 @@ from logdesk.engine import records
 from logdesk.engine.readers.line_numbers import number_staged_lines
 from logdesk.engine.run_records import is_records_manifest, read_records_manifest
 from logdesk.engine.schema import STAGED_SCHEMA
-from logdesk.reports.csv_safety import FORMULA_PREFIXES, NEUTRALIZING_PREFIX
+from logdesk.engine.io_errors import java_io_reason
+from logdesk.engine.session import engine_died
+from logdesk.reports.atomic import apply_umask
+from logdesk.reports.csv_safety import NEUTRALIZE_PATTERN, NEUTRALIZING_PREFIX
 from logdesk.results import RecordFilter, RunResult
 
 EXPORT_COLUMNS: tuple[str, ...] = (
@@ -96,18 +99,19 @@ def iso_timestamp(ts: Column, time_zone: str) -> Column:
     return F.when(ts.isNotNull(), text)
 
 
-def _formula_safe(column: str) -> Column:
-    c = F.col(column)
+def formula_safe(text: Column) -> Column:
+    """`text` as a formula-safe CSV cell: logdesk.reports.csv_safety's rule (the same pattern as
+    its Python `neutralize`), null stays null (an empty cell)."""
     return F.when(
-        F.substring(c, 1, 1).isin(list(FORMULA_PREFIXES)), F.concat(F.lit(NEUTRALIZING_PREFIX), c)
-    ).otherwise(c)
+        text.rlike(NEUTRALIZE_PATTERN), F.concat(F.lit(NEUTRALIZING_PREFIX), text)
+    ).otherwise(text)
 
 
 def csv_frame(rows: DataFrame, time_zone: str) -> DataFrame:
     """EXPORT_COLUMNS as CSV cells: ISO timestamp text, formula-safe text, line as a number."""
     return rows.select(
         iso_timestamp(F.col("ts"), time_zone).alias("timestamp"),
-        *[_formula_safe(name).alias(name) for name in _TEXT_COLUMNS],
+        *[formula_safe(F.col(name)).alias(name) for name in _TEXT_COLUMNS],
         F.col("line").cast("long").alias("line"),
     )
 
@@ -127,6 +131,8 @@ def _check_target(target: Path) -> None:
         raise RecordsExportError(f"cannot write records to {target}: folder {target.parent} does not exist")
     if not os.access(target.parent, os.W_OK):
         raise RecordsExportError(f"cannot write records to {target}: folder {target.parent} is not writable")
+    if target.exists() and not os.access(target, os.W_OK):
+        raise RecordsExportError(f"cannot write records to {target}: Permission denied")
 
 
 def _publish_single_part(frame: DataFrame, target: Path, parquet: bool) -> None:
@@ -142,11 +148,16 @@ def _publish_single_part(frame: DataFrame, target: Path, parquet: bool) -> None:
                 .option("escape", '"')
                 .option("lineSep", "\n")
                 .option("encoding", "UTF-8")
+                # Spark's writer trims every character up to U+0020 off both ends of a cell by
+                # default; cells are written as they are (formula_safe decided on them so)
+                .option("ignoreLeadingWhiteSpace", False)
+                .option("ignoreTrailingWhiteSpace", False)
                 .csv(str(tmp))
             )
         parts = sorted(p for p in tmp.glob("part-*") if not p.name.endswith(".crc"))
         if len(parts) != 1:
             raise RuntimeError(f"expected one part file in {tmp}, found {len(parts)}")
+        apply_umask(parts[0])  # Hadoop's local file system makes it 0644 whatever the umask
         os.replace(parts[0], target)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
@@ -174,9 +185,16 @@ def export_records(
     try:
         _publish_single_part(frame, target, parquet)
     except OSError as exc:
+        if engine_died(exc):  # a ConnectionError from the dead JVM is no file error
+            raise
         raise RecordsExportError(
             f"cannot write records to {target}: {exc.strerror or exc}"
         ) from exc
+    except Exception as exc:  # Spark's own write: a disk that filled up, ...
+        reason = None if engine_died(exc) else java_io_reason(exc)
+        if reason is None:
+            raise
+        raise RecordsExportError(f"cannot write records to {target}: {reason}") from exc
     return count
 
 
@@ -185,6 +203,7 @@ __all__ = [
     "RecordsExportError",
     "csv_frame",
     "export_records",
+    "formula_safe",
     "matching_records",
     "numbered_in_file_order",
     "is_parquet_target",

@@ -21,7 +21,16 @@ def attach_cancel(spark: SparkSession, control: RunControl, group: str) -> None:
         return
     sc = spark.sparkContext
     sc.setJobGroup(group, "logdesk run", interruptOnCancel=True)
-    control.set_canceller(lambda: sc.cancelJobGroup(group))
+
+    def cancel() -> None:
+        # the group's running jobs, and any it would start later: a cancel that comes while
+        # the driver builds the next job's plan must not let that job run
+        try:
+            sc._jsc.sc().cancelJobGroupAndFutureJobs(group)
+        except Exception:  # noqa: BLE001 - a Spark without it: the running jobs at least
+            sc.cancelJobGroup(group)
+
+    control.set_canceller(cancel)
 
 
 def detach_cancel(spark: SparkSession, group: str) -> None:

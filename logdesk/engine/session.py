@@ -1,15 +1,20 @@
-"""The one SparkSession factory."""
+"""The one SparkSession factory, and what happens when its JVM dies under it."""
 
 from __future__ import annotations
 
+import contextlib
 import os
+import subprocess
 import threading
 
+from py4j.protocol import Py4JError, Py4JJavaError, Py4JNetworkError
 from pyspark import SparkContext
 from pyspark.sql import SparkSession
 
 from logdesk.engine.class_archive import applies, archive_option, finish_dump, make_in_background
+from logdesk.backend import SparkEngineDied
 from logdesk.engine.java import JavaNotFound, find_java
+from logdesk.engine.run_control import is_connect_session
 from logdesk.paths import resources_dir
 from logdesk.settings import SparkSettings
 from logdesk.spark_urls import LOCAL_MASTER as _LOCAL
@@ -124,8 +129,9 @@ def stop_session(spark: SparkSession | None) -> None:
     with _lock:
         try:
             spark.stop()
-        except Exception:  # noqa: BLE001 - stopping a broken session must not fail shutdown
-            pass
+        except Exception as exc:  # noqa: BLE001 - stopping a broken session must not fail shutdown
+            if not is_connect_session(spark) and engine_died(exc):
+                _discard_locked()  # else the next create_session would get the dead one
         if _dumping is not None:
             dump, process = _dumping
             _dumping = None
@@ -152,6 +158,121 @@ def _stop_jvm(process) -> None:
             process.stdin.close()
     except OSError:
         pass
+
+
+# py4j's words for a connection that broke in the middle of a call
+_LOST_CONNECTION = ("Answer from Java side is empty", "Error while sending or receiving",
+                    "Error while receiving", "Error while sending")
+
+
+def jvm_exited(wait: float = 0.0) -> bool | None:
+    """Whether the JVM this process launched for Spark has ended, waiting up to `wait` seconds
+    for it to (None: no such process is known, e.g. none was started, or the gateway was given
+    through PYSPARK_GATEWAY_PORT)."""
+    process = getattr(SparkContext._gateway, "proc", None)
+    if process is None:
+        return None
+    try:
+        if wait > 0:
+            process.wait(timeout=wait)
+            return True
+        return process.poll() is not None
+    except subprocess.TimeoutExpired:
+        return False
+    except OSError:
+        return None
+
+
+# How long a py4j-level error waits for the JVM to show as ended: a killed JVM's sockets close
+# a moment before it can be reaped, and py4j may report the broken call as a plain Py4JError
+# ("org.apache.spark.sql.functions.col does not exist in the JVM").
+_EXIT_GRACE_SECONDS = 3.0
+
+
+def engine_died(exc: BaseException) -> bool:
+    """Whether `exc` (with its causes) means Spark's JVM is gone. A dead JVM shows as a
+    ConnectionRefusedError or ConnectionResetError (py4j reconnecting, or PySpark reporting
+    the error through the dead gateway), a Py4JNetworkError, or a Py4JError "Answer from Java
+    side is empty"; whatever else a call raised, a JVM process that has exited died (after a
+    py4j-level error, i.e. not one the JVM sent, the process gets a moment to show it)."""
+    if isinstance(exc, SparkEngineDied):
+        return True
+    seen: set[int] = set()
+    pending: list[BaseException | None] = [exc]
+    py4j_level = False
+    while pending:
+        e = pending.pop()
+        if e is None or id(e) in seen:
+            continue
+        seen.add(id(e))
+        if isinstance(e, SparkEngineDied | Py4JNetworkError):
+            return True
+        if isinstance(e, Py4JError) and not isinstance(e, Py4JJavaError):
+            if any(text in str(e) for text in _LOST_CONNECTION):
+                return True
+            py4j_level = True
+        if isinstance(e, ConnectionError) and SparkContext._gateway is not None:
+            # no other sockets in a Spark call: the gateway's connection broke (the process may
+            # not show as ended yet: its sockets close before it can be reaped)
+            return True
+        cause = getattr(e, "cause", None)  # py4j keeps the network error it wraps there
+        pending += [e.__cause__, e.__context__, cause if isinstance(cause, BaseException) else None]
+    if SparkContext._gateway is None:
+        return False
+    return jvm_exited(_EXIT_GRACE_SECONDS if py4j_level else 0.0) is True
+
+
+def discard_dead_session() -> None:
+    """Forget the session and gateway of a JVM that died, so that the next create_session
+    launches a new JVM (SparkSession.builder.getOrCreate would hand back the dead session, and
+    SparkContext would reuse the dead gateway). Never raises; stopping cleanly is impossible
+    (SparkContext.stop asks the dead JVM first, fails, and leaves itself registered)."""
+    with _lock:
+        _discard_locked()
+
+
+def _discard_locked() -> None:
+    global _dumping, _without_archive
+    from pyspark.sql.context import SQLContext
+
+    gateway = SparkContext._gateway
+    with SparkContext._lock:
+        context = SparkContext._active_spark_context
+        SparkContext._active_spark_context = None
+        SparkContext._gateway = None
+        SparkContext._jvm = None
+    if context is not None:
+        context._jsc = None
+        server = getattr(context, "_accumulatorServer", None)
+        context._accumulatorServer = None
+        if server is not None:
+            with contextlib.suppress(Exception):
+                server.shutdown()  # a Python thread of ours (serve_forever ends)
+    SparkSession._instantiatedSession = None
+    SparkSession._activeSession = None
+    SQLContext._instantiatedContext = None
+    _dumping = None  # its archive is not written: the maker retries another day
+    _without_archive = None
+    if gateway is None:
+        return
+    with contextlib.suppress(Exception):
+        gateway.shutdown()  # closes the callback server and the sockets, quietly
+    process = getattr(gateway, "proc", None)
+    if process is not None:
+        with contextlib.suppress(Exception):
+            if process.poll() is None:  # a JVM that hangs without answering: end it
+                process.kill()
+            process.wait(timeout=30)
+        with contextlib.suppress(Exception):
+            if process.stdin is not None:
+                process.stdin.close()
+
+
+def translate_engine_death(exc: BaseException) -> None:
+    """Raise SparkEngineDied (the dead session discarded) when `exc` means the JVM died."""
+    if not isinstance(exc, SparkEngineDied) and engine_died(exc):
+        discard_dead_session()
+        raise SparkEngineDied() from exc
 
 
 # (the file the running JVM dumps its class archive into, its process) while there is one
@@ -184,10 +305,15 @@ def _first_line(exc: BaseException) -> str:
 
 __all__ = [
     "JavaNotFound",
+    "SparkEngineDied",
     "SparkStartError",
     "create_session",
     "default_shuffle_partitions",
+    "discard_dead_session",
+    "engine_died",
     "is_connect",
+    "jvm_exited",
     "stop_session",
+    "translate_engine_death",
     "validate_master",
 ]

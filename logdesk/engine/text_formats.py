@@ -120,12 +120,10 @@ def _best(candidates: Sequence[TextFormat], sample: Sequence[str]) -> tuple[Text
 
 def _matching_lines(fmt: TextFormat, sample: Sequence[str]) -> int:
     """How many sample lines `fmt` reads as records; 0 when it does not fit the file."""
-    try:
-        # re.ASCII: \d, \s, \w mean what they mean in Java
-        pattern = re.compile(fmt.pattern, re.ASCII)
-        skip = re.compile(fmt.skip, re.ASCII) if fmt.skip else None
-    except re.error:
+    compiled = _compiled(fmt.pattern, fmt.skip)
+    if compiled is None:
         return 0
+    pattern, skip = compiled
     body = [line for line in sample if not (skip and skip.match(line))]
     if not body or not pattern.match(body[0]):
         return 0
@@ -133,6 +131,25 @@ def _matching_lines(fmt: TextFormat, sample: Sequence[str]) -> int:
     if not fmt.multiline and matched * 2 < len(body):
         return 0
     return matched
+
+
+_COMPILED: dict[tuple[str, str | None], tuple[re.Pattern[str], re.Pattern[str] | None] | None] = {}
+
+
+def _compiled(pattern: str, skip: str | None) -> tuple[re.Pattern[str], re.Pattern[str] | None] | None:
+    """A format's pattern and skip regex, compiled once (None: not a valid regex). Detection
+    tries every format on every file: re.compile's own cache lookup cost more than the match."""
+    key = (pattern, skip)
+    if key not in _COMPILED:
+        if len(_COMPILED) > 4096:  # W3C and user formats are made per file or run
+            _COMPILED.clear()
+        try:
+            # re.ASCII: \d, \s, \w mean what they mean in Java
+            _COMPILED[key] = (re.compile(pattern, re.ASCII),
+                              re.compile(skip, re.ASCII) if skip else None)
+        except re.error:
+            _COMPILED[key] = None
+    return _COMPILED[key]
 
 
 def user_text_formats(specs: Iterable[TextFormatSettings]) -> tuple[TextFormat, ...]:

@@ -131,7 +131,8 @@ def _why(exc: BaseException) -> str:
 
 def _copy(source: Path, target: Path, encoding: str) -> tuple[int, int, str] | None:
     """Decompress and decode `source` into `target` (UTF-8). On a broken stream, the copy
-    ends at the last complete line; returns (good bytes, complete lines, why) then, else None."""
+    ends at the last complete line (ended by LF, CRLF or a lone CR); returns (good bytes,
+    complete lines, why) then, else None."""
     if encoding in ("utf-16-le", "utf-16-be"):
         codec = "utf-16"  # reads the BOM and drops it (an explicit -le/-be would keep it)
     elif needs_copy(encoding):
@@ -139,20 +140,32 @@ def _copy(source: Path, target: Path, encoding: str) -> tuple[int, int, str] | N
     else:
         codec = "utf-8"
     decoder = codecs.getincrementaldecoder(codec)(errors="replace")
-    done, pending, lines = 0, b"", 0
+    done, pending, lines = 0, "", 0
     with open(target, "w", encoding="utf-8", newline="") as out:
         try:
             for chunk in _chunks(source):
                 done += len(chunk)
-                data = pending + chunk
-                cut = data.rfind(b"\n") + 1  # complete lines only, until the stream ends
-                pending = data[cut:]
-                lines += data.count(b"\n", 0, cut)
-                out.write(decoder.decode(data[:cut]))
+                # complete lines only, until the stream ends; cut in the decoded text (a
+                # UTF-16 code unit may hold the byte of a line end), at LF, CRLF or a lone CR,
+                # but not after a CR at the very end: a LF may follow in the next chunk
+                text = pending + decoder.decode(chunk)
+                end = len(text) - 1 if text.endswith("\r") else len(text)
+                cut = max(text.rfind("\n", 0, end), text.rfind("\r", 0, end)) + 1
+                pending = text[cut:]
+                lines += _line_ends(text[:cut])
+                out.write(text[:cut])
         except _Broken as exc:
+            if pending.endswith("\r"):  # a line the break left complete
+                out.write(pending)
+                lines += 1
             return done, lines, exc.why
-        out.write(decoder.decode(pending, final=True))
+        out.write(pending + decoder.decode(b"", final=True))
     return None
+
+
+def _line_ends(text: str) -> int:
+    """Line ends as an editor sees them: LF, CRLF and a lone CR."""
+    return text.count("\n") + text.count("\r") - text.count("\r\n")
 
 
 __all__ = ["compression", "needs_copy", "transcode_inputs"]

@@ -4,6 +4,11 @@ Every file is first written in full to a temporary file next to its target and f
 disk; only then are the temporaries renamed over the targets. If anything fails, the
 temporaries are deleted, targets already renamed are put back as they were (or removed when
 they are new), and ReportWriteError says which folder and why.
+
+New files get the mode an ordinary `open()` would give them: 0o666 minus the process umask
+(mkstemp alone makes them 0600). An existing target this process may not write is not
+replaced (a rename would: it needs only the folder), so a report the user made read-only, or
+one owned by another user, stays as it is and the error names it.
 """
 
 from __future__ import annotations
@@ -15,6 +20,46 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
+
+
+def _proc_umask() -> int | None:
+    try:
+        with open("/proc/self/status", encoding="ascii", errors="replace") as fh:
+            for line in fh:
+                if line.startswith("Umask:"):
+                    return int(line.split()[1], 8)
+    except (OSError, ValueError, IndexError):
+        pass
+    return None
+
+
+def _umask_round_trip() -> int:
+    mask = os.umask(0o077)
+    os.umask(mask)
+    return mask
+
+
+# Where /proc does not show it (macOS, Windows, old kernels), the umask is read once here by
+# setting and restoring it (os.umask has no read-only form); on Linux it is never touched.
+_UMASK_AT_IMPORT = _umask_round_trip() if _proc_umask() is None else None
+
+
+def current_umask() -> int:
+    """The process umask, without changing it."""
+    mask = _proc_umask()
+    if mask is None:
+        mask = _UMASK_AT_IMPORT if _UMASK_AT_IMPORT is not None else _umask_round_trip()
+    return mask
+
+
+def new_file_mode() -> int:
+    """The mode of a new regular file under the current umask (0o644 under 022)."""
+    return 0o666 & ~current_umask()
+
+
+def apply_umask(path: Path | str) -> None:
+    """Give `path` (a file made by mkstemp or by Spark) the mode of a new file."""
+    os.chmod(path, new_file_mode())
 
 
 class ReportWriteError(RuntimeError):
@@ -56,11 +101,18 @@ def _make_dirs(path: Path, created: list[Path]) -> None:
 
 
 def _write_temp(pending: PendingFile) -> Path:
-    fd, name = tempfile.mkstemp(
-        dir=pending.target.parent, prefix=f".{pending.target.name}.", suffix=".tmp"
-    )
+    try:
+        fd, name = tempfile.mkstemp(
+            dir=pending.target.parent, prefix=f".{pending.target.name}.", suffix=".tmp"
+        )
+    except OSError as exc:  # it names the temporary: name the folder the user knows
+        if exc.errno is None:
+            raise
+        raise OSError(exc.errno, exc.strerror, str(pending.target.parent)) from exc
     temp = Path(name)
     try:
+        if hasattr(os, "fchmod"):
+            os.fchmod(fd, new_file_mode())
         with os.fdopen(fd, "wb") as fh:
             if pending.write is not None:
                 pending.write(fh)
@@ -68,10 +120,23 @@ def _write_temp(pending: PendingFile) -> Path:
                 fh.write(pending.content)
             fh.flush()
             os.fsync(fh.fileno())
+    except OSError as exc:
+        temp.unlink(missing_ok=True)
+        if exc.filename is None and exc.errno is not None:
+            # a failed write() names no file: name the report, not its temporary
+            raise OSError(exc.errno, exc.strerror, str(pending.target)) from exc
+        raise
     except BaseException:
         temp.unlink(missing_ok=True)
         raise
     return temp
+
+
+def _check_writable(target: Path) -> None:
+    """OSError (naming `target`) when this process may not write the existing `target`: its
+    mode, its owner, a read-only file system. Opened for writing, changed in no way."""
+    fd = os.open(target, os.O_WRONLY | getattr(os, "O_NONBLOCK", 0))
+    os.close(fd)
 
 
 def _backup(target: Path) -> Path:
@@ -119,6 +184,8 @@ def commit_files(files: Sequence[PendingFile], folder: Path) -> list[Path]:
             _make_dirs(pending.target.parent, created_dirs)
             if pending.target.is_dir():
                 raise IsADirectoryError(21, "Is a directory", str(pending.target))
+            if pending.target.exists():
+                _check_writable(pending.target)
             temps[pending.target] = _write_temp(pending)
         for target, temp in temps.items():
             if target.exists():

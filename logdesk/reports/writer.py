@@ -8,7 +8,6 @@ cells; JSON is UTF-8, indented by 2, keys sorted (list order is meaningful and k
 
 from __future__ import annotations
 
-import csv
 import io
 import json
 import shutil
@@ -20,8 +19,9 @@ from zoneinfo import ZoneInfo
 
 from logdesk.reports.alerts_log import ALERTS_LOG_NAME, data_fingerprint, new_history_content
 from logdesk.reports.atomic import PendingFile, ReportWriteError, commit_files, write_error
-from logdesk.reports.csv_safety import neutralize
+from logdesk.reports.csv_safety import LfCsvWriter, neutralize
 from logdesk.reports.formats import alert_dict, filter_dict, iso_ms, iso_time, rate
+from logdesk.reports.registry import remember_reports_folder
 from logdesk.results import (
     FATE_READ,
     FATE_SKIPPED,
@@ -65,7 +65,7 @@ __all__ = ["REPORT_FILES", "ReportWriteError", "write_reports"]
 
 def _csv(header: Sequence[str], rows: Iterable[Sequence[object]]) -> bytes:
     buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
+    writer = LfCsvWriter(buffer)
     writer.writerow(header)
     writer.writerows([neutralize(v) for v in row] for row in rows)
     return buffer.getvalue().encode("utf-8")
@@ -167,6 +167,9 @@ def _json_files(
     days = _time_points(a.errors_by_day, tz)
     for day, point in zip(days, a.errors_by_day):
         day["date"] = point.start.astimezone(tz).date().isoformat()
+    # the records these numbers are of: the filter the run read with (CLI) and the one the
+    # analytics were summarized with (app), as one
+    shown = filter_dict(run.applied_filter.narrowed_by(a.filter), tz)
     summary = {
         "generated_at": iso_time(now, tz),
         "input_folder": run.input_folder,
@@ -176,8 +179,7 @@ def _json_files(
             "duration_seconds": round(run.duration_seconds, 3),
             "stage_seconds": {k: round(v, 3) for k, v in run.stage_seconds.items()},
         },
-        "filter": filter_dict(a.filter, tz),
-        "applied_filter": filter_dict(run.applied_filter, tz),
+        "filter": shown,
         "totals": {
             "records": a.total,
             "errors": a.errors,
@@ -202,15 +204,15 @@ def _json_files(
         "json/error_trends.json": _json({
             "time_zone": a.time_zone,
             "window_seconds": a.trend_window_seconds,
-            "filter": filter_dict(a.filter, tz),
+            "filter": shown,
             "points": _time_points(a.error_trend, tz),
         }),
         "json/errors_by_day.json": _json({
-            "time_zone": a.time_zone, "filter": filter_dict(a.filter, tz), "days": days,
+            "time_zone": a.time_zone, "filter": shown, "days": days,
         }),
         "json/errors_by_severity.json": _json({
             "total": a.total,
-            "filter": filter_dict(a.filter, tz),
+            "filter": shown,
             "levels": [{"level": s.level, "count": s.count, "share": round(s.share, 6)}
                        for s in a.errors_by_severity],
         }),
@@ -270,4 +272,6 @@ def write_reports(
             pending.append(PendingFile(out_dir / name, write=_malformed_copy(run.malformed_csv_path)))
         else:
             pending.append(PendingFile(out_dir / name, content=contents[name]))
-    return commit_files(pending, out_dir)
+    written = commit_files(pending, out_dir)
+    remember_reports_folder(out_dir, REPORT_FILES)  # never read as logs (reports/registry.py)
+    return written

@@ -18,6 +18,11 @@ from logdesk.ui.timefmt import zone
 MB = 1024 * 1024  # the unit of cache.max_size_mb
 
 
+def engine_died_text(message: str) -> str:
+    """'The Spark engine stopped unexpectedly (…)': the engine's message as a sentence."""
+    return message[:1].upper() + message[1:]
+
+
 def cache_cleared_text(files: int, size: int) -> str:
     return f"Cache cleared: {files:,} file{'s' if files != 1 else ''}, {size / MB:,.1f} MB freed"
 
@@ -29,6 +34,7 @@ class RunController:
         worker = self.engine.worker
         worker.spark_ready.connect(self._spark_ready)
         worker.spark_failed.connect(self._spark_failed)
+        worker.engine_died.connect(self._engine_died)
         worker.progress.connect(self._progress)
         worker.finished.connect(self._run_finished)
         worker.failed.connect(self._run_failed)
@@ -79,6 +85,31 @@ class RunController:
             folder, _refresh = self._pending
             self._pending = None
             self.messenger.error("Spark did not start", f"Cannot process {folder}: {message}", details)
+            self.run_completed.emit(False, message)
+
+    def _engine_died(self, message: str, details: str, during_run: bool) -> None:
+        """Spark's JVM ended under a call (the backend has dropped the session): start a new
+        one at once, then tell the user (a run's death in a dialog; a records query or export
+        says so in its own message)."""
+        if self._closing:
+            return
+        folder = self._running_folder if during_run else None
+        if during_run:
+            self._run_done()
+        restarting = self.spark_state == "starting"
+        self._set_spark_state("starting", "Spark: restarting…", "a new Spark engine is starting")
+        if not restarting:
+            self.engine.start_spark(self.settings)  # in the background, on the engine thread
+        text = f"{engine_died_text(message)}. A new Spark engine is starting"
+        self.statusBar().showMessage(text + "…")
+        if during_run:
+            if self._pending is None:
+                self.messenger.error(
+                    "Spark engine stopped",
+                    f"Could not process {folder}:\n{text}; process the folder again when the "
+                    "status bar says Spark: ready.",
+                    details,
+                )
             self.run_completed.emit(False, message)
 
     # -- opening folders --------------------------------------------------------------------

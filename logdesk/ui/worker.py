@@ -13,7 +13,7 @@ from pathlib import Path
 
 from PySide6.QtCore import QObject, QThread, Signal, Slot
 
-from logdesk.backend import Backend
+from logdesk.backend import Backend, SparkEngineDied
 from logdesk.control import Cancelled, RunControl
 from logdesk.results import RecordFilter, RunResult
 from logdesk.settings import Settings
@@ -82,12 +82,20 @@ class EngineWorker(QObject):
     export_failed = Signal(object, str, str)  # ExportJob, short message, details
     cache_cleared = Signal(int, object)  # files, bytes freed (object: an int past 2 GiB)
     cache_clear_failed = Signal(str, str)  # one-line message, details ("" for a file error)
+    # Spark's JVM died under a call (message, details, True when the call was a run); the
+    # backend has dropped the session. A run that died says so only here; the other calls
+    # also send their own failure signal afterwards.
+    engine_died = Signal(str, str, bool)
     stopped = Signal()
 
     def __init__(self, backend: Backend, generation: _Generation) -> None:
         super().__init__()
         self._backend = backend
         self._generation = generation
+
+    def _if_engine_died(self, exc: BaseException) -> None:
+        if isinstance(exc, SparkEngineDied):
+            self.engine_died.emit(_short(exc), traceback.format_exc(), False)
 
     @Slot(object)
     def start_spark(self, settings: Settings) -> None:
@@ -110,6 +118,8 @@ class EngineWorker(QObject):
             result = self._backend.run(job.folder, job.settings, job.control, job.record_filter)
         except Cancelled:
             self.cancelled.emit()
+        except SparkEngineDied as exc:
+            self.engine_died.emit(_short(exc), traceback.format_exc(), True)
         except Exception as exc:  # noqa: BLE001 - reported to the user
             if job.control.is_cancelled:
                 self.cancelled.emit()
@@ -128,6 +138,7 @@ class EngineWorker(QObject):
         try:
             count = self._backend.count_records(query.result, query.record_filter, query.search)
         except Exception as exc:  # noqa: BLE001 - shown in the records view
+            self._if_engine_died(exc)
             self.records_failed.emit(query.generation, _short(exc))
         else:
             self.records_counted.emit(query.generation, int(count))
@@ -142,6 +153,7 @@ class EngineWorker(QObject):
                 query.descending, query.offset, query.limit,
             )
         except Exception as exc:  # noqa: BLE001 - shown in the records view
+            self._if_engine_died(exc)
             self.records_failed.emit(query.generation, _short(exc))
         else:
             self.records_page.emit(query.generation, page)
@@ -160,6 +172,7 @@ class EngineWorker(QObject):
         try:
             rows = self._backend.export_records(job.result, job.record_filter, job.search, job.path)
         except Exception as exc:  # noqa: BLE001 - reported to the user
+            self._if_engine_died(exc)
             self.export_failed.emit(job, _short(exc), traceback.format_exc())
         else:
             self.records_exported.emit(job, int(rows))

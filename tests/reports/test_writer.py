@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 import os
 from dataclasses import replace
@@ -17,7 +19,6 @@ from logdesk.reports.alerts_log import (
     data_fingerprint,
     read_alert_history,
 )
-from logdesk.reports.csv_safety import FORMULA_PREFIXES, neutralize
 from logdesk.reports.writer import REPORT_FILES, ReportWriteError, write_reports
 from logdesk.results import (
     Alert,
@@ -196,16 +197,36 @@ def test_malformed_rows_from_a_spark_part_folder_keep_one_header(run, tmp_path):
     assert read(out / "csv/malformed_rows.csv") == "file,line,reason,raw\na.log,1,bad,x\nb.log,2,bad,y\n"
 
 
-@pytest.mark.parametrize("prefix", FORMULA_PREFIXES)
-def test_every_formula_prefix_is_neutralized(prefix):
-    assert neutralize(prefix + "1+1") == "'" + prefix + "1+1"
+# The dangerous starts of issue 11; each must come out of the report CSVs with one leading quote.
+DANGEROUS_STARTS = [
+    "  =2+2", "\x0b=1+1", " \t=5+5", "\n=4+4", "\t=1", "\r=1", "@SUM(A1)", "+1+2", "-1+2", "=1",
+]
 
 
-def test_neutralize_leaves_plain_text_numbers_and_none_alone():
-    assert neutralize("GET /a=1") == "GET /a=1"
-    assert neutralize(-5) == "-5" and neutralize(0.25) == "0.25"
-    assert neutralize(None) == ""
-    assert neutralize("'=already") == "'=already"
+def _csv_cells(path: Path) -> list[list[str]]:
+    return list(csv.reader(io.StringIO(read(path), newline="")))
+
+
+@pytest.mark.parametrize("cell", DANGEROUS_STARTS, ids=repr)
+def test_report_csv_neutralizes_each_dangerous_start(run, tmp_path, cell):
+    analytics = replace(
+        ANALYTICS,
+        per_service=(KeyStat(cell, 3, 1), KeyStat("-", 2, 0), KeyStat("-42", 1, 1), KeyStat("(none)", 4, 0)),
+        errors_by_type=(ErrorTypeStat(cell, 2, at("2024-01-01 23:00"), at("2024-01-01 23:05"), "-3.5"),),
+    )
+    out = tmp_path / "reports"
+    write(replace(run, error_types=()), out, analytics=analytics)
+    assert _csv_cells(out / "csv/errors_per_service.csv") == [
+        ["service", "total", "errors", "error_rate"],
+        ["'" + cell, "3", "1", "0.3333"],
+        ["-", "2", "0", "0.0000"],      # a lone minus is no formula: written as it is
+        ["-42", "1", "1", "1.0000"],    # a plain number stays a number
+        ["(none)", "4", "0", "0.0000"],  # the key of a missing service, as in the JSON reports
+    ]
+    assert _csv_cells(out / "csv/errors_by_type.csv")[1] == [
+        "'" + cell, "2", "0.3333", "2024-01-01T23:00:00.000+01:00", "2024-01-01T23:05:00.000+01:00",
+        "-3.5", "",
+    ]
 
 
 def test_json_documents(run, tmp_path):
@@ -227,7 +248,6 @@ def test_json_documents(run, tmp_path):
             "end": None,
             "levels": ["INFO", "ERROR"],
         },
-        "applied_filter": {"description": "all records", "start": None, "end": None, "levels": []},
         "totals": {"records": 20, "errors": 6, "error_rate": 0.3, "files": 2, "data_lines": 21,
                    "parsed_rows": 20, "malformed_rows": 1},
         "by_level": {"DEBUG": 0, "INFO": 12, "WARN": 2, "ERROR": 4, "CRITICAL": 2, "UNKNOWN": 0},

@@ -19,8 +19,9 @@ from logdesk.settings import Settings
 # 2: facts are a folder of Spark-written Parquet files; 3: timestamps parsed in each file's
 # inferred layout, the generic reader, files skipped rather than malformed; 4: every record is
 # masked (a patterns table per level, not error types only); 5: CRI pieces joined, ANSI colours
-# removed, more formats and timestamp layouts read (rows of unchanged files can differ)
-CACHE_FORMAT_VERSION = 5
+# removed, more formats and timestamp layouts read (rows of unchanged files can differ);
+# 6: rows and facts carry their file id, folders per unit (small files in bundles)
+CACHE_FORMAT_VERSION = 6
 HEAD_BYTES = 64 * 1024
 
 

@@ -12,7 +12,7 @@ both give the same reports.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -60,27 +60,34 @@ _REDUCE_ROWS = 400_000  # source rows gathered before they are summed into the r
 
 def merge_partials(
     facts: Sequence[FactSource], patterns: Sequence[pa.Table], bucket_seconds: int, time_zone: str,
-    mine_from: Sequence[pa.Table] | None = None,
+    mine_from: Sequence[pa.Table] | None = None, check: Callable[[], None] = lambda: None,
 ) -> Merged:
     """mine_from: the patterns tables whose masked messages are mined (default `patterns`). A
     run under a record filter passes its files' unfiltered tables, so that its templates (and
-    the folder's known types) do not depend on the filter."""
+    the folder's known types) do not depend on the filter. `check` is called between steps
+    (a cancelled run raises there)."""
     fact_rows = [f for f in facts if f is not None]
     pattern_rows = _concat(patterns)
     mined_rows = pattern_rows if mine_from is None else _concat(mine_from)
     mapping = mine_templates(_masked_counts(mined_rows))
+    check()
 
     summers = {GID_LEVELS: _Summer(None, keyed=False)}
     for d, gid in GID_OF_DIMENSION.items():
         summers[gid] = _Summer(mapping if d == "pattern" else None, keyed=True)
     for rows in _sources(fact_rows):  # each source read once, split by table
+        check()
         gid = rows.column("gid")
         for table_gid, summer in summers.items():
             summer.add(rows.filter(pc.equal(gid, table_gid)))
         del rows, gid
         pa.default_memory_pool().release_unused()
+    check()
     levels = summers[GID_LEVELS].result()
-    dims = {d: summers[gid].result() for d, gid in GID_OF_DIMENSION.items()}
+    dims = {}
+    for d, gid in GID_OF_DIMENSION.items():
+        check()
+        dims[d] = summers[gid].result()
     del summers
     error_rows = _error_rows(pattern_rows)
     details, samples = _details(error_rows, mapping, time_zone)

@@ -48,7 +48,7 @@ from pyspark.sql import Column, DataFrame, SparkSession
 from pyspark.sql import functions as F
 
 from logdesk.engine.discover import FORMAT_CSV, InputFile
-from logdesk.engine.partials import FILE_ID, MALFORMED, PART, RECORDS, tag_rows
+from logdesk.engine.partials import FILE_ID, MALFORMED, PART, RECORDS, UNIT, tag_rows
 from logdesk.engine.readers.csv_reader import read_csv_inputs
 from logdesk.engine.run_control import describe
 from logdesk.engine.transcode import compression
@@ -89,13 +89,13 @@ def _max_newlines(folder: Path) -> int:
 
 
 def suspects(reads: Sequence[InputFile], staged: Path) -> list[int]:
-    """Positions in `reads` of the CSV files whose staged copy (staged/file_id=N) may hide an
-    unclosed quote."""
+    """Positions in `reads` of the CSV files whose staged copy (staged/unit=N: a CSV file is
+    never bundled, its unit is its position) may hide an unclosed quote."""
     found = []
     for i, f in enumerate(reads):
         if f.format != FORMAT_CSV or not f.header:
             continue
-        rows = staged / f"{FILE_ID}={i}"
+        rows = staged / f"{UNIT}={i}"
         if (_max_newlines(rows / f"{PART}={MALFORMED}") > 0
                 or _max_newlines(rows / f"{PART}={RECORDS}") > MAX_QUOTED_LINES):
             found.append(i)
@@ -358,9 +358,10 @@ def _reread(spark: SparkSession, copies: list[InputFile], paths: list[str], stag
             settings: Settings, out: Path) -> None:
     describe(spark, "logdesk: read CSV files again around unclosed quotes")
     rows = tag_rows(_flag_markers(read_csv_inputs(spark, copies, settings)), paths)
-    rows.write.mode("overwrite").partitionBy(FILE_ID, PART).parquet(str(out))
+    rows = rows.withColumn(UNIT, F.col(FILE_ID))
+    rows.write.mode("overwrite").partitionBy(UNIT, PART).parquet(str(out))
     for f in copies:
-        folder = f"{FILE_ID}={paths.index(f.path)}"
+        folder = f"{UNIT}={paths.index(f.path)}"
         shutil.rmtree(staged / folder, ignore_errors=True)
         if (out / folder).is_dir():
             shutil.move(str(out / folder), str(staged / folder))

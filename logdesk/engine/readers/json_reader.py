@@ -116,7 +116,9 @@ def read_jsonl_inputs(
         raise ValueError("read_jsonl_inputs needs at least one JSON-lines file")
     lookup = FileLookup(jsonl)
     lines = read_lines(spark, jsonl)
-    value = F.col("value")
+    # Spark's text source keeps a line's bytes as they are: invalid UTF-8 would reach the
+    # malformed rows' raw text (and crash the run when it comes to Python) -> U+FFFD
+    value = F.make_valid_utf8(F.col("value"))
     # a UTF-8 byte order mark is read as part of the first line
     text = F.when(value.startswith("\ufeff"), F.substring(value, 2, 1 << 30)).otherwise(value)
     file_col = F.col(_FILE)
@@ -124,7 +126,8 @@ def read_jsonl_inputs(
     located = lines.select(
         text.alias(_LINE_TEXT),
         F.lit(None).cast("long").alias("line"),
-        (F.trim(value) == "").alias("_blank"),
+        # blank = whitespace only (tabs too, as in the text reader), after a BOM
+        text.rlike(r"^\s*$").alias("_blank"),
         F.col(LINE_BLOCK),
         F.col(LINE_ROW_ID),
         lookup.position(file_col).alias("_pos"),

@@ -105,6 +105,12 @@ def python_parse(layout: Layout, text: str, *, mtime_year: int | None = None,
     m = _fields_re(layout).fullmatch(_bare(text))
     if m is None:
         return None
+    return _from_match(layout, m, mtime_year, mtime)
+
+
+def _from_match(layout: Layout, m: re.Match[str], mtime_year: int | None,
+                mtime: datetime | None) -> datetime | None:
+    """python_parse after its regex matched (the values validated and computed)."""
     g = m.groupdict()
     if layout.kind not in ("pattern", "iso"):
         return _special(layout, g)
@@ -176,13 +182,51 @@ def _time_of_day(g: dict[str, str | None], mtime: datetime | None) -> datetime |
     return value
 
 
-def _parses(samples: list[str], layout: Layout, mtime_year: int | None) -> list[datetime]:
+def _parses(samples: list[str], fields: re.Pattern[str], layout: Layout,
+            mtime_year: int | None) -> list[datetime]:
+    """python_parse(layout, s) of each sample that parses; `samples` already bare (as
+    python_parse makes them) and `fields` the layout's regex."""
     out = []
     for text in samples:
-        value = python_parse(layout, text, mtime_year=mtime_year)
-        if value is not None:
-            out.append(value)
+        m = fields.fullmatch(text)
+        if m is not None:
+            value = _from_match(layout, m, mtime_year, None)
+            if value is not None:
+                out.append(value)
     return out
+
+
+def _width(pattern: str) -> tuple[int, float]:
+    """The shortest and longest text `pattern` can match (the regex parser's own bounds);
+    (0, inf) where they cannot be had."""
+    try:
+        import re._parser as parser  # Python 3.11+
+    except ImportError:  # pragma: no cover - older Pythons
+        return 0, float("inf")
+    try:
+        low, high = parser.parse(pattern, re.ASCII).getwidth()
+    except Exception:  # noqa: BLE001 - a bound is an optimization, never a reason to fail
+        return 0, float("inf")
+    return low, (float("inf") if high >= parser.MAXREPEAT else high)
+
+
+# The catalogue with its compiled regexes and the lengths of text each matches, for the loops
+# that try every layout on every sample or line of every file (a Layout's dataclass hash, paid
+# per functools.cache lookup, was a fifth of a discovery of 20,000 small files; the lengths
+# let a layout be passed over without running its regex when it cannot match)
+_CATALOGUE: tuple[tuple[Layout, re.Pattern[str]], ...] = tuple(
+    (layout, _fields_re(layout)) for layout in LAYOUTS
+)
+_FIELDS_WIDTH: tuple[tuple[int, float], ...] = tuple(
+    _width(fields.pattern) for _, fields in _CATALOGUE
+)
+
+
+@functools.lru_cache(maxsize=1024)
+def _fitting(lengths: frozenset[int]) -> tuple[int, ...]:
+    """The catalogue layouts (positions) that can match a text of one of these lengths."""
+    return tuple(i for i, (low, high) in enumerate(_FIELDS_WIDTH)
+                 if any(low <= n <= high for n in lengths))
 
 
 def _spread(values: list[int]) -> tuple[int, int]:
@@ -216,16 +260,21 @@ def infer_layout(samples: Sequence[str | None], *, day_first_default: bool = Fal
     texts = [t for t in (_bare(s) for s in samples if s is not None) if t]
     if not texts:
         return None
-    parsed = {layout: _parses(texts, layout, mtime_year) for layout in LAYOUTS}
-    best = max(len(values) for values in parsed.values())
+    bare = [_bare(t) for t in texts]  # python_parse takes [ ] off once more
+    parsed: list[list[datetime]] = [[] for _ in _CATALOGUE]
+    for i in _fitting(frozenset(len(t) for t in bare)):
+        layout, fields = _CATALOGUE[i]
+        parsed[i] = _parses(bare, fields, layout, mtime_year)
+    best = max(len(values) for values in parsed)
     if best == 0 or 2 * best < len(texts):
         return None
-    tied = [layout for layout in LAYOUTS if len(parsed[layout]) == best]
-    first = tied[0]
-    family = [layout for layout in tied if first.family and layout.family == first.family]
+    tied = [i for i, values in enumerate(parsed) if len(values) == best]
+    first = LAYOUTS[tied[0]]
+    family = [i for i in tied if first.family and LAYOUTS[i].family == first.family]
     if len(family) < 2:
         return first
-    return _decide_order(family, parsed, day_first_default, mtime_year)
+    return _decide_order([LAYOUTS[i] for i in family], {LAYOUTS[i]: parsed[i] for i in family},
+                         day_first_default, mtime_year)
 
 
 # --- lines -----------------------------------------------------------------------------------
@@ -267,15 +316,25 @@ def _line_re(layout: Layout) -> re.Pattern[str]:
     return re.compile(_prefix(layout) + "(" + layout.regex + ")" + _AFTER_TS, re.ASCII)
 
 
+_LINE_CATALOGUE: tuple[tuple[Layout, re.Pattern[str], re.Pattern[str], float], ...] = tuple(
+    (layout, _line_re(layout), fields, _width(layout.regex)[1]) for layout, fields in _CATALOGUE
+)
+
+
 def find_timestamp(line: str) -> tuple[int, int, Layout] | None:
     """(start, end, layout) of the timestamp the line starts with, after an optional prefix
     ([, <PRI>, docker-compose "web_1  | ", a file name "app.log:", a sequence number, a host
     name); None when there is none with valid values. Several layouts match: the earliest
     start, then the longest text, then catalogue order."""
     best: tuple[int, int, int, Layout] | None = None
-    for rank, layout in enumerate(LAYOUTS):
-        m = _line_re(layout).match(line)
-        if m is None or python_parse(layout, m.group(1)) is None:
+    for rank, (layout, line_re, fields, longest) in enumerate(_LINE_CATALOGUE):
+        if best is not None and best[0] == 0 and longest <= -best[1]:
+            continue  # cannot start earlier than 0, nor be longer: the tie goes to `best`
+        m = line_re.match(line)
+        if m is None:
+            continue
+        found = fields.fullmatch(_bare(m.group(1)))  # python_parse(layout, m.group(1))
+        if found is None or _from_match(layout, found, None, None) is None:
             continue
         key = (m.start(1), -m.end(1), rank, layout)
         if best is None or key[:3] < best[:3]:
