@@ -109,6 +109,33 @@ def as_nobody(action: Callable[[], int], capture_fd: int = 2) -> tuple[int, str]
     return os.waitstatus_to_exitcode(status), text
 
 
+def error_as_nobody(action: Callable[[], object], error: type[BaseException]) -> tuple[int, str]:
+    """as_nobody for an action expected to fail with `error`: (0, "") when it returns, (3, the
+    error's message) when it raises `error`; anything else is the child's own failure."""
+    def attempt() -> int:
+        try:
+            action()
+        except error as exc:
+            os.write(2, str(exc).encode())
+            return 3
+        return 0
+
+    return as_nobody(attempt)
+
+
+def write_big_csv(folder: Path, rows: int) -> Path:
+    """`folder` made, with one CSV file of `rows` records, every 10th an ERROR: a run long
+    enough to kill its JVM in the middle of."""
+    folder.mkdir()
+    with open(folder / "big.csv", "w", encoding="utf-8") as fh:
+        fh.write("timestamp,level,service,ip,endpoint,message\n")
+        for i in range(rows):
+            level = "ERROR" if i % 10 == 0 else "INFO"
+            fh.write(f"2024-05-01T{i // 3600 % 24:02d}:{i // 60 % 60:02d}:{i % 60:02d}Z,{level},"
+                     f"svc{i % 7},10.0.{i % 5}.{i % 250},/p{i % 13},request {i} took {i % 997} ms\n")
+    return folder
+
+
 def _descendants(pid: int) -> list[int]:
     children: dict[int, list[int]] = {}
     for entry in Path("/proc").iterdir():

@@ -29,6 +29,7 @@ from fault_helpers import (
     snapshot,
     spark_jvms,
     tiny_tmpfs,
+    write_big_csv,
 )
 from logdesk import cli
 
@@ -183,17 +184,6 @@ def test_a_full_disk_for_the_records_exits_2_and_leaves_no_parts(cached_logs, tm
 # --------------------------------------------------------------------------- the engine dies
 
 
-def _big_folder(folder: Path, rows: int) -> None:
-    """`rows` CSV records, every 10th an ERROR."""
-    folder.mkdir()
-    with open(folder / "big.csv", "w", encoding="utf-8") as fh:
-        fh.write("timestamp,level,service,ip,endpoint,message\n")
-        for i in range(rows):
-            level = "ERROR" if i % 10 == 0 else "INFO"
-            fh.write(f"2024-05-01T{i // 3600 % 24:02d}:{i // 60 % 60:02d}:{i % 60:02d}Z,{level},"
-                     f"svc{i % 7},10.0.{i % 5}.{i % 250},/p{i % 13},request {i} took {i % 997} ms\n")
-
-
 # Spark starts when the first file must be read: the stage line is begun again after it
 READING_WITH_SPARK = re.compile(rb"starting Spark \(local\[1\]\) \xe2\x80\xa6 [\d.]+ s\n"
                                 rb"\[\d/\d\] read & normalize \xe2\x80\xa6 ")
@@ -202,7 +192,7 @@ READING_WITH_SPARK = re.compile(rb"starting Spark \(local\[1\]\) \xe2\x80\xa6 [\
 @pytest.mark.slow
 def test_the_engine_killed_mid_run_exits_1_and_the_next_run_works(tmp_path):
     logs = tmp_path / "logs"
-    _big_folder(logs, 50_000)
+    write_big_csv(logs, 50_000)
     out = tmp_path / "reports"
     (out / "json").mkdir(parents=True)
     (out / "json" / "summary.json").write_bytes(b'{"earlier": "run"}\n')

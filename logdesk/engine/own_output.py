@@ -27,16 +27,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from logdesk.reports.registry import report_folders
+from logdesk.reports.writer import REPORT_FILES
 
-# The report files (reports/writer.py REPORT_FILES; a test checks), for a reports folder the run
-# is told about that has no reports yet
-REPORT_FILES: tuple[str, ...] = (
-    "csv/errors_by_type.csv", "csv/errors_by_hour.csv", "csv/top_errors.csv",
-    "csv/errors_per_ip.csv", "csv/errors_per_service.csv", "csv/errors_per_endpoint.csv",
-    "csv/patterns.csv", "csv/malformed_rows.csv", "json/error_trends.json",
-    "json/errors_by_day.json", "json/errors_by_severity.json", "json/summary.json",
-    "json/ingest_report.json", "alerts.log",
-)
 # The records export's CSV header (records_export.EXPORT_COLUMNS)
 EXPORT_HEADER: tuple[str, ...] = (
     "timestamp", "level", "service", "ip", "endpoint", "message", "template", "error_type",
@@ -120,4 +112,4 @@ def own_outputs(cache_root: Path, run_base: Path, user_cache: Path, output_dir: 
     return own
 
 
-__all__ = ["EXPORT_HEADER", "OWN_NOTE", "OwnOutput", "REPORT_FILES", "own_note", "own_outputs"]
+__all__ = ["EXPORT_HEADER", "OWN_NOTE", "OwnOutput", "own_note", "own_outputs"]

@@ -5,7 +5,6 @@ temporary left behind."""
 
 from __future__ import annotations
 
-import os
 from dataclasses import replace
 from datetime import datetime, timezone
 from pathlib import Path
@@ -14,7 +13,7 @@ import numpy as np
 import pytest
 
 from fault_helpers import (
-    as_nobody,
+    error_as_nobody,
     fill_up,
     reachable_by_nobody,
     remount_read_only,
@@ -100,15 +99,7 @@ def test_a_report_this_user_may_not_replace_is_left_alone(tmp_path):
     reachable_by_nobody(out)
     before = snapshot(out)
 
-    def attempt() -> int:
-        try:
-            write(out, total=4)
-        except ReportWriteError as exc:
-            os.write(2, str(exc).encode())
-            return 3
-        return 0
-
-    code, message = as_nobody(attempt)
+    code, message = error_as_nobody(lambda: write(out, total=4), ReportWriteError)
     assert code == 3, message
     # a rename over it would have worked (the folder is writable): the file's own mode decides
     assert message == (f"Could not write reports to {out}: Permission denied "
@@ -121,15 +112,8 @@ def test_a_folder_this_user_may_not_write_names_the_folder(tmp_path):
     out.mkdir()
     reachable_by_nobody(out)  # readable and enterable, not writable (root's 0755)
 
-    def attempt() -> int:
-        try:
-            commit_files([PendingFile(out / "a.txt", b"x")], out)
-        except ReportWriteError as exc:
-            os.write(2, str(exc).encode())
-            return 3
-        return 0
-
-    code, message = as_nobody(attempt)
+    code, message = error_as_nobody(
+        lambda: commit_files([PendingFile(out / "a.txt", b"x")], out), ReportWriteError)
     assert code == 3, message
     assert message == f"Could not write reports to {out}: Permission denied ({out})"
     assert list(out.iterdir()) == []

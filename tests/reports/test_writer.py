@@ -14,6 +14,8 @@ from zoneinfo import ZoneInfo
 import numpy as np
 import pytest
 
+from fault_helpers import error_as_nobody
+
 from logdesk.reports.alerts_log import (
     append_alert_history,
     data_fingerprint,
@@ -354,34 +356,6 @@ def test_output_folder_that_is_a_file_is_a_clear_error(run, tmp_path):
     assert sorted(p.name for p in tmp_path.iterdir()) == ["engine", "reports"]
 
 
-def _write_as_an_unprivileged_user(run, out) -> tuple[int, str]:
-    """Root may write any folder, so as root the write runs in a forked child that has become
-    `nobody` (no exec: the interpreter under /root stays loaded): the permission check is the
-    kernel's, not a stand-in. Returns (exit code, the error's message)."""
-    read_end, write_end = os.pipe()
-    pid = os.fork()
-    if pid == 0:  # the child: never returns into pytest
-        code = 1
-        try:
-            os.close(read_end)
-            os.setgroups([])
-            os.setgid(65534)
-            os.setuid(65534)
-            try:
-                write(run, out)
-                code = 0
-            except ReportWriteError as exc:
-                os.write(write_end, str(exc).encode())
-                code = 3
-        finally:
-            os._exit(code)
-    os.close(write_end)
-    with os.fdopen(read_end, "rb") as pipe:
-        message = pipe.read().decode()
-    _, status = os.waitpid(pid, 0)
-    return os.waitstatus_to_exitcode(status), message
-
-
 def test_read_only_folder_is_a_clear_error(run, tmp_path):
     out = tmp_path / "reports"
     out.mkdir()
@@ -394,7 +368,7 @@ def test_read_only_folder_is_a_clear_error(run, tmp_path):
             (tmp_path / "engine").chmod(0o755)
             Path(run.malformed_csv_path).chmod(0o644)
             write(run, tmp_path / "warm-up")  # every lazy import and cache loaded before the fork
-            code, message = _write_as_an_unprivileged_user(run, out)
+            code, message = error_as_nobody(lambda: write(run, out), ReportWriteError)
             assert code == 3 and "Permission denied" in message, (code, message)
         else:
             with pytest.raises(ReportWriteError, match="Permission denied"):

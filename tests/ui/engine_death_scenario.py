@@ -15,29 +15,18 @@ from pathlib import Path
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QApplication, QMessageBox
 
-from fault_helpers import spark_jvms
+from fault_helpers import spark_jvms, write_big_csv
 from logdesk.settings import PathSettings, Settings, SparkSettings
 from ui_fakes import card
 
 ROWS = 20_000  # every 10th an ERROR: 2,000 errors
 
 
-def _logs(folder: Path) -> Path:
-    folder.mkdir()
-    with open(folder / "big.csv", "w", encoding="utf-8") as fh:
-        fh.write("timestamp,level,service,ip,endpoint,message\n")
-        for i in range(ROWS):
-            level = "ERROR" if i % 10 == 0 else "INFO"
-            fh.write(f"2024-05-01T{i // 3600:02d}:{i // 60 % 60:02d}:{i % 60:02d}Z,{level},"
-                     f"svc{i % 7},10.0.0.{i % 250},/p{i % 13},request {i} took {i % 997} ms\n")
-    return folder
-
-
 def test_the_window_survives_the_death_of_its_spark_engine(qtbot, qsettings, tmp_path):
     from logdesk.engine.backend import SparkBackend
     from logdesk.ui.main_window import MainWindow
 
-    folder = _logs(tmp_path / "logs")
+    folder = write_big_csv(tmp_path / "logs", ROWS)
     settings = Settings(
         spark=SparkSettings(master="local[1]", shuffle_partitions=2, driver_memory="1g"),
         paths=PathSettings(output_dir=str(tmp_path / "reports"), work_dir=str(tmp_path / "work")),

@@ -19,16 +19,14 @@ compressed data broke (their note must show on every run).
 
 from __future__ import annotations
 
-import hashlib
 import json
-import os
 import uuid
 from dataclasses import dataclass, replace
 from pathlib import Path
 
 from logdesk.engine.cache.keys import FileKey
 from logdesk.engine.cache.plan import READ, REUSE, FilePlan
-from logdesk.engine.cache.store import CacheStore, Entry
+from logdesk.engine.cache.store import CacheStore, Entry, write_json
 from logdesk.engine.discover import FORMAT_JSONL, FORMAT_TEXT
 
 BUNDLE_MIN_FILES = 32  # small files a run must read before any is bundled
@@ -103,10 +101,7 @@ def save_bundle(store: CacheStore, bundle: Bundle) -> Bundle:
     assert bundle.entry is not None
     doc = [{"path": m.path, "key": m.key.to_json() if m.key else None, "records": m.records,
             "malformed": m.malformed, "continuation": m.continuation} for m in bundle.members]
-    target = bundle.entry.dir / MEMBERS
-    tmp = target.with_name(f".{MEMBERS}.{uuid.uuid4().hex[:8]}")
-    tmp.write_text(json.dumps(doc, ensure_ascii=False) + "\n", encoding="utf-8")
-    os.replace(tmp, target)
+    write_json(bundle.entry.dir / MEMBERS, doc)
     return replace(bundle, entry=store.save(bundle.entry))
 
 
@@ -125,30 +120,16 @@ def load_bundle(store: CacheStore, path: str, fingerprint: str) -> Bundle | None
     return Bundle(path, members, entry)
 
 
-def _folder_file(store: CacheStore, folder: str) -> Path:
-    digest = hashlib.sha1(folder.encode("utf-8", "surrogateescape")).hexdigest()[:24]
-    return store.root / "folders" / f"{digest}.bundles.json"
-
-
 def folder_bundles(store: CacheStore, folder: str) -> list[str]:
     """The bundle paths the folder's last run used."""
-    try:
-        doc = json.loads(_folder_file(store, folder).read_text(encoding="utf-8"))
-        return [str(p) for p in doc.get("bundles", [])]
-    except (OSError, ValueError, AttributeError):
-        return []
+    return store.folder_list(folder, "bundles")
 
 
 def set_folder_bundles(store: CacheStore, folder: str, paths: list[str]) -> None:
-    target = _folder_file(store, folder)
-    if not paths:
-        target.unlink(missing_ok=True)
-        return
-    target.parent.mkdir(parents=True, exist_ok=True)
-    tmp = target.with_name(f".{target.name}.{uuid.uuid4().hex[:8]}")
-    tmp.write_text(json.dumps({"folder": folder, "bundles": sorted(paths)}) + "\n",
-                   encoding="utf-8")
-    os.replace(tmp, target)
+    if paths:
+        store.set_folder_list(folder, "bundles", paths)
+    else:
+        store.drop_folder_list(folder, "bundles")
 
 
 def reuse_bundles(plans: list[FilePlan], store: CacheStore, folder: str,

@@ -66,6 +66,14 @@ class Entry:
         return sum(s.continuation for s in self.segments)
 
 
+def write_json(target: Path, doc: object) -> None:
+    """`doc` as one line of JSON in `target`, replaced whole: a reader (another run, a crash
+    half-way) never sees half a file."""
+    tmp = target.with_name(f".{target.name}.{uuid.uuid4().hex[:8]}")
+    tmp.write_text(json.dumps(doc) + "\n", encoding="utf-8")
+    os.replace(tmp, target)
+
+
 class CacheStore:
     def __init__(self, root: Path, max_bytes: int) -> None:
         self.root = Path(root)
@@ -106,9 +114,7 @@ class CacheStore:
             "last_used": entry.last_used,
         }
         entry.dir.mkdir(parents=True, exist_ok=True)
-        tmp = entry.dir / f".{MANIFEST}.{uuid.uuid4().hex[:8]}"
-        tmp.write_text(json.dumps(doc, ensure_ascii=False) + "\n", encoding="utf-8")
-        os.replace(tmp, entry.dir / MANIFEST)
+        write_json(entry.dir / MANIFEST, doc)
         return entry
 
     def drop(self, path: str) -> None:
@@ -121,24 +127,33 @@ class CacheStore:
         folder.mkdir(parents=True, exist_ok=False)
         return folder
 
-    def _folder_file(self, folder: str) -> Path:
+    def _folder_file(self, folder: str, kind: str) -> Path:
         digest = hashlib.sha1(folder.encode("utf-8", "surrogateescape")).hexdigest()[:24]
-        return self.root / "folders" / f"{digest}.json"
+        return self.root / "folders" / (f"{digest}.json" if kind == "paths" else f"{digest}.{kind}.json")
 
-    def folder_paths(self, folder: str) -> list[str]:
-        """The input paths the folder's previous run used."""
+    def folder_list(self, folder: str, kind: str) -> list[str]:
+        """What the folder's previous run noted under `kind` ("paths": the input paths it used;
+        "bundles": the bundles it used), [] when nothing was noted."""
         try:
-            doc = json.loads(self._folder_file(folder).read_text(encoding="utf-8"))
-            return [str(p) for p in doc.get("paths", [])]
+            doc = json.loads(self._folder_file(folder, kind).read_text(encoding="utf-8"))
+            return [str(p) for p in doc.get(kind, [])]
         except (OSError, ValueError, AttributeError):
             return []
 
-    def set_folder_paths(self, folder: str, paths: list[str]) -> None:
-        target = self._folder_file(folder)
+    def set_folder_list(self, folder: str, kind: str, values: list[str]) -> None:
+        target = self._folder_file(folder, kind)
         target.parent.mkdir(parents=True, exist_ok=True)
-        tmp = target.with_name(f".{target.name}.{uuid.uuid4().hex[:8]}")
-        tmp.write_text(json.dumps({"folder": folder, "paths": sorted(paths)}) + "\n", encoding="utf-8")
-        os.replace(tmp, target)
+        write_json(target, {"folder": folder, kind: sorted(values)})
+
+    def drop_folder_list(self, folder: str, kind: str) -> None:
+        self._folder_file(folder, kind).unlink(missing_ok=True)
+
+    def folder_paths(self, folder: str) -> list[str]:
+        """The input paths the folder's previous run used."""
+        return self.folder_list(folder, "paths")
+
+    def set_folder_paths(self, folder: str, paths: list[str]) -> None:
+        self.set_folder_list(folder, "paths", paths)
 
     # ------------------------------------------------------------------ size
 
