@@ -33,7 +33,10 @@ import pyarrow.parquet as pq
 from pyspark.sql import Column, DataFrame
 from pyspark.sql import functions as F
 
-from logdesk.engine.readers.common import KeyIndex
+from pyspark.sql.types import IntegerType, StringType, StructField, StructType
+
+from logdesk.engine.readers import file_lookup
+from logdesk.engine.readers.file_lookup import KeyIndex, text_array
 from logdesk.engine.cube import SAMPLE_MAX_CHARS, bucket_start, dimension_key, level_index
 from logdesk.engine.schema import BLANK_FORMAT
 from logdesk.results import DIMENSIONS
@@ -61,16 +64,53 @@ class Partials:
     malformed: pa.Table  # file_id, line, reason, raw
 
 
-def tag_rows(staged: DataFrame, paths: Sequence[str]) -> DataFrame:
+def tag_rows(staged: DataFrame, paths: Sequence[str],
+             units: Sequence[int] | None = None) -> DataFrame:
     """STAGED rows (BLANK_FORMAT ones kept) plus `file_id` (position of source_file in
-    `paths`) and `part` (records, malformed, blank): the copy's partition columns."""
-    file_id = KeyIndex(list(paths)).position(F.col("source_file")) - 1
+    `paths`) and `part` (records, malformed, blank): the copy's partition columns; with
+    `units` (the unit of each path), `unit` too. Literals for a few paths, a broadcast join
+    with a local table for many (readers/file_lookup.JOIN_ABOVE: a literal's text is in every
+    plan string Spark builds)."""
     part = (
         F.when(F.col("format") == BLANK_FORMAT, F.lit(BLANK))
         .when(F.col("malformed_reason").isNull(), F.lit(RECORDS))
         .otherwise(F.lit(MALFORMED))
     )
-    return staged.select("*", file_id.alias(FILE_ID), part.alias(PART))
+    if len(paths) <= file_lookup.JOIN_ABOVE:
+        file_id = KeyIndex(list(paths)).position(F.col("source_file")) - 1
+        tagged = staged.select("*", file_id.alias(FILE_ID), part.alias(PART))
+        return tagged if units is None else tagged.withColumn(UNIT, unit_of_file(units))
+    rows = [(path, i, units[i] if units is not None else i) for i, path in enumerate(paths)]
+    table = staged.sparkSession.createDataFrame(rows, _TAG_SCHEMA)
+    if units is None:
+        table = table.drop(UNIT)
+    joined = staged.join(F.broadcast(table), F.col("source_file") == F.col("_tag_path"), "left")
+    return joined.drop("_tag_path").withColumn(PART, part)
+
+
+_TAG_SCHEMA = StructType([StructField("_tag_path", StringType()),
+                          StructField(FILE_ID, IntegerType()), StructField(UNIT, IntegerType())])
+
+
+def unit_of_file(units: Sequence[int]) -> Column:
+    """The unit of a row's FILE_ID, from `units` (one per file; as a literal: see with_units)."""
+    if all(u == i for i, u in enumerate(units)):
+        return F.col(FILE_ID)
+    return F.element_at(text_array([str(n) for n in units]).cast("array<int>"), F.col(FILE_ID) + 1)
+
+
+def with_units(frame: DataFrame, units: Sequence[int] | None) -> DataFrame:
+    """`frame` (with FILE_ID) plus UNIT: each file's unit in `units` (None: the file itself),
+    as a literal for a few files and by a broadcast join for many (see tag_rows)."""
+    if units is None or all(u == i for i, u in enumerate(units)):
+        return frame.withColumn(UNIT, F.col(FILE_ID))
+    if len(units) <= file_lookup.JOIN_ABOVE:
+        return frame.withColumn(UNIT, unit_of_file(units))
+    table = frame.sparkSession.createDataFrame(
+        [(i, u) for i, u in enumerate(units)],
+        StructType([StructField("_unit_file", IntegerType()), StructField(UNIT, IntegerType())]))
+    joined = frame.join(F.broadcast(table), F.col(FILE_ID) == F.col("_unit_file"), "left")
+    return joined.drop("_unit_file")
 
 
 def _set_id(grouped: tuple[str, ...]) -> int:
@@ -222,17 +262,18 @@ def _numbered(index: list[dict], bad: pa.Table) -> pa.Table:
 
 
 def compute_partials(copy: DataFrame, bucket_seconds: int, with_malformed: bool = True,
-                     facts_dir: Path | None = None, unit: Column | None = None) -> Partials:
+                     facts_dir: Path | None = None,
+                     units: Sequence[int] | None = None) -> Partials:
     """The three tables (at most three Spark actions, over the copy only). The facts come
     first: when they show no record, or no malformed row, that aggregation is skipped (a
     refresh after a few appended lines mostly has no malformed row). facts_dir: where Spark writes
-    the facts, one folder per unit (unit=N; `unit`: the unit of a row's FILE_ID, else the file
+    the facts, one folder per unit (unit=N; `units`: the unit of each FILE_ID, else the file
     itself); the returned facts are then only their ingest and level rows."""
     frame = facts_frame(copy, bucket_seconds)
     if facts_dir is None:
         facts = frame.toArrow()
     else:
-        frame = frame.withColumn(UNIT, F.col(FILE_ID) if unit is None else unit)
+        frame = with_units(frame, units)
         frame.write.mode("overwrite").partitionBy(UNIT).parquet(str(facts_dir))
         facts = read_facts_summary(facts_dir)
     gid = facts.column("gid")

@@ -26,7 +26,7 @@ from pathlib import Path
 
 import pyarrow as pa
 import pyarrow.parquet as pq
-from pyspark.sql import Column, SparkSession
+from pyspark.sql import SparkSession
 from pyspark.sql import functions as F
 
 from logdesk.control import Cancelled, RunControl
@@ -45,7 +45,7 @@ from logdesk.engine.known_error_types import read_known_error_types, write_known
 from logdesk.engine.packs import pack_inputs
 from logdesk.engine.partials import FILE_ID, PART, RECORDS, UNIT
 from logdesk.engine.partials import compute_partials, empty_malformed, tag_rows
-from logdesk.engine.readers.common import many_files_conf, text_array
+from logdesk.engine.readers.common import many_files_conf
 from logdesk.engine.readers.csv_repair import repair_unclosed_quotes
 from logdesk.engine.run_setup import (EmptyFolderError, cache_off_reason, cache_store,
                                       nothing_readable_message, own_output_of)
@@ -269,7 +269,7 @@ class _Run:
             self.plan_seconds += time.perf_counter() - t
             self.control.check()
             shares = compute_partials(copy, bucket_seconds, facts_dir=facts_dir,
-                                      unit=_unit_column(units, len(reads)))
+                                      units=_unit_numbers(units, len(reads)))
             self.control.check()
             file_units(store, units, todo, incoming, facts_dir, shares, fingerprint, filed,
                        self.control.check)
@@ -285,8 +285,7 @@ class _Run:
         t = time.perf_counter()
         with many_files_conf(spark, len(reads)):
             staged = tag_rows(read_inputs(spark, reads, self.settings, numbered=False),
-                              [r.path for r in reads])
-            staged = staged.withColumn(UNIT, _unit_column(units, len(reads)))
+                              [r.path for r in reads], _unit_numbers(units, len(reads)))
             self.plan_seconds += time.perf_counter() - t
             describe(spark, "logdesk: read and normalize")
             self.control.check()
@@ -329,15 +328,13 @@ class _Run:
         return len(vanished)
 
 
-def _unit_column(units: list[Unit], files: int) -> Column:
-    """The unit of a row's FILE_ID: the file itself unless some files are bundled."""
-    if all(len(u.files) == 1 and u.number == u.files[0] for u in units):
-        return F.col(FILE_ID)
-    number = [0] * files
+def _unit_numbers(units: list[Unit], files: int) -> list[int]:
+    """The unit of each read file (FILE_ID): the file itself unless it is bundled."""
+    number = list(range(files))
     for u in units:
         for i in u.files:
             number[i] = u.number
-    return F.element_at(text_array([str(n) for n in number]).cast("array<int>"), F.col(FILE_ID) + 1)
+    return number
 
 
 def _read_table(entry: Entry, name: str) -> pa.Table:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 
+from logdesk.engine.digit_shape import DigitShapes
 from logdesk.engine.formats.model import FIELD_GROUPS, TextFormat, java_pattern
 from logdesk.engine.formats.registry import BUILTIN_FORMATS, REFINES, header_formats
 from logdesk.settings import TextFormatSettings
@@ -97,25 +98,23 @@ def detect_text_format(
             candidates.append(w3c_format(fields))
         except ValueError:
             pass
-    candidates.extend(BUILTIN_FORMATS)
-    best, best_score = _best(candidates, sample)
-    if best is None or best.user:
-        return best
-    for fmt in BUILTIN_FORMATS:
-        if best.name in REFINES.get(fmt.name, ()) and _matching_lines(fmt, sample) == best_score:
-            return fmt
-    return best
-
-
-def _best(candidates: Sequence[TextFormat], sample: Sequence[str]) -> tuple[TextFormat | None, int]:
-    """The candidate reading the most sample lines (the earlier on a tie), and its score."""
-    best: TextFormat | None = None
-    best_score = 0
+    scores = _BuiltinScores(sample)
+    best, best_score = None, 0  # the candidate reading the most lines, the earlier on a tie
     for fmt in candidates:
         score = _matching_lines(fmt, sample)
         if score > best_score:
             best, best_score = fmt, score
-    return best, best_score
+    for i in scores.candidates():
+        score = scores.score(i)
+        if score > best_score:
+            best, best_score = scores.formats[i], score
+    if best is None or best.user:
+        return best
+    for i in scores.candidates():
+        fmt = scores.formats[i]
+        if best.name in REFINES.get(fmt.name, ()) and scores.score(i) == best_score:
+            return fmt
+    return best
 
 
 def _matching_lines(fmt: TextFormat, sample: Sequence[str]) -> int:
@@ -127,10 +126,84 @@ def _matching_lines(fmt: TextFormat, sample: Sequence[str]) -> int:
     body = [line for line in sample if not (skip and skip.match(line))]
     if not body or not pattern.match(body[0]):
         return 0
-    matched = sum(1 for line in body if pattern.match(line))
-    if not fmt.multiline and matched * 2 < len(body):
+    return _fitting_score(fmt, len(body), sum(1 for line in body if pattern.match(line)))
+
+
+def _fitting_score(fmt: TextFormat, body: int, matched: int) -> int:
+    if not fmt.multiline and matched * 2 < body:
         return 0
     return matched
+
+
+class _Builtins:
+    """The built-in formats' patterns and skip regexes, asked per line through DigitShapes
+    (digit_shape.py: lines that differ only in their digits are matched once, not once per
+    file)."""
+
+    def __init__(self, formats: tuple[TextFormat, ...]) -> None:
+        self.formats = formats
+        self.patterns = DigitShapes([re.compile(f.pattern, re.ASCII) for f in formats])
+        skipping = [i for i, f in enumerate(formats) if f.skip]
+        self.skip_of = {i: k for k, i in enumerate(skipping)}  # format -> its skip's position
+        self.skips = DigitShapes([re.compile(formats[i].skip, re.ASCII) for i in skipping])
+
+
+_BUILTINS: _Builtins | None = None
+
+
+def _builtins() -> _Builtins:
+    """_Builtins of BUILTIN_FORMATS (made again when a test narrows BUILTIN_FORMATS)."""
+    global _BUILTINS
+    if _BUILTINS is None or _BUILTINS.formats is not BUILTIN_FORMATS:
+        _BUILTINS = _Builtins(BUILTIN_FORMATS)
+    return _BUILTINS
+
+
+class _BuiltinScores:
+    """_matching_lines of each built-in format on one sample (the same rule, its regexes asked
+    through _Builtins): the first line against all formats at once, the other lines only for
+    the formats their first body line fits."""
+
+    def __init__(self, sample: Sequence[str]) -> None:
+        self._b = _builtins()
+        self.formats = self._b.formats
+        self._sample = sample
+        self._first = frozenset(self._b.patterns.matching(sample[0])) if sample else frozenset()
+        self._pattern_keys: dict[int, tuple[str, ...]] = {}
+        self._skip_keys: dict[int, tuple[str, ...]] = {}
+        self._scores: dict[int, int] = {}
+
+    def candidates(self) -> list[int]:
+        """The formats (positions, ascending) that may score above 0: those whose first body
+        line is the sample's first line and fits, and those that skip the first line."""
+        skipping_first = {i for i, k in self._b.skip_of.items() if self._skipped(k, 0)}
+        return sorted(self._first | skipping_first)
+
+    def score(self, i: int) -> int:
+        if i not in self._scores:
+            self._scores[i] = self._score(i)
+        return self._scores[i]
+
+    def _score(self, i: int) -> int:
+        lines: Sequence[int] = range(len(self._sample))
+        if i in self._b.skip_of:
+            lines = [j for j in lines if not self._skipped(self._b.skip_of[i], j)]
+        if not lines or not self._match(i, lines[0]):
+            return 0
+        return _fitting_score(self.formats[i], len(lines),
+                              sum(1 for j in lines if self._match(i, j)))
+
+    def _match(self, i: int, j: int) -> bool:
+        if j == 0:
+            return i in self._first
+        if j not in self._pattern_keys:
+            self._pattern_keys[j] = self._b.patterns.key(self._sample[j])
+        return self._b.patterns.matches(i, self._sample[j], self._pattern_keys[j])
+
+    def _skipped(self, k: int, j: int) -> bool:
+        if j not in self._skip_keys:
+            self._skip_keys[j] = self._b.skips.key(self._sample[j])
+        return self._b.skips.matches(k, self._sample[j], self._skip_keys[j])
 
 
 _COMPILED: dict[tuple[str, str | None], tuple[re.Pattern[str], re.Pattern[str] | None] | None] = {}

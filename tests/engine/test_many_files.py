@@ -10,6 +10,7 @@ import pytest
 
 from logdesk.engine.cache import bundles
 from logdesk.engine.pipeline import run_pipeline
+from logdesk.engine.readers import file_lookup
 from logdesk.engine.records_export import export_records
 from logdesk.results import RecordFilter
 from logdesk.settings import CacheSettings, PathSettings, Settings
@@ -73,7 +74,10 @@ def _export(spark, run, path: Path) -> list[str]:
     return path.read_text(encoding="utf-8").splitlines()
 
 
-def test_many_small_files_count_as_each_read_alone(spark, tmp_path, monkeypatch):
+@pytest.mark.parametrize("join_above", [10_000, 0], ids=["literals", "joined"])
+def test_many_small_files_count_as_each_read_alone(spark, tmp_path, monkeypatch, join_above):
+    # per-file facts as literals, or (as above file_lookup.JOIN_ABOVE files) by a broadcast join
+    monkeypatch.setattr(file_lookup, "JOIN_ABOVE", join_above)
     logs = _folder(tmp_path)
     bundled = run_pipeline(spark, logs, _settings(tmp_path, "b", cache=False))
     ingest = bundled.ingest

@@ -3,10 +3,8 @@ InputFile, and shaping rows into STAGED_SCHEMA."""
 
 from __future__ import annotations
 
-import json
 import os
 import re
-import zlib
 from datetime import datetime, timezone
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -18,14 +16,6 @@ from pyspark.sql import functions as F
 from logdesk.engine.column_cache import cached_columns
 from logdesk.engine.discover import InputFile
 from logdesk.engine.error_types import with_masked
-from logdesk.engine.formats.model import TextFormat
-from logdesk.engine.timestamps import (
-    layout_named,
-    parse_exactly,
-    parse_timestamp,
-    parse_with_layouts,
-    parse_with_pattern,
-)
 from logdesk.engine.schema import BLANK_FORMAT, LOCATOR_COLUMNS, STAGED_SCHEMA
 
 # Hadoop expands these in a path given to spark.read; a file may really be named "app[1].csv".
@@ -42,7 +32,7 @@ def metadata_file_column() -> Column:
     return F.col("_metadata.file_path")
 
 
-def _decoded_local_path(file_col: Column) -> Column:
+def decoded_local_path(file_col: Column) -> Column:
     """file:/tmp/a%20b.csv -> /tmp/a b.csv. A literal '+' stays '+' (url_decode would make it a
     space), and Hadoop writes a real '%' as %25, so decoding is exact."""
     without_scheme = F.regexp_replace(file_col, r"^file:(?://(?=/))?", "")
@@ -67,115 +57,8 @@ def spark_file_uri(path: str) -> str:
     return "file:" + "".join(out)
 
 
-_SEPARATOR = "\u0000"  # never in a path or a layout name
+LIST_SEPARATOR = "\u0000"  # never in a path or a layout name
 PACK_SEPARATOR = "\u0001"  # after a pack line's file URI (engine/packs.py; URIs encode it)
-
-
-def text_array(values: Sequence[str]) -> Column:
-    """An array<string> literal of `values` (at least one) in one JVM call however many there
-    are: one string split, which the optimizer folds into a literal. A literal per element
-    cost a py4j round trip each, seconds for a read of 20,000 files."""
-    return F.split(F.lit(_SEPARATOR.join(values)), _SEPARATOR)
-
-
-_SMALL_INDEX = 64  # up to this many keys, one map (a lookup compares the keys one by one)
-_KEYS_PER_BUCKET = 4
-
-
-class KeyIndex:
-    """text -> its 1-based position among `keys` (distinct), as a Spark expression. Up to
-    _SMALL_INDEX keys one map literal; more are spread over maps by the CRC-32 of their UTF-8
-    bytes (Spark's crc32 is zlib's), so that a row compares a few keys, not thousands."""
-
-    def __init__(self, keys: Sequence[str]) -> None:
-        n = len(keys)
-        positions = [str(i + 1) for i in range(n)]
-        self._buckets = 0 if n <= _SMALL_INDEX else max(2, n // _KEYS_PER_BUCKET)
-        if not self._buckets:
-            self._map = F.map_from_arrays(text_array(keys), text_array(positions).cast("array<int>"))
-            return
-        maps: list[dict[str, int]] = [{} for _ in range(self._buckets)]
-        for i, key in enumerate(keys):
-            maps[self.bucket_of(key)][key] = i + 1
-        self._maps = F.from_json(F.lit(json.dumps(maps)), "array<map<string,int>>")
-
-    def bucket_of(self, key: str) -> int:
-        return zlib.crc32(key.encode("utf-8", "surrogateescape")) % self._buckets
-
-    def position(self, text: Column) -> Column:
-        """The position of `text` (null when it is none of the keys)."""
-        if not self._buckets:
-            return F.try_element_at(self._map, text)
-        bucket = (F.pmod(F.crc32(text.cast("binary")), F.lit(self._buckets)) + 1).cast("int")
-        return F.try_element_at(F.element_at(self._maps, bucket), text)
-
-
-class FileLookup:
-    """Per-file facts for rows of a read over several files, as Spark map/array literals keyed
-    by Spark's file column: no join, and the plan grows by one entry per file only (each
-    literal is one JVM call, see text_array).
-
-    Use `position(file)` once per row (it decodes the path), then `source_file` and `mtime`
-    on that position."""
-
-    def __init__(self, files: Sequence[InputFile]) -> None:
-        if not files:
-            raise ValueError("FileLookup needs at least one file")
-        self._files = list(files)
-        keys = [os.path.abspath(f.read_path) for f in self._files]
-        self._index = KeyIndex(keys)
-        # Spark's own spelling of each path: found without decoding (which costs about as
-        # much as parsing a CSV row); decoding stays the fallback for a spelling we missed.
-        self._uri_index = KeyIndex([spark_file_uri(k) for k in keys])
-        self._paths = text_array([f.path for f in self._files])
-        self._mtimes = text_array([repr(float(f.mtime)) for f in self._files]).cast("array<double>")
-        self._offsets = text_array([str(int(f.line_offset)) for f in self._files]).cast("array<bigint>")
-        self._layouts = text_array([f.timestamp_layout for f in self._files])
-        # the catalogue layouts the files' timestamps were found in (InputFile.timestamp_layout)
-        self.layouts = tuple(sorted({f.timestamp_layout for f in self._files} - {""}))
-        self.has_line_offsets = any(f.line_offset for f in self._files)
-
-    def position(self, file_col: Column) -> Column:
-        """1-based position of the row's file in `files`; null if Spark read a file not listed."""
-        return F.coalesce(
-            self._uri_index.position(file_col),
-            self._index.position(_decoded_local_path(file_col)),
-        )
-
-    def source_file(self, position: Column, file_col: Column) -> Column:
-        """InputFile.path of the row's file (never null: Spark's own path if it is not ours)."""
-        return F.coalesce(
-            F.try_element_at(self._paths, position), _decoded_local_path(file_col), file_col
-        )
-
-    def line_offset(self, position: Column) -> Column:
-        """Lines of the file before its read part (InputFile.line_offset; 0 if not ours)."""
-        return F.coalesce(F.try_element_at(self._offsets, position), F.lit(0)).cast("long")
-
-    def layout_name(self, position: Column) -> Column:
-        """The name of the layout the file's timestamps are in ("" or null: none found)."""
-        return F.try_element_at(self._layouts, position)
-
-    def mtime(self, position: Column) -> Column:
-        """The file's modification time as a timestamp (null if the file is not ours)."""
-        return F.timestamp_seconds(F.try_element_at(self._mtimes, position))
-
-
-def file_timestamps(text: Column, position: Column, mtime: Column, lookup: FileLookup,
-                    fmt: TextFormat | None = None) -> Column:
-    """Timestamp text -> timestamp, one parse per row: in the layout of the generic reader's
-    format (exactly), in a format's own Spark pattern, or in the layout inferred for the row's
-    file from its head (InputFile.timestamp_layout); the generic chain for what does not fit."""
-    if fmt is not None and fmt.timestamp_layout:
-        layout = layout_named(fmt.timestamp_layout)
-        if layout is not None:
-            return parse_exactly(text, layout, mtime)
-    if fmt is not None and fmt.timestamp_pattern:
-        return parse_with_pattern(text, fmt.timestamp_pattern, mtime, fmt.yearless)
-    layouts = [x for x in (layout_named(name) for name in lookup.layouts) if x is not None]
-    if not layouts:
-        return parse_timestamp(text, mtime)
-    return parse_with_layouts(text, lookup.layout_name(position), layouts, mtime)
 
 
 LINE_FILE = "_file"  # Spark's file column in read_lines
@@ -255,22 +138,9 @@ def _read_text(spark: SparkSession, paths: list[str]) -> DataFrame:
     if len(paths) <= _MANY_PATHS or jreader is None:
         return reader.text(paths)
     jvm = spark.sparkContext._jvm
-    parts = jvm.java.util.regex.Pattern.compile(_SEPARATOR).splitAsStream(_SEPARATOR.join(paths))
+    parts = jvm.java.util.regex.Pattern.compile(LIST_SEPARATOR).splitAsStream(LIST_SEPARATOR.join(paths))
     seq = jvm.org.apache.spark.api.python.PythonUtils.toSeq(parts.toList())
     return reader._df(jreader.text(seq))
-
-
-def line_locators(lookup: "FileLookup") -> list[Column]:
-    """The LOCATOR_COLUMNS of a one-line-per-row reader's rows (from read_lines)."""
-    first = F.lit(1).cast("long")
-    if lookup.has_line_offsets:
-        first = first + lookup.line_offset(F.col("_pos"))
-    return [
-        F.col(LINE_ROW_ID).alias("row_id"),
-        F.col(LINE_BLOCK).cast("long").alias("block_start"),
-        F.lit(0).cast("long").alias("newlines"),
-        first.alias("first_line"),
-    ]
 
 
 # Times a record may have: Python's datetime ends at years 1 and 9999, and every report and view
@@ -387,13 +257,11 @@ def union_staged(spark: SparkSession, frames: Sequence[DataFrame]) -> DataFrame:
 __all__ = [
     "LINE_FILE",
     "PACK_SEPARATOR",
-    "FileLookup",
-    "KeyIndex",
-    "text_array",
+    "LIST_SEPARATOR",
+    "decoded_local_path",
     "blank_to_null",
     "empty_staged",
     "metadata_file_column",
-    "line_locators",
     "many_files_conf",
     "read_lines",
     "spark_path",

@@ -37,15 +37,14 @@ from logdesk.engine.discover import (
 )
 from logdesk.engine.levels import normalize_level
 from logdesk.engine.readers.common import (
-    FileLookup,
     blank_to_null,
     metadata_file_column,
     spark_path,
-    file_timestamps,
     staged_from_judged,
     to_staged,
     union_staged,
 )
+from logdesk.engine.readers.file_lookup import FileLookup, file_timestamps
 from logdesk.engine.schema import LOCATOR_COLUMNS
 from logdesk.settings import Settings
 
@@ -112,9 +111,9 @@ def _read_group(
         F.lit(_FIRST_LINE).cast("long").alias("first_line"),
         F.lit(None).cast("long").alias("line"),
     )
-    lookup = FileLookup(files)
+    lookup = FileLookup(files, spark)
     if lookup.has_line_offsets:  # an appended end read on its own (cache/plan.py)
-        first = F.lit(_FIRST_LINE) + lookup.line_offset(lookup.position(F.col(_FILE)))
+        first = F.lit(_FIRST_LINE) + lookup.line_offset(F.col(_FILE))
         located = located.withColumn("first_line", first.cast("long"))
     return to_staged(_stage(located, header, fields, lookup, settings))
 
@@ -138,17 +137,15 @@ def _stage(
     if len(ts_cols) > 1:  # separate date and time columns: both must be there
         ts_text = F.when(ts_cols[0].isNotNull() & ts_cols[1].isNotNull(), ts_text)
     file_col = F.col(_FILE)
-    located = df.select(
-        *fields, CORRUPT, "line", *LOCATOR_COLUMNS, _FILE, lookup.position(file_col).alias("_pos")
-    )
+    located = lookup.locate(df.select(*fields, CORRUPT, "line", *LOCATOR_COLUMNS, _FILE), _FILE)
     texts = located.select(
         *fields,
         F.col(CORRUPT),
         F.col("line"),
         *LOCATOR_COLUMNS,
-        F.col("_pos"),
-        lookup.source_file(F.col("_pos"), file_col).alias("source_file"),
-        lookup.mtime(F.col("_pos")).alias("_mtime"),
+        *lookup.carried,
+        lookup.source_file(file_col).alias("source_file"),
+        lookup.mtime().alias("_mtime"),
         F.when(ts_text != "", ts_text).alias("_ts_text"),
         blank_to_null(role("level")).alias("raw_level"),
         blank_to_null(role("message")).alias("message"),
@@ -158,7 +155,7 @@ def _stage(
     )
     parsed = texts.select(
         "*",
-        file_timestamps(F.col("_ts_text"), F.col("_pos"), F.col("_mtime"), lookup).alias("_ts"),
+        file_timestamps(F.col("_ts_text"), F.col("_mtime"), lookup).alias("_ts"),
         normalize_level(F.col("raw_level"), settings.level_mapping).alias("_level"),
     )
     corrupt, ts_text_col, ts, message = (

@@ -40,15 +40,17 @@ from logdesk.engine.levels import normalize_level
 from logdesk.engine.readers import json_fields
 from logdesk.engine.schema import LOCATOR_COLUMNS
 from logdesk.engine.readers.common import (
-    LINE_FILE,
-    FileLookup,
     LINE_BLOCK,
+    LINE_FILE,
     LINE_ROW_ID,
-    file_timestamps,
-    line_locators,
     read_lines,
     staged_from_judged,
     to_staged,
+)
+from logdesk.engine.readers.file_lookup import (
+    FileLookup,
+    file_timestamps,
+    line_locators,
 )
 from logdesk.settings import Settings
 
@@ -114,7 +116,7 @@ def read_jsonl_inputs(
     jsonl = [f for f in files if f.format == FORMAT_JSONL]
     if not jsonl:
         raise ValueError("read_jsonl_inputs needs at least one JSON-lines file")
-    lookup = FileLookup(jsonl)
+    lookup = FileLookup(jsonl, spark)
     lines = read_lines(spark, jsonl)
     # Spark's text source keeps a line's bytes as they are: invalid UTF-8 would reach the
     # malformed rows' raw text (and crash the run when it comes to Python) -> U+FFFD
@@ -130,17 +132,17 @@ def read_jsonl_inputs(
         text.rlike(r"^\s*$").alias("_blank"),
         F.col(LINE_BLOCK),
         F.col(LINE_ROW_ID),
-        lookup.position(file_col).alias("_pos"),
         file_col,
     )
+    located = lookup.locate(located, _FILE)
     parsed = located.select(
         F.col(_LINE_TEXT),
         F.col("line"),
         F.col("_blank"),
         *line_locators(lookup),
-        lookup.source_file(F.col("_pos"), file_col).alias("source_file"),
-        lookup.mtime(F.col("_pos")).alias("_mtime"),
-        F.col("_pos"),
+        lookup.source_file(file_col).alias("source_file"),
+        lookup.mtime().alias("_mtime"),
+        *lookup.carried,
         F.from_json(
             F.col(_LINE_TEXT),
             _PARSE_SCHEMA,
@@ -266,7 +268,7 @@ def _stage(df: DataFrame, settings: Settings, lookup: FileLookup) -> DataFrame:
     # In steps, each costly column computed once and referenced by name afterwards (see csv_reader)
     line_text = F.col(_LINE_TEXT)
     passed = [line_text, F.col("line"), F.col("_blank"), *[F.col(c) for c in LOCATOR_COLUMNS],
-              F.col("source_file"), F.col("_mtime"), F.col("_pos")]
+              F.col("source_file"), F.col("_mtime"), *map(F.col, lookup.carried)]
     values = df.select(*passed, _field(_CORRUPT).alias("_corrupt"), *_alias_values())
     texts = values.select(
         *passed,
@@ -286,8 +288,7 @@ def _stage(df: DataFrame, settings: Settings, lookup: FileLookup) -> DataFrame:
         "*",
         # in the layout discovery found in the file's head (InputFile.timestamp_layout), the
         # generic chain for the rest
-        file_timestamps(F.col("_ts_plain"), F.col("_pos"), F.col("_mtime"),
-                        lookup).alias("_ts"),
+        file_timestamps(F.col("_ts_plain"), F.col("_mtime"), lookup).alias("_ts"),
         normalize_level(_level_name(F.col("raw_level")), settings.level_mapping).alias("_level"),
     )
     trimmed = F.trim(line_text)

@@ -31,16 +31,18 @@ from logdesk.engine.discover import FORMAT_TEXT, InputFile
 from logdesk.engine.file_head import ANSI_ESCAPE
 from logdesk.engine.levels import normalize_level
 from logdesk.engine.readers.common import (
-    LINE_FILE,
-    FileLookup,
     LINE_BLOCK,
+    LINE_FILE,
     LINE_ROW_ID,
-    file_timestamps,
-    line_locators,
     read_lines,
     staged_from_judged,
     to_staged,
     union_staged,
+)
+from logdesk.engine.readers.file_lookup import (
+    FileLookup,
+    file_timestamps,
+    line_locators,
 )
 from logdesk.engine.text_formats import TextFormat, java_pattern
 from logdesk.settings import Settings
@@ -64,7 +66,7 @@ def read_text_inputs(
 def _read_group(
     spark: SparkSession, fmt: TextFormat, files: list[InputFile], settings: Settings
 ) -> DataFrame:
-    lookup = FileLookup(files)
+    lookup = FileLookup(files, spark)
     lines = read_lines(spark, files)
     # (?s): Java's `.` stops at \u2028 and \u0085 where Python's (used for detection) does not
     pattern = "(?s)^(?:" + java_pattern(fmt.pattern) + ")"
@@ -82,7 +84,7 @@ def _read_group(
         in_order = Window.partitionBy(_FILE).orderBy(LINE_BLOCK, LINE_ROW_ID)
         line = F.row_number().over(in_order).cast("long")
         if lookup.has_line_offsets:
-            line = line + lookup.line_offset(lookup.position(F.col(_FILE)))
+            line = line + lookup.line_offset(F.col(_FILE))
         numbered = lines.select(F.col(_FILE), LINE_BLOCK, LINE_ROW_ID, text.alias("text"), line.alias("line"))
         data = numbered.where(~no_data).withColumn("_match", F.col("text").rlike(pattern))
         if fmt.partial:
@@ -238,11 +240,11 @@ def _stage(
     )
     file_col = F.col(_FILE)
     groups = _all_groups(first, pattern, used) if used else F.array().cast("array<string>")
-    located = records.select("*", lookup.position(file_col).alias("_pos"), groups.alias("_g"))
+    located = lookup.locate(records.select("*", groups.alias("_g")), _FILE)
     texts = located.select(
         "*",
-        lookup.source_file(F.col("_pos"), file_col).alias("source_file"),
-        lookup.mtime(F.col("_pos")).alias("_mtime"),
+        lookup.source_file(file_col).alias("source_file"),
+        lookup.mtime().alias("_mtime"),
         ts_text.alias("_ts_text"),
         raw_level.alias("raw_level"),
         F.when(message != "", message).alias("message"),
@@ -251,7 +253,7 @@ def _stage(
         field("ip").alias("ip"),
         field("endpoint").alias("endpoint"),
     )
-    ts = file_timestamps(F.col("_ts_text"), F.col("_pos"), F.col("_mtime"), lookup, fmt)
+    ts = file_timestamps(F.col("_ts_text"), F.col("_mtime"), lookup, fmt)
     level = _level(F.col("raw_level"), fmt, settings)
     parsed = texts.select("*", ts.alias("_ts"), level.alias("_level"))
     orphan_reason = (

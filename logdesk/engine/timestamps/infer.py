@@ -32,6 +32,7 @@ from collections.abc import Sequence
 from datetime import UTC, date, datetime, time, timedelta, timezone, tzinfo
 from zoneinfo import ZoneInfo
 
+from logdesk.engine.digit_shape import DigitShapes
 from logdesk.engine.timestamps.catalogue import LAYOUTS, MONTHS, Layout
 from logdesk.settings import DEFAULT_LEVEL_MAPPING
 
@@ -182,20 +183,6 @@ def _time_of_day(g: dict[str, str | None], mtime: datetime | None) -> datetime |
     return value
 
 
-def _parses(samples: list[str], fields: re.Pattern[str], layout: Layout,
-            mtime_year: int | None) -> list[datetime]:
-    """python_parse(layout, s) of each sample that parses; `samples` already bare (as
-    python_parse makes them) and `fields` the layout's regex."""
-    out = []
-    for text in samples:
-        m = fields.fullmatch(text)
-        if m is not None:
-            value = _from_match(layout, m, mtime_year, None)
-            if value is not None:
-                out.append(value)
-    return out
-
-
 def _width(pattern: str) -> tuple[int, float]:
     """The shortest and longest text `pattern` can match (the regex parser's own bounds);
     (0, inf) where they cannot be had."""
@@ -210,23 +197,16 @@ def _width(pattern: str) -> tuple[int, float]:
     return low, (float("inf") if high >= parser.MAXREPEAT else high)
 
 
-# The catalogue with its compiled regexes and the lengths of text each matches, for the loops
-# that try every layout on every sample or line of every file (a Layout's dataclass hash, paid
-# per functools.cache lookup, was a fifth of a discovery of 20,000 small files; the lengths
-# let a layout be passed over without running its regex when it cannot match)
+# The catalogue with its compiled regexes, for the loops that try every layout on every sample
+# or line of every file (a Layout's dataclass hash, paid per functools.cache lookup, was a
+# fifth of a discovery of 20,000 small files)
 _CATALOGUE: tuple[tuple[Layout, re.Pattern[str]], ...] = tuple(
     (layout, _fields_re(layout)) for layout in LAYOUTS
 )
-_FIELDS_WIDTH: tuple[tuple[int, float], ...] = tuple(
-    _width(fields.pattern) for _, fields in _CATALOGUE
-)
 
 
-@functools.lru_cache(maxsize=1024)
-def _fitting(lengths: frozenset[int]) -> tuple[int, ...]:
-    """The catalogue layouts (positions) that can match a text of one of these lengths."""
-    return tuple(i for i, (low, high) in enumerate(_FIELDS_WIDTH)
-                 if any(low <= n <= high for n in lengths))
+# which layouts' regexes fullmatch a sample, asked once per digit shape (digit_shape.py)
+_FIELDS_SHAPES = DigitShapes([fields for _, fields in _CATALOGUE], re.Pattern.fullmatch)
 
 
 def _spread(values: list[int]) -> tuple[int, int]:
@@ -260,11 +240,14 @@ def infer_layout(samples: Sequence[str | None], *, day_first_default: bool = Fal
     texts = [t for t in (_bare(s) for s in samples if s is not None) if t]
     if not texts:
         return None
-    bare = [_bare(t) for t in texts]  # python_parse takes [ ] off once more
     parsed: list[list[datetime]] = [[] for _ in _CATALOGUE]
-    for i in _fitting(frozenset(len(t) for t in bare)):
-        layout, fields = _CATALOGUE[i]
-        parsed[i] = _parses(bare, fields, layout, mtime_year)
+    for text in texts:
+        text = _bare(text)  # python_parse takes [ ] off once more
+        for i in _FIELDS_SHAPES.matching(text):
+            layout, fields = _CATALOGUE[i]
+            value = _from_match(layout, fields.fullmatch(text), mtime_year, None)
+            if value is not None:
+                parsed[i].append(value)
     best = max(len(values) for values in parsed)
     if best == 0 or 2 * best < len(texts):
         return None
@@ -321,18 +304,21 @@ _LINE_CATALOGUE: tuple[tuple[Layout, re.Pattern[str], re.Pattern[str], float], .
 )
 
 
+# which layouts' line regexes match a line, asked once per digit shape (digit_shape.py)
+_LINE_SHAPES = DigitShapes([line_re for _, line_re, _, _ in _LINE_CATALOGUE])
+
+
 def find_timestamp(line: str) -> tuple[int, int, Layout] | None:
     """(start, end, layout) of the timestamp the line starts with, after an optional prefix
     ([, <PRI>, docker-compose "web_1  | ", a file name "app.log:", a sequence number, a host
     name); None when there is none with valid values. Several layouts match: the earliest
     start, then the longest text, then catalogue order."""
     best: tuple[int, int, int, Layout] | None = None
-    for rank, (layout, line_re, fields, longest) in enumerate(_LINE_CATALOGUE):
+    for rank in _LINE_SHAPES.matching(line):
+        layout, line_re, fields, longest = _LINE_CATALOGUE[rank]
         if best is not None and best[0] == 0 and longest <= -best[1]:
             continue  # cannot start earlier than 0, nor be longer: the tie goes to `best`
         m = line_re.match(line)
-        if m is None:
-            continue
         found = fields.fullmatch(_bare(m.group(1)))  # python_parse(layout, m.group(1))
         if found is None or _from_match(layout, found, None, None) is None:
             continue
