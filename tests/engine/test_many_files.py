@@ -74,10 +74,7 @@ def _export(spark, run, path: Path) -> list[str]:
     return path.read_text(encoding="utf-8").splitlines()
 
 
-@pytest.mark.parametrize("join_above", [10_000, 0], ids=["literals", "joined"])
-def test_many_small_files_count_as_each_read_alone(spark, tmp_path, monkeypatch, join_above):
-    # per-file facts as literals, or (as above file_lookup.JOIN_ABOVE files) by a broadcast join
-    monkeypatch.setattr(file_lookup, "JOIN_ABOVE", join_above)
+def test_many_small_files_count_as_each_read_alone(spark, tmp_path, monkeypatch):
     logs = _folder(tmp_path)
     bundled = run_pipeline(spark, logs, _settings(tmp_path, "b", cache=False))
     ingest = bundled.ingest
@@ -94,13 +91,21 @@ def test_many_small_files_count_as_each_read_alone(spark, tmp_path, monkeypatch,
     bad = files[str(logs / "b/e0/ev-00.jsonl")]
     assert bad[2:6] == (3, 2, 0, 1) and bad[6] == ((4, "not a JSON object"),)
     assert files[str(logs / "b/e0/ev-01.jsonl")][2:6] == (2, 2, 0, 0)
+    expected = _export(spark, bundled, tmp_path / "b.csv")
+
+    # per-file facts as literals (300 files: above JOIN_ABOVE they came by a broadcast join)
+    monkeypatch.setattr(file_lookup, "JOIN_ABOVE", 10_000)
+    literals = run_pipeline(spark, logs, _settings(tmp_path, "l", cache=False))
+    assert _files(literals) == files
+    assert literals.ingest == bundled.ingest
+    assert _export(spark, literals, tmp_path / "l.csv") == expected
 
     # the same files, each read and kept on its own: the same report, the same records
     monkeypatch.setattr(bundles, "BUNDLE_MIN_FILES", 10_000)
     alone = run_pipeline(spark, logs, _settings(tmp_path, "a", cache=False))
     assert _files(alone) == files
     assert alone.ingest == bundled.ingest
-    assert _export(spark, alone, tmp_path / "alone.csv") == _export(spark, bundled, tmp_path / "b.csv")
+    assert _export(spark, alone, tmp_path / "alone.csv") == expected
 
 
 def test_bundles_are_reused_whole_and_read_again_when_one_file_changes(spark, tmp_path):
