@@ -10,12 +10,14 @@ from typing import Sequence
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QPushButton, QSplitter, QTabWidget, QVBoxLayout, QWidget
 
+from logdesk.analysis.histogram import level_histogram, wall_span
 from logdesk.results import FATE_READ, Alert, Analytics, RunResult
 from logdesk.settings import Settings
 from logdesk.ui import table_models as tm
 from logdesk.ui.alerts_panel import AlertsPanel
 from logdesk.ui.cards import SEVERITY_COLOURS, CardsRow
-from logdesk.ui.charts import BarChart, ErrorsOverTimeChart
+from logdesk.ui.charts import BarChart
+from logdesk.ui.timeline import RecordsHistogram
 from logdesk.ui.filter_bar import FilterBar
 from logdesk.ui.inputs_view import InputsView, nothing_readable_text
 from logdesk.ui.plain_text import plain_label
@@ -33,7 +35,7 @@ class Dashboard(QWidget):
         self.filter_bar = FilterBar()
         self.cards = CardsRow()
 
-        self.time_chart = ErrorsOverTimeChart()
+        self.time_chart = RecordsHistogram()
         self.types_chart = BarChart("Top error types", "errors")
         self.types_chart.setObjectName("chartErrorTypes")
         self.ip_chart = BarChart("Errors per IP", "errors")
@@ -128,12 +130,13 @@ class Dashboard(QWidget):
 
     def show_analytics(
         self, result: RunResult, analytics: Analytics, alerts: Sequence[Alert],
-        context: Analytics, settings: Settings, tz: tzinfo,
+        settings: Settings, tz: tzinfo,
         selection: tuple[datetime, datetime] | None,
     ) -> None:
         """Update every card, chart and table for one filter, together."""
         self._show_cards(result, analytics, alerts, settings)
-        self.time_chart.set_data(context.error_trend, tz, analytics.trend_window_seconds, selection)
+        dated = analytics.filter.start is not None or analytics.filter.end is not None
+        self._show_histogram(result, analytics.filter.levels, tz, selection if dated else None)
         empty = "No errors for this filter"
         self.types_chart.set_data([(s.error_type, s.count) for s in analytics.top_errors], empty)
         top_n = max(1, settings.analytics.top_n)
@@ -146,6 +149,18 @@ class Dashboard(QWidget):
         self.per_service.set_rows(list(analytics.per_service), tz)
         self.per_endpoint.set_rows(list(analytics.per_endpoint), tz)
         self.alerts_panel.set_alerts(list(alerts), tz)
+
+    def _show_histogram(self, result: RunResult, levels: frozenset[str], tz: tzinfo,
+                        selection: tuple[datetime, datetime] | None) -> None:
+        """All records of the level filter over the whole data (the date filter is the
+        shaded selection), binned for the visible range by the analysis layer."""
+        cube = result.cube
+        span = wall_span(cube)
+
+        def source(wall_range, max_bins):
+            return level_histogram(cube, levels, wall_range, max_bins)
+
+        self.time_chart.set_source(source if span else None, span, tz, selection)
 
     def _show_cards(self, result: RunResult, analytics: Analytics, alerts: Sequence[Alert], settings: Settings) -> None:
         cards = self.cards

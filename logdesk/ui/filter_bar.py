@@ -87,15 +87,27 @@ class FilterBar(QWidget):
             button.clicked.connect(lambda _checked=False, p=period, k=key: self.apply_preset(k))
             self.preset_buttons[key] = button
 
+        # Kibana's and Grafana's rule: no level pressed shows every level; pressing levels
+        # shows only those (pressing ERROR shows errors, never "everything but errors").
         self.level_buttons: dict[str, QPushButton] = {}
         for level in LEVELS:
             button = QPushButton(level)
             button.setObjectName(f"level_{level}")
+            button.setProperty("levelButton", True)
             button.setCheckable(True)
-            button.setChecked(True)
-            button.setToolTip(f"Show {level} records")
+            button.setChecked(False)
+            button.setToolTip(f"Show only {level} records (with any other level pressed); "
+                              "click again to remove it. None pressed: every level.")
             button.toggled.connect(self._levels_toggled)
             self.level_buttons[level] = button
+        # Pressed must read as pressed in light and dark palettes alike: the selection colours.
+        self.setStyleSheet(
+            "QPushButton[levelButton=\"true\"] { padding: 3px 10px; border-radius: 3px;"
+            " border: 1px solid palette(mid); background: palette(button); }"
+            " QPushButton[levelButton=\"true\"]:checked { background: palette(highlight);"
+            " color: palette(highlighted-text); border: 1px solid palette(highlight);"
+            " font-weight: bold; }"
+            " QPushButton[levelButton=\"true\"]:disabled { color: palette(mid); }")
 
         self.summary = plain_label(describe_filter(self._filter, self._tz))
         self.summary.setObjectName("filterSummary")
@@ -202,7 +214,7 @@ class FilterBar(QWidget):
         levels = self._filter.levels
         for level, button in self.level_buttons.items():
             button.blockSignals(True)
-            button.setChecked(not levels or level in levels)
+            button.setChecked(level in levels)
             button.blockSignals(False)
         self.summary.setText(describe_filter(self._filter, self._tz))
         self.reset_button.setEnabled(not self._filter.is_empty)
@@ -230,14 +242,7 @@ class FilterBar(QWidget):
         self.set_date_range(new_start, new_end)
 
     def _levels_toggled(self, _checked: bool) -> None:
-        checked = {level for level, button in self.level_buttons.items() if button.isChecked()}
-        if not checked:
-            # an empty level filter would mean "all"; keep the last level the user unchecked on
-            sender = self.sender()
-            if isinstance(sender, QPushButton):
-                sender.blockSignals(True)
-                sender.setChecked(True)
-                sender.blockSignals(False)
-            return
-        levels = frozenset() if checked == set(LEVELS) else frozenset(checked)
-        self.set_filter(RecordFilter(self._filter.start, self._filter.end, levels))
+        pressed = frozenset(level for level, button in self.level_buttons.items()
+                            if button.isChecked())
+        # none pressed, or all of them: every level (set_filter shows it as none pressed)
+        self.set_filter(RecordFilter(self._filter.start, self._filter.end, pressed))

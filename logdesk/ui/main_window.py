@@ -178,10 +178,6 @@ class MainWindow(RunController, WindowActions, WindowExports, QMainWindow):
                     analytics, self.settings.alerts, self.result.previous_error_types
                 )
             )
-            if record_filter.start is not None or record_filter.end is not None:
-                context = self.services.summarize(cube, RecordFilter(levels=record_filter.levels), self.settings.analytics)
-            else:
-                context = analytics
         except Exception as exc:  # noqa: BLE001 - shown to the user; the window stays usable
             self.messenger.error("Analysis failed", str(exc) or type(exc).__name__, traceback.format_exc())
             return False
@@ -191,7 +187,7 @@ class MainWindow(RunController, WindowActions, WindowExports, QMainWindow):
         selection = None
         if span is not None:
             selection = (record_filter.start or span[0], record_filter.end or span[1])
-        self.dashboard.show_analytics(self.result, analytics, alerts, context, self.settings, tz, selection)
+        self.dashboard.show_analytics(self.result, analytics, alerts, self.settings, tz, selection)
         self.analytics_changed.emit()
         return True
 

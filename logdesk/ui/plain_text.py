@@ -30,9 +30,9 @@ def plain_label(text: str = "", parent=None) -> QLabel:
     return label
 
 
-def elide_right(text: str, metrics: QFontMetrics, width: int) -> str:
-    """Keep the start (where names say what they are); the tooltip has the rest."""
-    return metrics.elidedText(one_line(str(text)), Qt.TextElideMode.ElideRight, max(width, 10))
+def elide_middle(text: str, metrics: QFontMetrics, width: int) -> str:
+    """Keep both ends: for names that differ only at their end (Java classes, long paths)."""
+    return metrics.elidedText(one_line(str(text)), Qt.TextElideMode.ElideMiddle, max(width, 10))
 
 
 def one_line(text: str) -> str:

@@ -22,7 +22,7 @@ from ui_fakes import card, process
 
 def test_ctrl_e_exports_reports_for_the_current_filter(window, log_folder, tmp_path, qtbot, monkeypatch, messages):
     process(window, qtbot, log_folder)
-    for level in ("DEBUG", "INFO", "WARN", "UNKNOWN"):
+    for level in ("ERROR", "CRITICAL"):
         qtbot.mouseClick(window.dashboard.filter_bar.level_buttons[level], Qt.MouseButton.LeftButton)
     out = tmp_path / "out"
     monkeypatch.setattr(QFileDialog, "getExistingDirectory", lambda *a: str(out))

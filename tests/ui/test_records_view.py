@@ -60,17 +60,18 @@ def test_typing_in_the_search_box_queries_the_backend(window, backend, log_folde
     assert window.dashboard.tabs.currentWidget() is view
     qtbot.waitUntil(view.search_box.hasFocus, timeout=10_000)
     qtbot.keyClicks(view.search_box, "PAY")  # case-insensitive; matches service, endpoint, message
-    qtbot.waitUntil(lambda: backend.fetches[-1][4] == "PAY" and _settled(model)(), timeout=15_000)
+    qtbot.waitUntil(lambda: backend.fetches and backend.fetches[-1][4] == "PAY" and _settled(model)(), timeout=15_000)
     assert model.total == 14 and model.rowCount() == 14
     assert view.count_label.text() == "14 records"
     view.search_box.clear()
-    qtbot.waitUntil(lambda: backend.fetches[-1][4] == "" and _settled(model)() and model.total == 57, timeout=15_000)
+    qtbot.waitUntil(lambda: backend.fetches and backend.fetches[-1][4] == "" and _settled(model)() and model.total == 57, timeout=15_000)
 
 
 def test_search_and_level_filter_combine(window, log_folder, qtbot):
     process(window, qtbot, log_folder)
     model = window.records_model
-    qtbot.mouseClick(window.dashboard.filter_bar.level_buttons["INFO"], Qt.MouseButton.LeftButton)
+    for level in ("WARN", "ERROR"):
+        qtbot.mouseClick(window.dashboard.filter_bar.level_buttons[level], Qt.MouseButton.LeftButton)
     view = window.dashboard.records_view
     view.search_box.setText("10.0.0.3")
     view.apply_search()

@@ -160,7 +160,7 @@ def make_cube(records: Sequence[Rec], bucket_seconds: int = 3600) -> Cube:
     )
 
 
-def make_result(folder: Path, records: Sequence[Rec] | None = None) -> RunResult:
+def make_result(folder: Path, records: Sequence[Rec] | None = None, bucket_seconds: int = 3600) -> RunResult:
     records = expand() if records is None else records
     samples = {name: tuple(MalformedSample(line, reason, raw) for f, line, reason, raw in MALFORMED if f == name)
                for name in ("app.log", "other.csv")}
@@ -176,7 +176,7 @@ def make_result(folder: Path, records: Sequence[Rec] | None = None) -> RunResult
         duration_seconds=0.5,
         stage_seconds={"read": 0.3, "aggregate": 0.2},
         ingest=IngestReport(str(folder), files),
-        cube=make_cube(records),
+        cube=make_cube(records, bucket_seconds),
         records_path=str(folder / "records.parquet"),
         malformed_csv_path=str(Path(tempfile.mkdtemp(prefix="logdesk-fake-run-")) / "malformed_rows.csv"),
     )
@@ -215,6 +215,7 @@ class FakeBackend:
     cache_freed: tuple[int, int] = (1_234, 5_678_901_234)  # files, bytes: 5,415.8 MB
     cache_clears: list[tuple[Settings, str]] = field(default_factory=list)  # (settings, thread)
     clear_error: Exception | None = None
+    bucket_seconds: int = 3600  # the cube's
 
     def start(self, settings: Settings) -> None:
         self.threads.add(threading.current_thread().name)
@@ -243,7 +244,7 @@ class FakeBackend:
             if not any(Path(folder).glob("*.log")):
                 raise FileNotFoundError(f"no files to read in {folder}")
             control.report("aggregate", 0.9)
-            result = make_result(Path(folder), self.records)
+            result = make_result(Path(folder), self.records, self.bucket_seconds)
             _write_malformed_csv(Path(result.malformed_csv_path))
             return result
         finally:
