@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QHeaderView, QLineEdit, QVBoxLayout
 
 from logdesk.results import RunResult
@@ -11,6 +13,13 @@ from logdesk.ui.table_view import CopyTableView
 from logdesk.ui.worker import EngineClient
 
 ROW_LIMIT = 1000
+
+
+def _line_number(value) -> int:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return 0
 
 
 class MalformedDialog(QDialog):
@@ -25,6 +34,7 @@ class MalformedDialog(QDialog):
         self.status = plain_label("Loading…" if total else "No malformed rows in this run.")
         self.status.setObjectName("malformedStatus")
         self._total = total
+        self._folder = result.input_folder
         self.filter_box = QLineEdit()
         self.filter_box.setPlaceholderText("Filter these rows…")
         self.filter_box.setClearButtonEnabled(True)
@@ -49,7 +59,10 @@ class MalformedDialog(QDialog):
             engine.malformed_rows(result, ROW_LIMIT)
 
     def _loaded(self, rows) -> None:
-        self.model.set_rows(list(rows))
+        # in file and line order, each file named from the folder the user opened (an
+        # absolute path cut off at the end hides the part that tells files apart)
+        self.model.set_rows(sorted((self._shown_row(row) for row in rows),
+                                   key=lambda r: (str(r[0]), _line_number(r[1]))))
         shown = len(rows)
         if self._total > shown:
             self.status.setText(f"Showing the first {shown:,} of {self._total:,} malformed rows.")
@@ -59,6 +72,14 @@ class MalformedDialog(QDialog):
         em = self.fontMetrics().horizontalAdvance("M")
         for column in range(self.model.columnCount()):
             self.view.setColumnWidth(column, min(self.view.columnWidth(column), em * 30))
+
+    def _shown_row(self, row) -> tuple:
+        file, *rest = row
+        try:
+            relative = os.path.relpath(str(file), self._folder)
+        except ValueError:  # another drive (Windows)
+            relative = str(file)
+        return (str(file) if relative.startswith("..") else relative, *rest)
 
     def _failed(self, message: str) -> None:
         self.status.setText(f"Could not read the malformed rows: {message}")

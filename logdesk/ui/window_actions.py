@@ -50,8 +50,19 @@ class WindowActions:
                                                 "Show all records")
         self.find_action = self._action("&Find records…", self.find_records, QKeySequence.StandardKey.Find,
                                         "Search the records")
+        # from anywhere in the window, as in browsers and editors (a tab widget handles
+        # Ctrl+Tab itself only while it has the focus, and never Ctrl+PgDown)
+        self.next_tab_action = self._action("&Next tab", lambda: self._step_tab(1), "Ctrl+PgDown")
+        self.next_tab_action.setShortcuts([QKeySequence("Ctrl+PgDown"), QKeySequence("Ctrl+Tab")])
+        self.previous_tab_action = self._action("&Previous tab", lambda: self._step_tab(-1), "Ctrl+PgUp")
+        self.previous_tab_action.setShortcuts([QKeySequence("Ctrl+PgUp"), QKeySequence("Ctrl+Shift+Tab")])
         self._build_menus()
         self._build_toolbar()
+
+    def _step_tab(self, step: int) -> None:
+        tabs = self.dashboard.tabs
+        if tabs.count():
+            tabs.setCurrentIndex((tabs.currentIndex() + step) % tabs.count())
 
     def _build_menus(self) -> None:
         menu = self.menuBar().addMenu("&File")
@@ -73,6 +84,9 @@ class WindowActions:
         view = self.menuBar().addMenu("&View")
         view.addAction(self.reset_filter_action)
         view.addAction(self.find_action)
+        view.addSeparator()
+        view.addAction(self.next_tab_action)
+        view.addAction(self.previous_tab_action)
         run = self.menuBar().addMenu("&Run")
         run.setToolTipsVisible(True)
         run.addAction(self.refresh_action)

@@ -22,6 +22,31 @@ def records_target(path: str, chosen_filter: str) -> Path:
     return target
 
 
+class _DialogFolder:
+    """The folder an export dialog opens in: the export folder, made for the dialog when it
+    does not exist yet (so that Enter exports there instead of answering "Directory not
+    found"), and removed again when the dialog is cancelled and it is still empty. If it
+    cannot be made, the nearest folder that exists."""
+
+    def __init__(self, folder: Path) -> None:
+        self.made = False
+        self.path = folder
+        if folder.is_dir():
+            return
+        try:
+            folder.mkdir(parents=True)
+            self.made = True
+        except OSError:
+            self.path = next((p for p in folder.parents if p.is_dir()), Path.home())
+
+    def cancelled(self) -> None:
+        if self.made:
+            try:
+                self.path.rmdir()  # only if still empty
+            except OSError:
+                pass
+
+
 class WindowExports:
     """Export reports and records; the alert history of the export folder."""
 
@@ -37,9 +62,12 @@ class WindowExports:
         if self.result is None or self.analytics is None:
             self.messenger.info("Nothing to export", "Open a folder first; reports describe a processed folder.")
             return
-        folder = QFileDialog.getExistingDirectory(self, "Export reports to", str(self.default_export_dir()))
+        start = _DialogFolder(self.default_export_dir())
+        folder = QFileDialog.getExistingDirectory(self, "Export reports to", str(start.path))
         if folder:
             self.export_to(Path(folder))
+        else:
+            start.cancelled()
 
     def export_to(self, folder: Path) -> list[Path] | None:
         """Write the reports of the current filter into `folder`; None (after a message) on failure."""
@@ -69,11 +97,13 @@ class WindowExports:
         if self.result is None:
             self.messenger.info("Nothing to export", "Open a folder first; records come from a processed folder.")
             return
-        start = str(self.default_export_dir() / "records.csv")
+        start = _DialogFolder(self.default_export_dir())
         path, chosen = QFileDialog.getSaveFileName(
-            self, "Export records", start, f"{CSV_FILTER};;{PARQUET_FILTER}")
+            self, "Export records", str(start.path / "records.csv"), f"{CSV_FILTER};;{PARQUET_FILTER}")
         if path:
             self.export_records_to(records_target(path, chosen))
+        else:
+            start.cancelled()
 
     def export_records_to(self, path: Path) -> bool:
         """Start writing the current records to `path` on the engine thread (Parquet when it

@@ -240,3 +240,25 @@ def test_alerts_card_shows_the_alerts_tab(window, log_folder, qtbot):
     assert model.display_text(0, 3) == "10.0%"
     assert model.display_text(0, 4) == "2024-03-01 01:00:00"  # first error
     assert model.display_text(0, 5) == "2024-03-02 23:03:00"  # last error
+
+
+def test_malformed_rows_are_in_file_and_line_order_with_paths_from_the_folder(make_window, log_folder, qtbot):
+    from ui_fakes import FakeBackend
+
+    class Backend(FakeBackend):
+        def malformed_rows(self, result, limit):
+            folder = Path(result.input_folder)
+            return [(str(folder / "sub" / "b.log"), 9, "no timestamp", "x"),
+                    (str(folder / "a.log"), 12, "no timestamp", "y"),
+                    ("/elsewhere/c.log", 1, "no timestamp", "z"),
+                    (str(folder / "a.log"), 3, "no timestamp", "w")]
+
+    window = make_window(Backend())
+    process(window, qtbot, log_folder)
+    qtbot.mouseClick(window.dashboard.cards.card("malformed"), Qt.MouseButton.LeftButton)
+    dialog = window._malformed_dialog
+    qtbot.waitUntil(lambda: dialog.model.rowCount() == 4, timeout=15_000)
+    shown = [(dialog.model.display_text(r, 0), dialog.model.display_text(r, 1)) for r in range(4)]
+    assert shown == [("/elsewhere/c.log", "1"), ("a.log", "3"), ("a.log", "12"),
+                     (str(Path("sub") / "b.log"), "9")]
+    dialog.close()
