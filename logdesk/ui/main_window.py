@@ -33,6 +33,7 @@ from logdesk.ui.plain_text import plain_label
 from logdesk.ui.recent import RecentFolders
 from logdesk.ui.records_model import RecordsModel
 from logdesk.ui.run_controller import RunController
+from logdesk.ui.run_status import RunStatusPanel, busy_page
 from logdesk.ui.services import Services, default_services
 from logdesk.ui.settings_dialog import SettingsDialog
 from logdesk.analysis.summarize import available_span
@@ -98,10 +99,19 @@ class MainWindow(RunController, WindowActions, WindowExports, QMainWindow):
 
         self._build_actions()
         self._build_welcome()
+        self.busy_page = busy_page()
         self.stack = QStackedWidget()
         self.stack.addWidget(self.welcome)
+        self.stack.addWidget(self.busy_page)
         self.stack.addWidget(self.dashboard)
-        self.setCentralWidget(self.stack)
+        self.run_panel = RunStatusPanel()
+        self.run_panel.cancel_requested.connect(self.cancel_run)
+        central = QWidget()
+        column = QVBoxLayout(central)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.addWidget(self.run_panel)
+        column.addWidget(self.stack, 1)
+        self.setCentralWidget(central)
         self._build_status_bar()
 
         self.watcher = FolderWatcher(self)
@@ -125,11 +135,16 @@ class MainWindow(RunController, WindowActions, WindowExports, QMainWindow):
         font.setPointSizeF(font.pointSizeF() * 1.8)
         font.setBold(True)
         title.setFont(font)
-        hint = plain_label(
+        hint = self.welcome_hint = plain_label(
             "…or choose one with Open folder (Ctrl+O). logdesk reads CSV, JSON lines, syslog-style "
             "and plain text logs (also .gz), finds the errors, and raises alerts."
         )
         hint.setWordWrap(True)
+        hint.setAlignment(Qt.AlignmentFlag.AlignHCenter)
+        # a wrapped label in a centred layout slot gets a width its height was not computed
+        # for (the text was cut top and bottom): give it one
+        hint.setFixedWidth(self.fontMetrics().horizontalAdvance("M") * 36)
+        hint.setMinimumHeight(hint.heightForWidth(hint.width()))
         self.welcome_button = QPushButton("Open folder…")
         self.welcome_button.clicked.connect(self.choose_folder)
         layout = QVBoxLayout(self.welcome)
@@ -300,6 +315,9 @@ class MainWindow(RunController, WindowActions, WindowExports, QMainWindow):
 
     # -- closing -------------------------------------------------------------------------------
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt override
+        # gone at once: stopping Spark takes seconds, and a window that stays after Alt+F4
+        # looks hung
+        self.hide()
         self.shutdown()
         event.accept()
 

@@ -51,8 +51,9 @@ class RunController:
 
     def _set_running(self, running: bool) -> None:
         exporting = self.is_exporting_records
-        self.cancel_action.setEnabled(running)
-        self.cancel_button.setVisible(running)
+        waiting = self._pending is not None
+        self.cancel_action.setEnabled(running or waiting)
+        self.cancel_button.setVisible(running or waiting)
         self.progress_bar.setVisible(running or exporting)
         self.stage_label.setVisible(running or exporting)
         self.export_action.setEnabled(not running and self.result is not None)
@@ -143,6 +144,9 @@ class RunController:
                 self._set_spark_state("starting", "Spark: starting…")
                 self.engine.start_spark(self.settings)
             self.statusBar().showMessage(f"Waiting for Spark to start, then processing {folder}…")
+            self.run_panel.show_waiting(str(folder), self._shown_folder())
+            self._show_busy_page()
+            self._set_running(False)  # Cancel works while waiting too
             return True
         self._start_run(folder, refresh)
         return True
@@ -160,6 +164,16 @@ class RunController:
         self._set_running(True)
         self.stage_label.setText("Starting…")
         self.statusBar().showMessage(f"Processing {folder}…")
+        self.run_panel.show_running(str(folder), self._shown_folder(), refresh)
+        self._show_busy_page()
+
+    def _shown_folder(self) -> str | None:
+        """The folder whose results are on screen (None: the welcome page)."""
+        return str(self.result.input_folder) if self.result is not None else None
+
+    def _show_busy_page(self) -> None:
+        if self.result is None:  # the first folder: the drop hint would say nothing is going on
+            self.stack.setCurrentWidget(self.busy_page)
 
     def refresh(self) -> None:
         if self.result is not None and not self.is_running:
@@ -169,17 +183,29 @@ class RunController:
         if self._control is not None:
             self._pending = None
             self.stage_label.setText("Cancelling…")
+            self.run_panel.cancelling()
             self._control.cancel()
+        elif self._pending is not None:  # still waiting for Spark: the run never starts
+            folder, _refresh = self._pending
+            self._pending = None
+            self._run_done()
+            self.statusBar().showMessage(f"Cancelled: {folder} was not processed.")
+            self.run_completed.emit(False, "cancelled")
 
     # -- run outcome ------------------------------------------------------------------------
     def _progress(self, stage: str, fraction: float) -> None:
         if self.is_running and not self._control.is_cancelled:  # type: ignore[union-attr]
             self.stage_label.setText(stage)
             self.progress_bar.setValue(int(fraction * 1000))
+            self.run_panel.set_progress(stage, fraction)
 
     def _run_done(self) -> None:
         self._control = None
         self._set_running(False)
+        if self._pending is None:
+            self.run_panel.finish()
+            if self.result is None and self.stack.currentWidget() is self.busy_page:
+                self.stack.setCurrentWidget(self.welcome)
 
     def _run_finished(self, result: RunResult) -> None:
         refresh = getattr(self, "_running_refresh", False) and self.result is not None
