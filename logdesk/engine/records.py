@@ -21,9 +21,10 @@ from logdesk.backend import RECORD_COLUMNS
 from logdesk.engine.run_files import TEMPLATES_DIR_NAME, templates_dir_of
 from logdesk.engine.run_records import is_records_manifest, read_records_manifest
 from logdesk.engine.templates import with_templates
-from logdesk.results import RecordFilter
+from logdesk.query import TEXT_COLUMNS, Term, parse
+from logdesk.results import MISSING_KEY, RecordFilter
 
-SEARCH_COLUMNS: tuple[str, ...] = ("message", "service", "ip", "endpoint")
+SEARCH_COLUMNS: tuple[str, ...] = TEXT_COLUMNS
 # Columns that make a sort a total order, after the user's sort column (row_id is unique per
 # run where a reader left `line` to be counted later).
 _TIEBREAKERS: tuple[str, ...] = (
@@ -86,22 +87,44 @@ def apply_record_filter(df: DataFrame, record_filter: RecordFilter, time_zone: s
 
 
 def apply_search(df: DataFrame, search: str) -> DataFrame:
-    """Case-insensitive substring search over message, service, ip and endpoint."""
-    text = search.strip()
-    if not text:
+    """The records matching a search in logdesk/query.py's language (raises QueryError for
+    one the user must fix): field terms exact, words and phrases case-insensitive substrings
+    of message, service, ip or endpoint, /regex/ a case-insensitive Java regex there."""
+    terms = parse(search)
+    if not terms:
         return df
-    needle = F.lower(F.lit(text))
-    matches = [
-        F.coalesce(F.contains(F.lower(F.col(name)), needle), F.lit(False))
-        for name in SEARCH_COLUMNS
-        if name in df.columns
-    ]
-    if not matches:
-        return df.limit(0)
-    combined = matches[0]
-    for match in matches[1:]:
-        combined = combined | match
+    conditions = [_term_condition(df, term) for term in terms]
+    combined = conditions[0]
+    for condition in conditions[1:]:
+        combined = combined & condition
     return df.where(combined)
+
+
+def _term_condition(df: DataFrame, term: Term) -> Column:
+    if term.kind == "field":
+        if term.column not in df.columns:
+            return F.lit(term.value == MISSING_KEY)
+        value = F.col(term.column)
+        if term.value == MISSING_KEY:
+            return value.isNull() | (F.trim(value) == "")
+        if term.column == "message":
+            return F.coalesce(F.contains(F.lower(value), F.lower(F.lit(term.value))), F.lit(False))
+        if term.column == "level":
+            return F.coalesce(F.upper(value) == F.lit(term.value), F.lit(False))
+        return F.coalesce(value == F.lit(term.value), F.lit(False))
+    columns = [F.col(name) for name in SEARCH_COLUMNS if name in df.columns]
+    if not columns:
+        return F.lit(False)
+    if term.kind == "regex":
+        pattern = "(?i)" + term.value
+        tests = [F.coalesce(column.rlike(pattern), F.lit(False)) for column in columns]
+    else:
+        needle = F.lower(F.lit(term.value))
+        tests = [F.coalesce(F.contains(F.lower(column), needle), F.lit(False)) for column in columns]
+    combined = tests[0]
+    for test in tests[1:]:
+        combined = combined | test
+    return combined
 
 
 def sort_columns(df: DataFrame, sort_column: str, descending: bool) -> list[Column]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Sequence
 
-from PySide6.QtCore import QEvent, QPointF
+from PySide6.QtCore import QEvent, QPointF, Qt, Signal
 from PySide6.QtGui import QColor, QCursor, QPalette
 from PySide6.QtWidgets import QToolTip, QVBoxLayout, QWidget
 
@@ -80,7 +80,10 @@ class ChartBase(QWidget):
 
 
 class BarChart(ChartBase):
-    """Horizontal bars, largest first at the top; labels elided, full text in the tooltip."""
+    """Horizontal bars, largest first at the top; labels elided, full text in the tooltip.
+    `bar_clicked(label)`: a click on a bar or its label."""
+
+    bar_clicked = Signal(str)
 
     def __init__(self, title: str, unit: str, parent=None) -> None:
         plot = pg.PlotWidget()
@@ -94,6 +97,7 @@ class BarChart(ChartBase):
         self.bars = pg.BarGraphItem(x0=[], y=[], height=0.7, width=[], brush=accent(self), pen=None)
         plot.addItem(self.bars)
         plot.scene().sigMouseMoved.connect(self._mouse_moved)
+        plot.scene().sigMouseClicked.connect(self._mouse_clicked)
         self.labels: list[str] = []
         self.values: list[int] = []
         self.plot.setMinimumHeight(self.fontMetrics().height() * 8)
@@ -139,7 +143,27 @@ class BarChart(ChartBase):
             self._apply_ticks()
 
     def bar_tooltip(self, index: int) -> str:
-        return tooltip(f"{self.labels[index] or '(none)'}\n{self.values[index]:,} {self.unit}")
+        return tooltip(f"{self.labels[index] or '(none)'}\n{self.values[index]:,} {self.unit}"
+                       "\nclick: show these records")
+
+    def bar_at(self, scene_pos: QPointF) -> int | None:
+        if not self.values:
+            return None
+        vb = self.plot.getPlotItem().getViewBox()
+        axis = self.plot.getPlotItem().getAxis("left")
+        point = vb.mapSceneToView(scene_pos)
+        index = int(round(point.y()))
+        inside = axis.sceneBoundingRect().contains(scene_pos) or vb.sceneBoundingRect().contains(scene_pos)
+        if 0 <= index < len(self.values) and inside and abs(point.y() - index) <= 0.4:
+            return index
+        return None
+
+    def _mouse_clicked(self, event) -> None:
+        if event.button() != Qt.MouseButton.LeftButton:
+            return
+        index = self.bar_at(event.scenePos())
+        if index is not None:
+            self.bar_clicked.emit(self.labels[index])
 
     def _mouse_moved(self, scene_pos: QPointF) -> None:
         if not self.values:

@@ -4,13 +4,14 @@ It only shows what it is given; the window decides when to compute it."""
 
 from __future__ import annotations
 
-from datetime import datetime, tzinfo
+from datetime import datetime, timedelta, tzinfo
 from typing import Sequence
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QPushButton, QSplitter, QTabWidget, QVBoxLayout, QWidget
 
 from logdesk.analysis.histogram import level_histogram, wall_span
+from logdesk.query import field_term
 from logdesk.results import FATE_READ, Alert, Analytics, RunResult
 from logdesk.settings import Settings
 from logdesk.ui import table_models as tm
@@ -27,7 +28,11 @@ from logdesk.ui.table_panel import TablePanel
 
 
 class Dashboard(QWidget):
-    TAB_OVERVIEW, TAB_ERRORS, TAB_SOURCES, TAB_RECORDS, TAB_ALERTS, TAB_INPUTS = range(6)
+    TAB_OVERVIEW, TAB_ERRORS, TAB_PATTERNS, TAB_SOURCES, TAB_RECORDS, TAB_ALERTS, TAB_INPUTS = range(7)
+    # click-through: the window shows the records of a search, a date range or a level
+    drill_query = Signal(str, bool)  # the search, and whether only errors (an errors chart)
+    drill_range = Signal(object, object)
+    drill_level = Signal(str)
     TAB_FILES = TAB_INPUTS  # the tab's earlier name
 
     def __init__(self, records_model: RecordsModel, parent=None) -> None:
@@ -51,7 +56,7 @@ class Dashboard(QWidget):
         overview.setStretchFactor(0, 1)
         overview.setStretchFactor(1, 1)
 
-        self.top_errors = TablePanel("top_errors", "Top errors", tm.top_errors_columns())
+        self.top_errors = TablePanel("top_errors", "Error types", tm.top_errors_columns())
         self.trends = TablePanel("trends", "Error trend (per trend window)", tm.trend_columns())
         self.severity = TablePanel("severity", "Severity breakdown", tm.severity_columns())
         right = QSplitter(Qt.Orientation.Vertical)
@@ -63,6 +68,8 @@ class Dashboard(QWidget):
         errors.setStretchFactor(0, 3)
         errors.setStretchFactor(1, 2)
 
+        self.patterns = TablePanel("patterns", "Patterns (message templates, every level)",
+                                   tm.pattern_columns())
         self.per_ip = TablePanel("per_ip", "Per IP", tm.key_columns("IP"))
         self.per_service = TablePanel("per_service", "Per service", tm.key_columns("Service"))
         self.per_endpoint = TablePanel("per_endpoint", "Per endpoint", tm.key_columns("Endpoint"))
@@ -81,13 +88,15 @@ class Dashboard(QWidget):
         self.tabs.setDocumentMode(True)
         self.tabs.addTab(overview, "Overview")
         self.tabs.addTab(errors, "Errors")
+        self.tabs.addTab(self.patterns, "Patterns")
         self.tabs.addTab(sources, "Sources")
         self.tabs.addTab(self.records_view, "Records")
         self.tabs.addTab(self.alerts_panel, "Alerts")
         self.tabs.addTab(self.inputs, "Inputs")
         for i, tip in enumerate((
             "Charts of errors over time and by type, IP and service",
-            "Top error types, error trend and severity breakdown",
+            "Every error type, the error trend and the severity breakdown",
+            "Every mined message template with its counts per level",
             "Records and errors per IP, service and endpoint",
             "Every record: search, sort, copy",
             "Alerts for the current filter and the alert history",
@@ -95,6 +104,8 @@ class Dashboard(QWidget):
         )):
             self.tabs.setTabToolTip(i, tip)
 
+        self._trend_window = timedelta(hours=1)
+        self._connect_drills()
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.banner)
@@ -135,6 +146,7 @@ class Dashboard(QWidget):
     ) -> None:
         """Update every card, chart and table for one filter, together."""
         self._show_cards(result, analytics, alerts, settings)
+        self._trend_window = timedelta(seconds=analytics.trend_window_seconds)
         dated = analytics.filter.start is not None or analytics.filter.end is not None
         self._show_histogram(result, analytics.filter.levels, tz, selection if dated else None)
         empty = "No errors for this filter"
@@ -142,13 +154,39 @@ class Dashboard(QWidget):
         top_n = max(1, settings.analytics.top_n)
         self.ip_chart.set_data([(k.key, k.errors) for k in analytics.per_ip if k.errors][:top_n], empty)
         self.service_chart.set_data([(k.key, k.errors) for k in analytics.per_service if k.errors][:top_n], empty)
-        self.top_errors.set_rows(tm.error_type_rows(analytics.top_errors, result.error_types), tz)
+        self.top_errors.set_rows(tm.error_type_rows(analytics.errors_by_type, result.error_types), tz)
+        self.patterns.set_rows(list(analytics.patterns), tz)
         self.trends.set_rows(list(analytics.error_trend), tz)
         self.severity.set_rows(list(analytics.errors_by_severity), tz)
         self.per_ip.set_rows(list(analytics.per_ip), tz)
         self.per_service.set_rows(list(analytics.per_service), tz)
         self.per_endpoint.set_rows(list(analytics.per_endpoint), tz)
         self.alerts_panel.set_alerts(list(alerts), tz)
+
+    def _connect_drills(self) -> None:
+        """Every number leads to its records: a bar or a row of an error type, pattern, IP,
+        service or endpoint becomes a records search, a time bucket a date range, a level a
+        level filter (the window applies them and shows the Records tab)."""
+        def query(name, value, errors=False):
+            self.drill_query.emit(field_term(name, value), errors)
+
+        # the bar charts count errors: their bars lead to the errors (type: is errors only)
+        self.types_chart.bar_clicked.connect(lambda label: query("type", label))
+        self.ip_chart.bar_clicked.connect(lambda label: query("ip", label, True))
+        self.service_chart.bar_clicked.connect(lambda label: query("service", label, True))
+        self.top_errors.row_activated.connect(lambda row: query("type", row.stat.error_type))
+        self.patterns.row_activated.connect(lambda row: query("pattern", row.template))
+        self.per_ip.row_activated.connect(lambda row: query("ip", row.key))
+        self.per_service.row_activated.connect(lambda row: query("service", row.key))
+        self.per_endpoint.row_activated.connect(lambda row: query("endpoint", row.key))
+        self.severity.row_activated.connect(lambda row: self.drill_level.emit(row.level))
+        self.trends.row_activated.connect(
+            lambda row: self.drill_range.emit(row.start, row.start + self._trend_window))
+        self.time_chart.bin_clicked.connect(self.drill_range.emit)
+        tip = "Double-click a row (or press Enter) to see its records"
+        for panel in (self.top_errors, self.patterns, self.per_ip, self.per_service,
+                      self.per_endpoint, self.severity, self.trends):
+            panel.set_drill_tip(tip)
 
     def _show_histogram(self, result: RunResult, levels: frozenset[str], tz: tzinfo,
                         selection: tuple[datetime, datetime] | None) -> None:

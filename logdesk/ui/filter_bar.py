@@ -57,6 +57,8 @@ class FilterBar(QWidget):
     end of the data, not to now, so old logs stay easy to explore."""
 
     filter_changed = Signal(object)
+    # Reset also clears the records search (a click-through's included): the window listens
+    records_query_reset = Signal()
 
     def __init__(self, parent=None) -> None:
         super().__init__(parent)
@@ -64,6 +66,7 @@ class FilterBar(QWidget):
         self._span: tuple[datetime, datetime] | None = None
         self._bucket_seconds = 60
         self._filter = RecordFilter()
+        self._records_query = ""
 
         self.from_edit = self._make_edit("From (inclusive), wall-clock time in the data's time zone")
         self.from_edit.setObjectName("filterFrom")
@@ -181,7 +184,20 @@ class FilterBar(QWidget):
             self.filter_changed.emit(record_filter)
 
     def reset(self) -> None:
+        if self._records_query:
+            self._records_query = ""
+            self.records_query_reset.emit()
         self.set_filter(RecordFilter())
+        self._sync_widgets()
+
+    @property
+    def records_query(self) -> str:
+        return self._records_query
+
+    def set_records_query(self, text: str) -> None:
+        """The records search in effect (typed, or set by a click-through): said in the summary."""
+        self._records_query = text.strip()
+        self._sync_widgets()
 
     def set_date_range(self, start: datetime | None, end: datetime | None) -> None:
         """Set the dates, snapped outwards to bucket edges (the resolution of the cube)."""
@@ -216,8 +232,11 @@ class FilterBar(QWidget):
             button.blockSignals(True)
             button.setChecked(level in levels)
             button.blockSignals(False)
-        self.summary.setText(describe_filter(self._filter, self._tz))
-        self.reset_button.setEnabled(not self._filter.is_empty)
+        text = describe_filter(self._filter, self._tz)
+        if self._records_query:
+            text += f" — records view: {self._records_query}"
+        self.summary.setText(text)
+        self.reset_button.setEnabled(not self._filter.is_empty or bool(self._records_query))
 
     def _shown_range(self) -> tuple[datetime | None, datetime | None]:
         """What the date edits show: the filter's bounds, else the data's."""

@@ -25,6 +25,7 @@ from logdesk.control import RunControl
 from logdesk.results import Alert, Analytics, RecordFilter, RunResult
 from logdesk.settings import Settings
 from logdesk.ui.auto_refresh import FolderWatcher
+from logdesk.ui.click_through import ClickThrough
 from logdesk.ui.dashboard import Dashboard
 from logdesk.ui.drop_overlay import DropOverlay, folder_for_drop
 from logdesk.ui.error_dialog import Messenger
@@ -47,7 +48,7 @@ SHUTDOWN_WAIT_MS = 15_000
 __all__ = ["CSV_FILTER", "DEFAULT_SIZE", "PARQUET_FILTER", "SHUTDOWN_WAIT_MS", "MainWindow", "records_target"]
 
 
-class MainWindow(RunController, WindowActions, WindowExports, QMainWindow):
+class MainWindow(ClickThrough, RunController, WindowActions, WindowExports, QMainWindow):
     # (ok, message) once per run the window started: for --exit-when-done and tests
     run_completed = Signal(bool, str)
     spark_state_changed = Signal(str)  # "starting" | "ready" | "failed"
@@ -98,6 +99,7 @@ class MainWindow(RunController, WindowActions, WindowExports, QMainWindow):
         self.dashboard.alerts_panel.reload_button.clicked.connect(self.reload_alert_history)
 
         self._build_actions()
+        self._connect_click_through()
         self._build_welcome()
         self.busy_page = busy_page()
         self.stack = QStackedWidget()

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QFontDatabase
 from PySide6.QtWidgets import (
     QHBoxLayout,
@@ -14,6 +14,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from logdesk import query
 from logdesk.backend import RECORD_COLUMNS
 from logdesk.ui.plain_text import plain_label
 from logdesk.ui.records_model import HEADERS, RecordsModel
@@ -23,17 +24,25 @@ SEARCH_DELAY_MS = 300
 
 
 class RecordsView(QWidget):
+    search_applied = Signal(str)  # the search now in effect (the filter bar says it)
+
     def __init__(self, model: RecordsModel, parent=None) -> None:
         super().__init__(parent)
         self.model = model
 
         self.search_box = QLineEdit()
         self.search_box.setObjectName("recordsSearch")
-        self.search_box.setPlaceholderText("Search message, service, IP, endpoint…  (Ctrl+F)")
+        self.search_box.setPlaceholderText(
+            'Search: words, "a phrase", /regex/, level:ERROR service:auth ip:10.0.0.1 type:… (Ctrl+F)')
         self.search_box.setClearButtonEnabled(True)
-        self.search_box.setToolTip("Case-insensitive text search; matching runs in Spark over all records")
+        self.search_box.setToolTip(
+            "Words and \"phrases\": any case, in message, service, IP or endpoint; /regex/: a "
+            "regular expression there; field:value (level, service, ip, endpoint, type, pattern, "
+            "file, message): that field exactly. All terms must match; Spark runs the search "
+            "over all records.")
         self.count_label = plain_label("")
         self.count_label.setObjectName("recordsCount")
+        self.search_error = ""
 
         self._search_timer = QTimer(self)
         self._search_timer.setSingleShot(True)
@@ -83,7 +92,23 @@ class RecordsView(QWidget):
 
     def apply_search(self) -> None:
         self._search_timer.stop()
-        self.model.set_search(self.search_box.text())
+        text = self.search_box.text()
+        try:
+            query.parse(text)
+        except query.QueryError as exc:  # said here, not sent to Spark
+            self.search_error = str(exc)
+            self.count_label.setText(f"Search not understood: {exc}")
+            return
+        self.search_error = ""
+        self.model.set_search(text)
+        self.search_applied.emit(text)
+
+    def show_search(self, text: str) -> None:
+        """Put `text` in the search box and apply it now (click-through, Reset)."""
+        self.search_box.blockSignals(True)
+        self.search_box.setText(text)
+        self.search_box.blockSignals(False)
+        self.apply_search()
 
     def focus_search(self) -> None:
         self.search_box.setFocus(Qt.FocusReason.ShortcutFocusReason)

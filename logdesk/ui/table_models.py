@@ -13,7 +13,7 @@ from typing import Any, Callable, Sequence
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, QSortFilterProxyModel, Qt
 from PySide6.QtGui import QColor
 
-from logdesk.results import ErrorTypeInfo, ErrorTypeStat
+from logdesk.results import ERROR_LEVELS, ErrorTypeInfo, ErrorTypeStat
 from logdesk.ui.plain_text import one_line, tooltip
 from logdesk.ui.timefmt import format_time
 
@@ -174,6 +174,18 @@ def severity_columns() -> list[Column]:
         Column("Level", lambda s: s.level),
         Column("Count", lambda s: s.count, "int"),
         Column("Share", lambda s: s.share, "percent"),
+    ]
+
+
+def pattern_columns() -> list[Column]:
+    return [
+        Column("Pattern", lambda p: p.template),
+        Column("Records", lambda p: p.count, "int"),
+        Column("Errors", lambda p: sum(n for lv, n in p.by_level.items() if lv in ERROR_LEVELS), "int"),
+        Column("Levels", lambda p: ", ".join(f"{lv} {n:,}" for lv, n in p.by_level.items())),
+        Column("First seen", lambda p: p.first_seen, "time"),
+        Column("Last seen", lambda p: p.last_seen, "time"),
+        Column("Example message", lambda p: p.sample),
     ]
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import tzinfo
 from typing import Any, Sequence
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QHBoxLayout, QHeaderView, QLineEdit, QVBoxLayout, QWidget
 
 from logdesk.ui.plain_text import plain_label
@@ -14,6 +14,11 @@ from logdesk.ui.table_view import CopyTableView
 
 
 class TablePanel(QWidget):
+    """`row_activated(row object)`: a row was double-clicked or Enter pressed on it (the
+    window shows that row's records)."""
+
+    row_activated = Signal(object)
+
     def __init__(self, name: str, title: str, columns: Sequence[Column], parent=None) -> None:
         super().__init__(parent)
         self.setObjectName(f"panel_{name}")
@@ -44,6 +49,16 @@ class TablePanel(QWidget):
         layout.setContentsMargins(4, 4, 4, 4)
         layout.addLayout(head)
         layout.addWidget(self.view, 1)
+        self.view.activated.connect(self._activated)
+
+    def _activated(self, index) -> None:
+        source = self.proxy.mapToSource(index)
+        if source.isValid():
+            self.row_activated.emit(self.model.row_object(source.row()))
+
+    def set_drill_tip(self, tip: str) -> None:
+        self.view.setToolTip(tip)
+        self.view.setStatusTip(tip)
 
     def set_rows(self, rows: Sequence[Any], tz: tzinfo | None = None) -> None:
         self.model.set_rows(rows, tz)

@@ -14,6 +14,7 @@ from typing import Callable
 
 from PySide6.QtCore import QPointF, Qt, QTimer, Signal
 from PySide6.QtGui import QColor, QPalette
+from PySide6.QtWidgets import QApplication
 
 import pyqtgraph as pg  # noqa: E402 - after PySide6, so pyqtgraph binds to it
 
@@ -59,13 +60,24 @@ class _SelectingViewBox(pg.ViewBox):
         x1 = self.mapSceneToView(ev.scenePos()).x()
         self._chart.dragging_selection(min(x0, x1), max(x0, x1), finished=ev.isFinish())
 
-    def mouseDoubleClickEvent(self, ev) -> None:  # noqa: N802 - pyqtgraph override
+    def mouseClickEvent(self, ev) -> None:  # noqa: N802 - pyqtgraph override
+        if ev.button() != Qt.MouseButton.LeftButton:
+            super().mouseClickEvent(ev)
+            return
         ev.accept()
-        self._chart.show_all()
+        if ev.double():
+            self._chart.double_clicked()
+        else:
+            self._chart.clicked_at(self.mapSceneToView(ev.scenePos()).x())
+
+    def mouseDoubleClickEvent(self, ev) -> None:  # noqa: N802 - Qt's, when pyqtgraph passes it on
+        ev.accept()
+        self._chart.double_clicked()
 
 
 class RecordsHistogram(ChartBase):
     range_selected = Signal(object, object)  # aware start, aware end (end exclusive)
+    bin_clicked = Signal(object, object)  # a click on a bin: its start and end (aware)
 
     def __init__(self, parent=None) -> None:
         axis = pg.DateAxisItem(orientation="bottom", utcOffset=0)
@@ -104,6 +116,10 @@ class RecordsHistogram(ChartBase):
         self._rebin_timer.setInterval(REBIN_DELAY_MS)
         self._rebin_timer.timeout.connect(self._rebin)
         self.view_box.sigXRangeChanged.connect(lambda *_a: self._rebin_timer.start())
+        self._click_timer = QTimer(self)
+        self._click_timer.setSingleShot(True)
+        self._click_timer.timeout.connect(self._emit_bin_clicked)
+        self._clicked_bin = (0, 0)
         self._source: HistogramSource | None = None
         self._span: tuple[float, float] | None = None
         self._tz: tzinfo = timezone.utc
@@ -245,6 +261,24 @@ class RecordsHistogram(ChartBase):
         if self._setting or not self.region.isVisible():
             return
         self.range_selected.emit(*self.selection())
+
+    def clicked_at(self, x: float) -> None:
+        """A click on a bin shows its records, once it is clear no double click follows."""
+        index = self.bin_at(x)
+        hist = self.histogram
+        if index is None or hist is None or not hist.totals[index]:
+            return
+        start = hist.starts[index]
+        self._clicked_bin = (start, start + hist.bin_seconds)
+        self._click_timer.start(QApplication.doubleClickInterval())
+
+    def double_clicked(self) -> None:
+        self._click_timer.stop()
+        self.show_all()
+
+    def _emit_bin_clicked(self) -> None:
+        start, end = self._clicked_bin
+        self.bin_clicked.emit(from_wall_seconds(start, self._tz), from_wall_seconds(end, self._tz))
 
     # -- hover ------------------------------------------------------------------------------
     def bin_at(self, x: float) -> int | None:

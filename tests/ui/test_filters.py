@@ -150,4 +150,4 @@ def test_bar_tooltips_show_the_full_label_escaped(window, log_folder, qtbot):
     assert chart.labels[0] == "payments-service-with-a-rather-long-name"
     ticks = chart.plot.getPlotItem().getAxis("left")._tickLevels[0]
     assert ticks[0][1] != chart.labels[0] and "…" in ticks[0][1]  # elided on the axis
-    assert chart.bar_tooltip(0) == "<qt>payments-service-with-a-rather-long-name<br>5 errors</qt>"
+    assert chart.bar_tooltip(0) == "<qt>payments-service-with-a-rather-long-name<br>5 errors<br>click: show these records</qt>"

@@ -135,3 +135,23 @@ def test_warm_up_files_exist_in_the_sample():
     from logdesk.paths import sample_logs_dir
 
     assert all((sample_logs_dir() / name).is_file() for name in _WARM_UP_FILES)
+
+
+def test_the_query_language_in_spark(backend, result):
+    from logdesk.query import QueryError
+
+    count = lambda q: backend.count_records(result, RecordFilter(), q)  # noqa: E731
+    assert count("level:error") == 2  # 10:05 and 10:15
+    assert count("ip:10.0.0.4") == 3
+    assert count("ip:10.0.0") == 0  # a field term is exact
+    assert count("service:pay level:INFO") == 1
+    assert count('service:"(none)"') == 1  # the 10:15 row has no service
+    assert count('"DB timeout"') == 1
+    assert count("db after") == 1  # every word, anywhere
+    assert count("db declined") == 0
+    assert count("/out of mem(ory|ories)/") == 1
+    assert count(r"/^10\.0\.0\.[12]$/") == 3
+    assert count("message:PAYMENT") == 1
+    assert count("endpoint:/PAY") == 1 and count("endpoint:/pay") == 2  # exact, so case counts
+    with pytest.raises(QueryError, match="unknown field 'colour'"):
+        count("colour:red")

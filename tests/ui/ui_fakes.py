@@ -18,6 +18,7 @@ from logdesk.backend import RECORD_COLUMNS, RecordPage
 from logdesk.control import Cancelled, RunControl
 from logdesk.reports.csv_safety import neutralize
 from logdesk.reports.formats import iso_ms
+from logdesk import query
 from logdesk.results import (
     DIMENSIONS,
     ERROR_LEVELS,
@@ -251,7 +252,7 @@ class FakeBackend:
             control.set_canceller(None)
 
     def _matching(self, record_filter: RecordFilter, search: str) -> list[Rec]:
-        needle = search.strip().lower()
+        terms = query.parse(search)  # QueryError for a bad search, as the engine raises it
         out = []
         for rec in self.records:
             if record_filter.start is not None and rec.ts < record_filter.start:
@@ -260,7 +261,11 @@ class FakeBackend:
                 continue
             if record_filter.levels and rec.level not in record_filter.levels:
                 continue
-            if needle and not any(needle in (v or "").lower() for v in (rec.message, rec.service, rec.ip, rec.endpoint)):
+            fields = {"message": rec.message, "service": rec.service, "ip": rec.ip,
+                      "endpoint": rec.endpoint, "level": rec.level, "template": rec.template,
+                      "error_type": rec.template if rec.level in ERROR_LEVELS else None,
+                      "source_file": None}
+            if terms and not query.matches(terms, fields):
                 continue
             out.append(rec)
         return out

@@ -1,0 +1,53 @@
+"""Click-through: from a number on the dashboard to exactly its records, in the Records tab.
+
+A bar or row of an error type, pattern, IP, service or endpoint becomes a records search
+(`type:"…"`, `ip:…`: logdesk/query.py), a time bucket the date filter, a level the level
+filter. The filter bar's summary says what is in effect and Reset undoes all of it."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from logdesk.results import ERROR_LEVELS, RecordFilter
+
+
+class ClickThrough:
+    """Mixed into MainWindow (needs `dashboard`, `result`)."""
+
+    def _connect_click_through(self) -> None:
+        dash = self.dashboard
+        dash.drill_query.connect(self.show_records_of)
+        dash.drill_range.connect(self.show_records_between)
+        dash.drill_level.connect(self.show_records_of_level)
+        dash.records_view.search_applied.connect(dash.filter_bar.set_records_query)
+        dash.filter_bar.records_query_reset.connect(lambda: dash.records_view.show_search(""))
+
+    def _show_records_tab(self) -> None:
+        self.dashboard.tabs.setCurrentIndex(self.dashboard.TAB_RECORDS)
+
+    def show_records_of(self, query: str, errors_only: bool = False) -> None:
+        """The records matching `query`, within the date and level filter on screen (and only
+        ERROR and CRITICAL ones for `errors_only`: a bar of an errors chart)."""
+        if self.result is None:
+            return
+        bar = self.dashboard.filter_bar
+        current = bar.current
+        if errors_only:
+            levels = (current.levels & ERROR_LEVELS) or ERROR_LEVELS
+            bar.set_filter(RecordFilter(current.start, current.end, frozenset(levels)))
+        self.dashboard.records_view.show_search(query)
+        self._show_records_tab()
+
+    def show_records_between(self, start: datetime, end: datetime) -> None:
+        if self.result is None:
+            return
+        self.dashboard.filter_bar.set_date_range(start, end)
+        self._show_records_tab()
+
+    def show_records_of_level(self, level: str) -> None:
+        if self.result is None:
+            return
+        bar = self.dashboard.filter_bar
+        current = bar.current
+        bar.set_filter(RecordFilter(current.start, current.end, frozenset({level})))
+        self._show_records_tab()
