@@ -26,7 +26,9 @@ class SparkEngineDied(RuntimeError):
         super().__init__(message)
 
 
-RECORD_COLUMNS: tuple[str, ...] = ("ts", "level", "service", "ip", "endpoint", "message", "template")
+RECORD_COLUMNS: tuple[str, ...] = (
+    "ts", "level", "service", "ip", "endpoint", "message", "template", "source_file",
+)
 
 
 @dataclass(frozen=True)

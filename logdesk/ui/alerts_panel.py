@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import timezone, tzinfo
+from datetime import datetime, timezone, tzinfo
 from pathlib import Path
 from typing import Any, Mapping, Sequence
 
@@ -61,7 +61,11 @@ def history_columns(entries: Sequence[Mapping[str, Any]]) -> list[Column]:
     def colour(entry: Mapping[str, Any]) -> QColor | None:
         return SEVERITY_COLOURS.get(str(entry.get("severity", "")).lower())
 
+    times = {k for k in keys if any(_as_time(e.get(k)) is not None for e in entries)}
+
     def getter(key: str):
+        if key in times:  # ISO text in the file, shown like every other time in the app
+            return lambda e: _as_time(e.get(key)) or _history_value(e.get(key))
         if key == "rule":
             return lambda e: RULE_NAMES.get(str(e.get("rule")), e.get("rule"))
         if key == "severity":
@@ -76,9 +80,21 @@ def history_columns(entries: Sequence[Mapping[str, Any]]) -> list[Column]:
         return lambda e: _history_value(e.get(key))
 
     return [
-        Column(key.replace("_", " ").capitalize(), getter(key), colour=colour if key == "severity" else None)
+        Column(key.replace("_", " ").capitalize(), getter(key), "time" if key in times else "text",
+               colour=colour if key == "severity" else None)
         for key in keys
     ]
+
+
+def _as_time(value: Any) -> datetime | None:
+    """An aware datetime from ISO 8601 text such as 2024-03-01T10:00:00+00:00 (else None)."""
+    if not isinstance(value, str) or "T" not in value:
+        return None
+    try:
+        moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    return moment if moment.tzinfo is not None else None
 
 
 def _history_value(value: Any) -> Any:
@@ -142,6 +158,7 @@ class AlertsPanel(QWidget):
         layout.addWidget(splitter)
 
     def set_alerts(self, alerts: Sequence[Alert], tz: tzinfo = timezone.utc) -> None:
+        self._tz = tz
         self.current_model.set_rows(list(alerts), tz)
         if not alerts:
             self.current_label.setText("No alert rule fires for the current filter.")
@@ -153,7 +170,7 @@ class AlertsPanel(QWidget):
     def set_history(self, entries: Sequence[Mapping[str, Any]], source: Path | None, problem: str = "") -> None:
         rows = list(reversed(list(entries)))  # newest first
         new_model = RowsTableModel(history_columns(rows))
-        new_model.set_rows(rows)
+        new_model.set_rows(rows, getattr(self, "_tz", timezone.utc))
         self.history_model = new_model
         self.history_proxy.setSourceModel(new_model)
         if problem:

@@ -12,9 +12,12 @@ from pathlib import Path
 from PySide6.QtCore import QSettings, QSize, Qt, Signal
 from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import (
+    QApplication,
+    QFrame,
     QMainWindow,
     QProgressBar,
     QPushButton,
+    QScrollArea,
     QStackedWidget,
     QVBoxLayout,
     QWidget,
@@ -112,7 +115,15 @@ class MainWindow(ClickThrough, RunController, WindowActions, WindowExports, QMai
         column = QVBoxLayout(central)
         column.setContentsMargins(0, 0, 0, 0)
         column.addWidget(self.run_panel)
-        column.addWidget(self.stack, 1)
+        # Below its minimum size (a small screen, or 200 % scaling: the dashboard needs ~515
+        # points of height) the main area scrolls instead of forcing the window taller than
+        # the screen.
+        self.main_scroll = QScrollArea()
+        self.main_scroll.setObjectName("mainScroll")
+        self.main_scroll.setWidgetResizable(True)
+        self.main_scroll.setFrameShape(QFrame.Shape.NoFrame)
+        self.main_scroll.setWidget(self.stack)
+        column.addWidget(self.main_scroll, 1)
         self.setCentralWidget(central)
         self._build_status_bar()
 
@@ -125,6 +136,7 @@ class MainWindow(ClickThrough, RunController, WindowActions, WindowExports, QMai
         geometry = self.qsettings.value("window/geometry")
         if geometry is not None:
             self.restoreGeometry(geometry)
+        self.fit_to_screen()
         self._set_running(False)
         self.engine.start_spark(settings)  # in the background, at once
 
@@ -314,6 +326,16 @@ class MainWindow(ClickThrough, RunController, WindowActions, WindowExports, QMai
         super().resizeEvent(event)
         if self.overlay.isVisible():
             self.overlay.setGeometry(self.rect())
+
+    def fit_to_screen(self) -> None:
+        """At most 95 % of the screen's free area, whatever DEFAULT_SIZE or the last session
+        say (at 200 % scaling 1280x820 points is 2560x1640 pixels)."""
+        screen = self.screen() or QApplication.primaryScreen()
+        if screen is None:
+            return
+        room = screen.availableGeometry().size() * 0.95
+        if self.width() > room.width() or self.height() > room.height():
+            self.resize(self.size().boundedTo(room))
 
     # -- closing -------------------------------------------------------------------------------
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt override

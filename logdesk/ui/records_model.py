@@ -8,10 +8,12 @@ for an older generation are dropped.
 
 from __future__ import annotations
 
+import os
 from datetime import datetime, timezone, tzinfo
 from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
+from PySide6.QtGui import QColor
 
 from logdesk.backend import RECORD_COLUMNS, RecordPage
 from logdesk.results import RecordFilter, RunResult
@@ -22,10 +24,25 @@ from logdesk.ui.worker import EngineClient, RecordsQuery
 PAGE_SIZE = 500
 HEADERS: dict[str, str] = {
     "ts": "Timestamp", "level": "Level", "service": "Service", "ip": "IP",
-    "endpoint": "Endpoint", "message": "Message", "template": "Template",
+    "endpoint": "Endpoint", "message": "Message", "template": "Template", "source_file": "File",
 }
+# rows tinted by level: a translucent colour over the palette's base, so light and dark alike
+LEVEL_TINTS: dict[str, tuple[int, int, int, int]] = {
+    "CRITICAL": (211, 47, 47, 90), "ERROR": (211, 47, 47, 45), "WARN": (245, 158, 11, 45),
+}
+_FILE = RECORD_COLUMNS.index("source_file")
+_LEVEL = RECORD_COLUMNS.index("level")
 
 _Index = QModelIndex | QPersistentModelIndex
+
+
+def _from_folder(path: str, folder: str) -> str:
+    """A record's file named from the opened folder (the full path is in the tooltip)."""
+    try:
+        relative = os.path.relpath(path, folder)
+    except ValueError:  # another drive
+        return path
+    return path if relative.startswith("..") else relative
 
 
 class RecordsModel(QAbstractTableModel):
@@ -181,6 +198,8 @@ class RecordsModel(QAbstractTableModel):
             return ""
         if isinstance(value, datetime):
             return format_time(value, self._tz)
+        if column == _FILE and self._result is not None:
+            return _from_folder(str(value), self._result.input_folder)
         return str(value)
 
     def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
@@ -190,6 +209,12 @@ class RecordsModel(QAbstractTableModel):
             return None
         if role == Qt.ItemDataRole.DisplayRole:
             return one_line(self.text(index.row(), index.column()))
+        if role == Qt.ItemDataRole.BackgroundRole:
+            tint = LEVEL_TINTS.get(str(self._rows[index.row()][_LEVEL] or ""))
+            return QColor(*tint) if tint else None
+        if role == Qt.ItemDataRole.ToolTipRole and index.column() == _FILE:
+            value = self._rows[index.row()][_FILE]
+            return tooltip(str(value)) if value else None
         if role == Qt.ItemDataRole.ToolTipRole and RECORD_COLUMNS[index.column()] != "ts":
             text = self.text(index.row(), index.column())
             return tooltip(text) if text else None

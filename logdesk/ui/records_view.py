@@ -58,11 +58,14 @@ class RecordsView(QWidget):
         header.setSortIndicator(0, Qt.SortOrder.AscendingOrder)
         self.table.setSortingEnabled(True)
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        em = self.fontMetrics().horizontalAdvance("M")
-        widths = {"ts": 14, "level": 7, "service": 10, "ip": 10, "endpoint": 12, "message": 40}
+        # wide enough for what the columns hold ("UNKNOWN…" and "192.168.202.…" were cut)
+        metrics = self.table.fontMetrics()
+        pad = metrics.horizontalAdvance("MM")
+        samples = {"ts": "2026-12-31 23:59:59.999", "level": "CRITICAL", "service": "payments-api",
+                   "ip": "255.255.255.255", "endpoint": "/api/v1/orders/123",
+                   "message": "M" * 30, "template": "M" * 20, "source_file": "service/app.log.1"}
         for i, name in enumerate(RECORD_COLUMNS):
-            if name in widths:
-                self.table.setColumnWidth(i, widths[name] * em)
+            self.table.setColumnWidth(i, metrics.horizontalAdvance(samples.get(name, "MMMMMMMM")) + pad)
         self.table.setToolTip("")
 
         self.detail = QPlainTextEdit()

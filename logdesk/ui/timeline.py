@@ -174,6 +174,10 @@ class RecordsHistogram(ChartBase):
         else:
             self.region.setVisible(False)
 
+    def resizeEvent(self, event) -> None:  # noqa: N802 - Qt override
+        super().resizeEvent(event)
+        self._rebin_timer.start()  # bins follow the width too (about one per 6 px)
+
     def show_all(self) -> None:
         if self._span is not None:
             self._show_range(*self._span)

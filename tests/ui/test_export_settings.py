@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import csv
 import json
 import os
@@ -47,6 +49,10 @@ def test_ctrl_e_exports_reports_for_the_current_filter(window, log_folder, tmp_p
     headers = [history.headerData(c, Qt.Orientation.Horizontal) for c in range(history.columnCount())]
     assert headers[:5] == ["Run time", "Severity", "Rule", "Value", "Threshold"]
     assert [history.display_text(0, c) for c in (1, 2, 3, 4)] == ["CRITICAL", "High error rate", "100.0%", "10.0%"]
+    # times as everywhere else in the app (they are ISO 8601 text in alerts.log)
+    shown = {headers[c]: history.display_text(0, c) for c in range(len(headers))}
+    assert re.fullmatch(r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d", shown["Run time"]), shown
+    assert shown["Evidence start"] == "2024-03-01 01:00:00", shown
 
 
 def test_export_failure_says_why(window, log_folder, tmp_path, qtbot, monkeypatch, messages):

@@ -106,3 +106,21 @@ def test_records_failure_is_shown_not_raised(window, backend, log_folder, qtbot,
     view = window.dashboard.records_view
     qtbot.waitUntil(lambda: "records folder vanished" in view.count_label.text(), timeout=15_000)
     assert not window.records_model.canFetchMore()
+
+
+def test_rows_are_tinted_by_level_and_columns_fit_their_values(window, log_folder, qtbot):
+    from PySide6.QtGui import QColor
+
+    process(window, qtbot, log_folder)
+    model = window.records_model
+    qtbot.waitUntil(lambda: model.rowCount() == 57, timeout=15_000)
+    levels = [model.index(r, 1).data() for r in range(57)]
+    tint = lambda level: model.index(levels.index(level), 0).data(Qt.ItemDataRole.BackgroundRole)  # noqa: E731
+    assert tint("INFO") is None and tint("DEBUG") is None
+    assert isinstance(tint("ERROR"), QColor) and isinstance(tint("CRITICAL"), QColor)
+    assert tint("CRITICAL").alpha() > tint("ERROR").alpha()  # critical the strongest
+    assert tint("WARN") != tint("ERROR")
+    table = window.dashboard.records_view.table
+    metrics = table.fontMetrics()
+    assert table.columnWidth(1) > metrics.horizontalAdvance("CRITICAL")  # was cut to "UNKNO…"
+    assert table.columnWidth(3) > metrics.horizontalAdvance("192.168.202.100")

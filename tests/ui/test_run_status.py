@@ -90,3 +90,16 @@ def test_the_window_goes_at_once_when_closed(make_window, qtbot, monkeypatch):
     monkeypatch.setattr(window.engine, "shutdown", lambda ms: (seen.append(window.isVisible()), real(ms)))
     window.close()
     assert seen == [False]  # hidden before Spark is stopped (which takes seconds)
+
+
+def test_the_window_fits_the_screen_and_can_be_made_small(make_window, log_folder, qtbot):
+    window = make_window(FakeBackend())
+    process(window, qtbot, log_folder)  # the dashboard, the tallest page
+    room = window.screen().availableGeometry()
+    assert window.width() <= room.width() and window.height() <= room.height()
+    # the main area scrolls below its minimum: the window itself can be made much smaller
+    # (at 200 % scaling a 1032-pixel minimum height did not fit a 1000-pixel screen)
+    assert window.minimumSizeHint().height() < 300
+    window.resize(500, 300)
+    qtbot.waitUntil(lambda: window.height() <= 320)
+    qtbot.waitUntil(lambda: window.main_scroll.verticalScrollBar().maximum() > 0)

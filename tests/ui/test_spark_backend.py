@@ -103,7 +103,12 @@ def test_times_come_back_in_the_runs_zone(backend, result):
 
 def test_sorting_by_an_unknown_column_is_refused(backend, result):
     with pytest.raises(ValueError):
-        backend.fetch_records(result, RecordFilter(), "", "source_file", False, 0, 1)
+        backend.fetch_records(result, RecordFilter(), "", "row_id", False, 0, 1)
+
+
+def test_pages_carry_the_source_file(backend, result):
+    page = backend.fetch_records(result, RecordFilter(), "", "source_file", False, 0, 10)
+    assert [row[-1] for row in page.rows] == ["a.log"] * 7
 
 
 def test_a_run_without_records(backend, result):

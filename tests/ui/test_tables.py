@@ -111,7 +111,9 @@ def test_records_model_columns_and_headers(window, log_folder, qtbot):
     model = window.records_model
     qtbot.waitUntil(lambda: model.rowCount() == 57, timeout=15_000)
     headers = [model.headerData(c, Qt.Orientation.Horizontal) for c in range(model.columnCount())]
-    assert headers == ["Timestamp", "Level", "Service", "IP", "Endpoint", "Message", "Template"]
+    assert headers == ["Timestamp", "Level", "Service", "IP", "Endpoint", "Message", "Template", "File"]
+    assert model.index(0, 7).data() == "app.log"  # named from the opened folder
+    assert model.index(0, 7).data(Qt.ItemDataRole.ToolTipRole) == f"<qt>{log_folder.resolve() / 'app.log'}</qt>"
     assert [model.index(0, c).data() for c in range(5)] == [
         "2024-03-01 00:00:00", "DEBUG", "api", "10.0.0.1", "/login"]
     assert model.rowCount(model.index(0, 0)) == 0 and not model.canFetchMore(QModelIndex())

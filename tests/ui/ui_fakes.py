@@ -278,7 +278,8 @@ class FakeBackend:
         self.threads.add(threading.current_thread().name)
         self.fetches.append((sort_column, descending, offset, limit, search))
         column = RECORD_COLUMNS.index(sort_column)
-        rows = sorted((r.row() for r in self._matching(record_filter, search)),
+        source = str(Path(result.input_folder) / "app.log")
+        rows = sorted((r.row() + (source,) for r in self._matching(record_filter, search)),
                       key=lambda row: (row[column], row[0], row[5]), reverse=False)
         if descending:
             rows = sorted(rows, key=lambda row: row[column], reverse=True)
