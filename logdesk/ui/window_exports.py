@@ -88,6 +88,7 @@ class WindowExports:
         self.messenger.info(
             "Reports exported",
             f"Wrote {len(written)} files to {folder} for {self.analytics.filter.describe()}:\n\n{names}",
+            folder=folder,
         )
         return list(written)
 

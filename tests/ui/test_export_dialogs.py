@@ -53,3 +53,24 @@ def test_a_folder_that_cannot_be_made_offers_the_nearest_existing_one(make_windo
     monkeypatch.setattr(QFileDialog, "getExistingDirectory", lambda _p, _c, start: offered.append(start) or "")
     window.export_reports()
     assert offered == [str(tmp_path)]
+
+
+def test_open_folder_after_an_export_shows_the_folder(window, log_folder, tmp_path, qtbot, monkeypatch):
+    from PySide6.QtGui import QDesktopServices
+    from PySide6.QtWidgets import QMessageBox
+
+    process(window, qtbot, log_folder)
+    opened, titles = [], []
+
+    def click_open_folder(box):
+        titles.append(box.windowTitle())
+        button = next(b for b in box.buttons() if b.text() == "Open folder")
+        button.click()
+        return 0
+
+    monkeypatch.setattr(QMessageBox, "exec", click_open_folder)
+    monkeypatch.setattr(QDesktopServices, "openUrl", lambda url: opened.append(url.toLocalFile()) or True)
+    out = tmp_path / "out"
+    assert window.export_to(out) is not None
+    assert titles == ["Reports exported"]
+    assert opened == [str(out)]
