@@ -18,6 +18,7 @@ from logdesk import query
 from logdesk.backend import RECORD_COLUMNS
 from logdesk.ui.plain_text import plain_label
 from logdesk.ui.records_model import HEADERS, RecordsModel
+from logdesk.ui.search_highlight import SearchHighlightDelegate
 from logdesk.ui.table_view import CopyTableView
 
 SEARCH_DELAY_MS = 300
@@ -67,6 +68,8 @@ class RecordsView(QWidget):
         for i, name in enumerate(RECORD_COLUMNS):
             self.table.setColumnWidth(i, metrics.horizontalAdvance(samples.get(name, "MMMMMMMM")) + pad)
         self.table.setToolTip("")
+        self.highlighter = SearchHighlightDelegate(lambda: self.model.search, RECORD_COLUMNS, self.table)
+        self.table.setItemDelegate(self.highlighter)
 
         self.detail = QPlainTextEdit()
         self.detail.setObjectName("recordDetail")
