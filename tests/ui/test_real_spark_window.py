@@ -95,3 +95,38 @@ def test_real_spark_end_to_end(spark, make_window, tmp_path, qtbot, monkeypatch,
     window.close()
     assert not window.engine.thread.isRunning()
     assert not spark.sparkContext._jsc.sc().isStopped()  # the shared session still runs
+
+
+def test_live_tail_appended_lines_appear_after_auto_refresh(spark, make_window, tmp_path, qtbot, messages):
+    """Auto-refresh on: lines appended to a log show up in the cards and the records view,
+    read from the file's old end (the cache), without the user doing anything."""
+    from logdesk.engine.backend import SparkBackend
+    from logdesk.settings import DashboardSettings
+
+    folder = tmp_path / "logs"
+    folder.mkdir()
+    log = folder / "app.log"
+    log.write_text("".join(f"2024-06-01 10:00:0{i} INFO worker started job {i}\n" for i in range(3)),
+                   encoding="utf-8")
+    settings = Settings(
+        spark=SparkSettings(master="local[2]", shuffle_partitions=4, driver_memory="1g"),
+        paths=PathSettings(output_dir=str(tmp_path / "reports"), work_dir=str(tmp_path / "work")),
+        dashboard=DashboardSettings(auto_refresh=True, auto_refresh_seconds=5),
+        time_zone="UTC",
+    )
+    window = make_window(SparkBackend(), settings)
+    with qtbot.waitSignal(window.run_completed, timeout=180_000) as done:
+        window.open_folder(folder)
+    assert done.args == [True, ""], messages
+    assert card(window, "total") == "3"
+    window.watcher._scan.setInterval(200)  # the 5 s scan would only slow the test down
+    with qtbot.waitSignal(window.run_completed, timeout=180_000) as done:
+        with open(log, "a", encoding="utf-8") as handle:
+            handle.write("2024-06-01 10:00:05 ERROR worker job 5 failed\n"
+                         "2024-06-01 10:00:06 INFO worker job 6 done\n")
+    assert done.args == [True, ""], messages
+    assert card(window, "total") == "5" and card(window, "errors") == "1"
+    assert window.result.cache.appended == 1  # read from its previous end, not again whole
+    model = window.records_model
+    qtbot.waitUntil(lambda: model.total == 5 and model.rowCount() == 5, timeout=120_000)
+    window.close()
