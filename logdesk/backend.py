@@ -67,6 +67,13 @@ class Backend(Protocol):
     def malformed_rows(self, result: RunResult, limit: int) -> Sequence[tuple]:
         """(file, line, reason, raw) for the first `limit` malformed rows."""
 
+    def record_location(
+        self, result: RunResult, record_filter: RecordFilter, search: str,
+        sort_column: str, descending: bool, offset: int,
+    ) -> tuple[str, int] | None:
+        """(source file, 1-based physical line) of the record at `offset` of the records view's
+        query (filter, search, sort as in fetch_records); None if it has no line."""
+
     def clear_cache(self, settings: Settings) -> tuple[int, int]:
         """Delete every file's cached copy and share of the results (settings.cache); returns
         (files, bytes) freed. The next run of any folder reads all of its files again."""

@@ -190,6 +190,26 @@ class SparkBackend:
     def malformed_rows(self, result: RunResult, limit: int) -> Sequence[tuple]:
         return records.read_malformed(result.malformed_csv_path, limit)
 
+    def record_location(
+        self, result: RunResult, record_filter: RecordFilter, search: str,
+        sort_column: str, descending: bool, offset: int,
+    ) -> tuple[str, int] | None:
+        if not result.records_path:
+            return None
+        from logdesk.engine.records_export import numbered_in_file_order
+
+        def locate():
+            df = self._filtered(result, record_filter, search)
+            one = df.orderBy(*records.sort_columns(df, sort_column, descending)) \
+                .offset(max(0, offset)).limit(1)
+            # lines are counted only where shown: here, for this one record
+            got = numbered_in_file_order(one, result).select("source_file", "line").collect()
+            if not got or got[0][0] is None or got[0][1] is None:
+                return None
+            return str(got[0][0]), int(got[0][1])
+
+        return self._guarded(locate)
+
     def clear_cache(self, settings: Settings) -> tuple[int, int]:
         from logdesk.engine.pipeline import cache_store
 

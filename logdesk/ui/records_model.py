@@ -131,6 +131,20 @@ class RecordsModel(QAbstractTableModel):
             self._sort_column, self._descending, offset, limit,
         )
 
+    def query_for_row(self, row: int) -> RecordsQuery | None:
+        """The query that selects exactly the record shown at `row` (for Show in context)."""
+        if self._result is None or not (0 <= row < len(self._rows)):
+            return None
+        return self._query(row, 1)
+
+    @property
+    def result(self) -> RunResult | None:
+        return self._result
+
+    @property
+    def engine(self) -> EngineClient:
+        return self._engine
+
     def _request(self, offset: int) -> None:
         if self._pending_offset is not None:
             return  # one page in flight at a time; the next is asked for when it arrives

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtGui import QFontDatabase
+from PySide6.QtGui import QFontDatabase, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
     QLineEdit,
     QPlainTextEdit,
+    QPushButton,
     QSplitter,
     QVBoxLayout,
     QWidget,
@@ -17,6 +18,7 @@ from PySide6.QtWidgets import (
 from logdesk import query
 from logdesk.backend import RECORD_COLUMNS
 from logdesk.ui.plain_text import plain_label
+from logdesk.ui.context_dialog import ContextDialog
 from logdesk.ui.records_model import HEADERS, RecordsModel
 from logdesk.ui.search_highlight import SearchHighlightDelegate
 from logdesk.ui.table_view import CopyTableView
@@ -79,9 +81,22 @@ class RecordsView(QWidget):
         self.table.selectionModel().currentRowChanged.connect(self._show_detail)
         model.modelReset.connect(self._reattach_selection)
 
+        self.context_button = QPushButton("Show in context")
+        self.context_button.setObjectName("showContext")
+        self.context_button.setToolTip("The lines around the selected record in its file (Ctrl+Return)")
+        self.context_button.setEnabled(False)
+        self.context_button.clicked.connect(self.show_context)
+        QShortcut(QKeySequence("Ctrl+Return"), self.table, self.show_context)
+        self.table.doubleClicked.connect(lambda _index: self.show_context())
+        self.context_dialog: ContextDialog | None = None
+        model.engine.worker.context_located.connect(self._context_located)
+        model.engine.worker.context_failed.connect(
+            lambda message: self.count_label.setText(f"Could not find the record's line: {message}"))
+
         top = QHBoxLayout()
         top.addWidget(self.search_box, 1)
         top.addWidget(self.count_label)
+        top.addWidget(self.context_button)
 
         splitter = QSplitter(Qt.Orientation.Vertical)
         splitter.addWidget(self.table)
@@ -129,7 +144,29 @@ class RecordsView(QWidget):
     def _reattach_selection(self) -> None:
         self.detail.clear()
 
+    def show_context(self) -> None:
+        """Ask the engine for the selected record's line, then show the lines around it."""
+        index = self.table.currentIndex()
+        query_ = self.model.query_for_row(index.row()) if index.isValid() else None
+        if query_ is None:
+            return
+        self.context_button.setEnabled(False)
+        self.model.engine.record_location(query_, self.model.record(index.row()))
+
+    def _context_located(self, where, _row) -> None:
+        self.context_button.setEnabled(self.table.currentIndex().isValid())
+        if where is None:
+            self.count_label.setText("This record has no line number to show it in context.")
+            return
+        path, line = where
+        result = self.model.result
+        encoding = next((f.encoding for f in result.ingest.files if f.path == path), "utf-8") \
+            if result is not None else "utf-8"
+        self.context_dialog = ContextDialog(path, line, encoding or "utf-8", self)
+        self.context_dialog.show()
+
     def _show_detail(self, current, _previous) -> None:
+        self.context_button.setEnabled(current.isValid())
         if not current.isValid():
             self.detail.clear()
             return

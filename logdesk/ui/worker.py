@@ -78,6 +78,8 @@ class EngineWorker(QObject):
     records_failed = Signal(int, str)
     malformed_ready = Signal(object)  # tuple of rows
     malformed_failed = Signal(str)
+    context_located = Signal(object, object)  # (path, line) or None, the record's row tuple
+    context_failed = Signal(str)
     records_exported = Signal(object, int)  # ExportJob, rows written
     export_failed = Signal(object, str, str)  # ExportJob, short message, details
     cache_cleared = Signal(int, object)  # files, bytes freed (object: an int past 2 GiB)
@@ -167,6 +169,18 @@ class EngineWorker(QObject):
         else:
             self.malformed_ready.emit(rows)
 
+    @Slot(object, object)
+    def record_location(self, query: RecordsQuery, row: object) -> None:
+        try:
+            where = self._backend.record_location(
+                query.result, query.record_filter, query.search, query.sort_column,
+                query.descending, query.offset)
+        except Exception as exc:  # noqa: BLE001 - shown in the records view
+            self._if_engine_died(exc)
+            self.context_failed.emit(_short(exc))
+        else:
+            self.context_located.emit(where, row)
+
     @Slot(object)
     def export_records(self, job: ExportJob) -> None:
         try:
@@ -207,6 +221,7 @@ class EngineClient(QObject):
     _count_requested = Signal(object)
     _fetch_requested = Signal(object)
     _malformed_requested = Signal(object, int)
+    _location_requested = Signal(object, object)
     _export_requested = Signal(object)
     _clear_cache_requested = Signal(object)
     _stop_requested = Signal()
@@ -225,6 +240,7 @@ class EngineClient(QObject):
         self._count_requested.connect(self.worker.count_records)
         self._fetch_requested.connect(self.worker.fetch_records)
         self._malformed_requested.connect(self.worker.malformed_rows)
+        self._location_requested.connect(self.worker.record_location)
         self._export_requested.connect(self.worker.export_records)
         self._clear_cache_requested.connect(self.worker.clear_cache)
         self._stop_requested.connect(self.worker.stop)
@@ -255,6 +271,10 @@ class EngineClient(QObject):
 
     def malformed_rows(self, result: RunResult, limit: int) -> None:
         self._malformed_requested.emit(result, limit)
+
+    def record_location(self, query: RecordsQuery, row: object) -> None:
+        """Where the record at query.offset is (answered by worker.context_located)."""
+        self._location_requested.emit(query, row)
 
     def export_records(self, result: RunResult, record_filter: RecordFilter, search: str, path: Path) -> ExportJob:
         """Queue an export on the engine thread; the worker answers with records_exported or

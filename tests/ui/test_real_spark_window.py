@@ -129,4 +129,18 @@ def test_live_tail_appended_lines_appear_after_auto_refresh(spark, make_window, 
     assert window.result.cache.appended == 1  # read from its previous end, not again whole
     model = window.records_model
     qtbot.waitUntil(lambda: model.total == 5 and model.rowCount() == 5, timeout=120_000)
+
+    # Show in context: Spark numbers the record's physical line; the dialog reads the file
+    view = window.dashboard.records_view
+    window.dashboard.tabs.setCurrentWidget(view)
+    view.table.selectRow(3)  # sorted by time: 10:00:05, the appended ERROR, line 4 of app.log
+    view.table.setCurrentIndex(model.index(3, 0))
+    view.show_context()
+    qtbot.waitUntil(lambda: view.context_dialog is not None and view.context_dialog.isVisible(),
+                    timeout=120_000)
+    dialog = view.context_dialog
+    assert dialog.line == 4 and dialog.first == 1 and len(dialog.lines) == 5
+    marked = dialog.text.document().findBlockByNumber(dialog.marked_index).text()
+    assert marked == "4 │ 2024-06-01 10:00:05 ERROR worker job 5 failed"
+    dialog.close()
     window.close()

@@ -316,6 +316,18 @@ class FakeBackend:
         tmp.replace(target)
         return len(rows)
 
+    def record_location(self, result: RunResult, record_filter: RecordFilter, search: str,
+                        sort_column: str, descending: bool, offset: int):
+        """The fake's records are app.log's lines 1, 2, …, in their order of self.records."""
+        page = self.fetch_records(result, record_filter, search, sort_column, descending, offset, 1)
+        self.fetches.pop()
+        if not page.rows:
+            return None
+        ts, level, service, ip, endpoint, message = page.rows[0][:6]
+        line = next(i for i, r in enumerate(self.records, start=1)
+                    if (r.ts, r.level, r.message, r.ip) == (ts, level, message, ip))
+        return str(Path(result.input_folder) / "app.log"), line
+
     def malformed_rows(self, result: RunResult, limit: int) -> Sequence[tuple]:
         return MALFORMED[:limit]
 
