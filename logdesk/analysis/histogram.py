@@ -101,4 +101,27 @@ def level_histogram(
     )
 
 
-__all__ = ["BIN_LADDER", "LevelHistogram", "bin_seconds_for", "level_histogram", "wall_span"]
+def key_sparklines(
+    cube: Cube, dimension: str, levels: frozenset[str] = frozenset(), bins: int = 24,
+) -> dict[str, tuple[int, ...]]:
+    """Per key of a cube dimension ("pattern", "ip", …): its records in `bins` equal slices of
+    the whole data span (wall clock), limited to `levels` when given — a table row's sparkline.
+    Every key of the dimension with at least one such record is listed."""
+    table = cube.dims.get(dimension)
+    span = wall_span(cube)
+    if table is None or span is None or len(table) == 0:
+        return {}
+    lo, hi = span
+    width = max(1.0, (hi - lo) / bins)
+    walls = table.bucket + utc_offsets(table.bucket, zone(cube.time_zone))
+    slot = np.clip(((walls - lo) / width).astype(np.int64), 0, bins - 1)
+    keep = np.ones(len(table), dtype=bool)
+    if levels:
+        keep &= np.isin(table.level, [LEVELS.index(name) for name in levels if name in LEVELS])
+    counts = np.zeros((len(table.keys), bins), dtype=np.int64)
+    np.add.at(counts, (table.key[keep].astype(np.int64), slot[keep]), table.count[keep])
+    return {table.keys[i]: tuple(int(n) for n in counts[i]) for i in np.flatnonzero(counts.sum(axis=1))}
+
+
+__all__ = ["BIN_LADDER", "LevelHistogram", "bin_seconds_for", "key_sparklines", "level_histogram",
+           "wall_span"]

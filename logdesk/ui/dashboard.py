@@ -10,9 +10,9 @@ from typing import Sequence
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QPushButton, QSplitter, QTabWidget, QVBoxLayout, QWidget
 
-from logdesk.analysis.histogram import level_histogram, wall_span
+from logdesk.analysis.histogram import key_sparklines, level_histogram, wall_span
 from logdesk.query import field_term
-from logdesk.results import FATE_READ, Alert, Analytics, RunResult
+from logdesk.results import ERROR_LEVELS, FATE_READ, Alert, Analytics, RunResult
 from logdesk.settings import Settings
 from logdesk.ui import table_models as tm
 from logdesk.ui.alerts_panel import AlertsPanel
@@ -154,8 +154,13 @@ class Dashboard(QWidget):
         top_n = max(1, settings.analytics.top_n)
         self.ip_chart.set_data([(k.key, k.errors) for k in analytics.per_ip if k.errors][:top_n], empty)
         self.service_chart.set_data([(k.key, k.errors) for k in analytics.per_service if k.errors][:top_n], empty)
-        self.top_errors.set_rows(tm.error_type_rows(analytics.errors_by_type, result.error_types), tz)
-        self.patterns.set_rows(list(analytics.patterns), tz)
+        levels = analytics.filter.levels
+        error_levels = (levels & ERROR_LEVELS) if levels else ERROR_LEVELS
+        error_trends = key_sparklines(result.cube, "pattern", frozenset(error_levels)) if error_levels else {}
+        self.top_errors.set_rows(
+            tm.error_type_rows(analytics.errors_by_type, result.error_types, error_trends), tz)
+        self.patterns.set_rows(
+            tm.pattern_rows(analytics.patterns, key_sparklines(result.cube, "pattern", levels)), tz)
         self.trends.set_rows(list(analytics.error_trend), tz)
         self.severity.set_rows(list(analytics.errors_by_severity), tz)
         self.per_ip.set_rows(list(analytics.per_ip), tz)
@@ -175,7 +180,7 @@ class Dashboard(QWidget):
         self.ip_chart.bar_clicked.connect(lambda label: query("ip", label, True))
         self.service_chart.bar_clicked.connect(lambda label: query("service", label, True))
         self.top_errors.row_activated.connect(lambda row: query("type", row.stat.error_type))
-        self.patterns.row_activated.connect(lambda row: query("pattern", row.template))
+        self.patterns.row_activated.connect(lambda row: query("pattern", row.stat.template))
         self.per_ip.row_activated.connect(lambda row: query("ip", row.key))
         self.per_service.row_activated.connect(lambda row: query("service", row.key))
         self.per_endpoint.row_activated.connect(lambda row: query("endpoint", row.key))

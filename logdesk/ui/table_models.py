@@ -8,13 +8,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, tzinfo, timezone
-from typing import Any, Callable, Sequence
+from typing import Any, Callable, Mapping, Sequence
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, QSortFilterProxyModel, Qt
 from PySide6.QtGui import QColor
 
-from logdesk.results import ERROR_LEVELS, ErrorTypeInfo, ErrorTypeStat
+from logdesk.results import ERROR_LEVELS, ErrorTypeInfo, ErrorTypeStat, PatternStat
 from logdesk.ui.plain_text import one_line, tooltip
+from logdesk.ui.sparkline import SPARK_ROLE
 from logdesk.ui.timefmt import format_time
 
 SORT_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -26,7 +27,7 @@ _Index = QModelIndex | QPersistentModelIndex
 class Column:
     header: str
     value: Callable[[Any], Any]
-    kind: str = "text"  # text | int | float | percent | time
+    kind: str = "text"  # text | int | float | percent | time | spark (counts, drawn)
     tip: str = ""
     colour: Callable[[Any], QColor | None] | None = None  # decoration, e.g. severity
 
@@ -92,6 +93,15 @@ class RowsTableModel(QAbstractTableModel):
             return None
         col = self._columns[index.column()]
         row = self._rows[index.row()]
+        if col.kind == "spark":
+            if role == SPARK_ROLE:
+                return col.value(row)
+            if role == SORT_ROLE:  # by the share in the last quarter of the span: what is rising
+                values = col.value(row) or ()
+                return sum(values[len(values) * 3 // 4:]) / (sum(values) or 1)
+            if role == Qt.ItemDataRole.ToolTipRole:
+                return col.tip or None
+            return None
         if role == Qt.ItemDataRole.DisplayRole:
             return self._format(col, col.value(row))
         if role == SORT_ROLE:
@@ -142,17 +152,34 @@ class ErrorTypeRow:
 
     stat: ErrorTypeStat
     services: str = ""
+    trend: tuple[int, ...] = ()  # its errors over the data's span (a sparkline)
 
 
-def error_type_rows(stats: Sequence[ErrorTypeStat], infos: Sequence[ErrorTypeInfo]) -> list[ErrorTypeRow]:
+def error_type_rows(stats: Sequence[ErrorTypeStat], infos: Sequence[ErrorTypeInfo],
+                    trends: Mapping[str, tuple[int, ...]] | None = None) -> list[ErrorTypeRow]:
     services = {i.template: i.services_label for i in infos}
-    return [ErrorTypeRow(s, services.get(s.error_type, "")) for s in stats]
+    trends = trends or {}
+    return [ErrorTypeRow(s, services.get(s.error_type, ""), trends.get(s.error_type, ())) for s in stats]
+
+
+@dataclass(frozen=True)
+class PatternRow:
+    stat: PatternStat
+    trend: tuple[int, ...] = ()
+
+
+def pattern_rows(stats: Sequence[PatternStat], trends: Mapping[str, tuple[int, ...]]) -> list[PatternRow]:
+    return [PatternRow(s, trends.get(s.template, ())) for s in stats]
+
+
+SPARK_TIP = "records over the whole data span, left to right"
 
 
 def top_errors_columns() -> list[Column]:
     return [
         Column("Error type", lambda r: r.stat.error_type),
         Column("Count", lambda r: r.stat.count, "int"),
+        Column("Trend", lambda r: r.trend, "spark", tip=SPARK_TIP),
         Column("First seen", lambda r: r.stat.first_seen, "time"),
         Column("Last seen", lambda r: r.stat.last_seen, "time"),
         Column("Services", lambda r: r.services, tip="services of the run's records of this type"),
@@ -179,13 +206,14 @@ def severity_columns() -> list[Column]:
 
 def pattern_columns() -> list[Column]:
     return [
-        Column("Pattern", lambda p: p.template),
-        Column("Records", lambda p: p.count, "int"),
-        Column("Errors", lambda p: sum(n for lv, n in p.by_level.items() if lv in ERROR_LEVELS), "int"),
-        Column("Levels", lambda p: ", ".join(f"{lv} {n:,}" for lv, n in p.by_level.items())),
-        Column("First seen", lambda p: p.first_seen, "time"),
-        Column("Last seen", lambda p: p.last_seen, "time"),
-        Column("Example message", lambda p: p.sample),
+        Column("Pattern", lambda p: p.stat.template),
+        Column("Records", lambda p: p.stat.count, "int"),
+        Column("Trend", lambda p: p.trend, "spark", tip=SPARK_TIP),
+        Column("Errors", lambda p: sum(n for lv, n in p.stat.by_level.items() if lv in ERROR_LEVELS), "int"),
+        Column("Levels", lambda p: ", ".join(f"{lv} {n:,}" for lv, n in p.stat.by_level.items())),
+        Column("First seen", lambda p: p.stat.first_seen, "time"),
+        Column("Last seen", lambda p: p.stat.last_seen, "time"),
+        Column("Example message", lambda p: p.stat.sample),
     ]
 
 

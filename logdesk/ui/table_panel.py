@@ -9,6 +9,7 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QHBoxLayout, QHeaderView, QLineEdit, QVBoxLayout, QWidget
 
 from logdesk.ui.plain_text import plain_label
+from logdesk.ui.sparkline import SparklineDelegate
 from logdesk.ui.table_models import Column, RowsTableModel, make_proxy
 from logdesk.ui.table_view import CopyTableView
 
@@ -50,6 +51,8 @@ class TablePanel(QWidget):
         layout.addLayout(head)
         layout.addWidget(self.view, 1)
         self.view.activated.connect(self._activated)
+        self._sparklines = SparklineDelegate(self.view)
+        self._draw_sparklines()
 
     def _activated(self, index) -> None:
         source = self.proxy.mapToSource(index)
@@ -60,10 +63,18 @@ class TablePanel(QWidget):
         self.view.setToolTip(tip)
         self.view.setStatusTip(tip)
 
+    def _draw_sparklines(self) -> None:
+        for i, column in enumerate(self.model.columns):
+            if column.kind == "spark":
+                self.view.setItemDelegateForColumn(i, self._sparklines)
+
     def set_rows(self, rows: Sequence[Any], tz: tzinfo | None = None) -> None:
         self.model.set_rows(rows, tz)
         self.count_label.setText(f"({len(rows):,})")
         self.view.resizeColumnsToContents()
         em = self.fontMetrics().horizontalAdvance("M")
         for column in range(self.model.columnCount()):
+            if self.model.columns[column].kind == "spark":
+                self.view.setColumnWidth(column, em * 8)
+                continue
             self.view.setColumnWidth(column, min(self.view.columnWidth(column), em * 28))

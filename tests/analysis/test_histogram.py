@@ -93,3 +93,32 @@ def test_bins_are_local_days_in_the_data_zone():
 def test_an_empty_cube_has_no_bins():
     hist = level_histogram(_cube([]))
     assert len(hist) == 0 and hist.totals == ()
+
+
+def _dim_cube(rows: list[tuple[int, str, str, int]]) -> Cube:
+    """rows: (seconds after T0, level, key, count): a "pattern" dimension, its levels table too."""
+    keys = tuple(sorted({k for _s, _l, k, _c in rows}))
+    n = len(rows)
+
+    def table(with_keys: bool) -> FactTable:
+        return FactTable(
+            keys=keys if with_keys else (),
+            bucket=np.array([T0 + s for s, _l, _k, _c in rows], dtype=np.int64),
+            level=np.array([LEVELS.index(lv) for _s, lv, _k, _c in rows], dtype=np.int8),
+            key=np.array([keys.index(k) if with_keys else 0 for _s, _l, k, _c in rows], dtype=np.int32),
+            count=np.array([c for *_x, c in rows], dtype=np.int64),
+            first_ms=np.zeros(n, dtype=np.int64), last_ms=np.zeros(n, dtype=np.int64),
+        )
+    return Cube(bucket_seconds=H, time_zone="UTC", levels=table(False), dims={"pattern": table(True)})
+
+
+def test_key_sparklines_slice_the_whole_span_per_key():
+    from logdesk.analysis.histogram import key_sparklines
+
+    cube = _dim_cube([(0, "INFO", "a", 2), (0, "ERROR", "b", 1), (H, "ERROR", "b", 3),
+                      (3 * H, "INFO", "a", 5), (3 * H, "ERROR", "a", 1)])
+    # span 00:00-04:00 in 4 slices of an hour
+    assert key_sparklines(cube, "pattern", bins=4) == {"a": (2, 0, 0, 6), "b": (1, 3, 0, 0)}
+    assert key_sparklines(cube, "pattern", frozenset({"ERROR"}), bins=4) == {"a": (0, 0, 0, 1), "b": (1, 3, 0, 0)}
+    assert key_sparklines(cube, "pattern", frozenset({"DEBUG"}), bins=4) == {}
+    assert key_sparklines(cube, "ip") == {}

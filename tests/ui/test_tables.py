@@ -84,7 +84,7 @@ def test_ctrl_c_copies_selected_rows_tab_separated(window, log_folder, qtbot):
     qtbot.keyClick(view, Qt.Key.Key_C, Qt.KeyboardModifier.ControlModifier)
     lines = QGuiApplication.clipboard().text().split("\n")
     assert len(lines) == 2
-    assert lines[0].split("\t")[:4] == ["DbTimeout", "7", "2024-03-01 01:00:00", "2024-03-02 23:03:00"]
+    assert lines[0].split("\t")[:5] == ["DbTimeout", "7", "", "2024-03-01 01:00:00", "2024-03-02 23:03:00"]
     assert lines[1].split("\t")[:2] == ["OutOfMemory", "1"]
 
 
@@ -132,7 +132,37 @@ def test_error_types_table_shows_the_runs_services_as_plain_text(qapp):
     model = RowsTableModel(top_errors_columns())
     model.set_rows(error_type_rows(stats, infos))
     headers = [model.headerData(c, Qt.Orientation.Horizontal) for c in range(model.columnCount())]
-    assert headers == ["Error type", "Count", "First seen", "Last seen", "Services", "Example message"]
-    assert [model.display_text(0, c) for c in (0, 1, 4, 5)] == [
+    assert headers == ["Error type", "Count", "Trend", "First seen", "Last seen", "Services", "Example message"]
+    assert [model.display_text(0, c) for c in (0, 1, 5, 6)] == [
         "User <*> failed", "3", "<i>api</i>, web (+2 more)", "User <b>x</b> failed"]
-    assert model.display_text(1, 4) == ""
+    assert model.display_text(1, 5) == ""
+
+
+def test_error_types_and_patterns_have_a_sparkline_per_row(window, log_folder, qtbot):
+    from logdesk.ui.sparkline import SPARK_ROLE
+
+    process(window, qtbot, log_folder)
+    window.resize(1400, 900)
+    dash = window.dashboard
+    panel = dash.top_errors
+    dash.tabs.setCurrentIndex(dash.TAB_ERRORS)
+    model = panel.model
+    trend_col = 2
+    rows = {model.display_text(r, 0): model.index(r, trend_col).data(SPARK_ROLE) for r in range(model.rowCount())}
+    # 48 hours in 24 slices of 2 h: DbTimeout's 3 errors in hour 1, 4 in hour 47 (GROUPS)
+    assert rows["DbTimeout"] == (3,) + (0,) * 22 + (4,)
+    assert rows["NullPointer"][12] == 2 and sum(rows["NullPointer"]) == 2  # hour 24
+    patterns = dash.patterns.model
+    spark = {patterns.display_text(r, 0): patterns.index(r, 2).data(SPARK_ROLE)
+             for r in range(patterns.rowCount())}
+    assert sum(spark["(none)"]) == 57 - 10  # every record the fake left without a type
+    # drawn: the cell holds the palette's highlight colour
+    qtbot.waitExposed(panel.view)
+    rect = panel.view.visualRect(panel.proxy.index(0, trend_col))
+    image = panel.view.viewport().grab(rect).toImage()
+    accent = panel.view.palette().highlight().color()
+    close = sum(1 for x in range(image.width()) for y in range(image.height())
+                if abs(image.pixelColor(x, y).red() - accent.red()) < 40
+                and abs(image.pixelColor(x, y).blue() - accent.blue()) < 40
+                and abs(image.pixelColor(x, y).green() - accent.green()) < 40)
+    assert close > 10
