@@ -6,7 +6,7 @@ from datetime import datetime, timezone, tzinfo
 from pathlib import Path
 from typing import Any, Mapping, Sequence
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QHBoxLayout, QPushButton, QSplitter, QVBoxLayout, QWidget
 
@@ -106,6 +106,8 @@ def _history_value(value: Any) -> Any:
 
 
 class AlertsPanel(QWidget):
+    alert_activated = Signal(object)  # an Alert double-clicked (or Enter): show its evidence
+
     def __init__(self, parent=None) -> None:
         super().__init__(parent)
         self.current_model = RowsTableModel(alert_columns())
@@ -114,6 +116,8 @@ class AlertsPanel(QWidget):
         self.current_view.setObjectName("alertsTable")
         self.current_view.setModel(self.current_proxy)
         self.current_view.setSortingEnabled(True)
+        self.current_view.setToolTip("Double-click an alert (or press Enter) to see the records behind it")
+        self.current_view.activated.connect(self._activated)
         self.current_label = plain_label("No results yet.")
         self.current_label.setObjectName("alertsSummary")
 
@@ -156,6 +160,11 @@ class AlertsPanel(QWidget):
         splitter.addWidget(history_box)
         layout = QVBoxLayout(self)
         layout.addWidget(splitter)
+
+    def _activated(self, index) -> None:
+        source = self.current_proxy.mapToSource(index)
+        if source.isValid():
+            self.alert_activated.emit(self.current_model.row_object(source.row()))
 
     def set_alerts(self, alerts: Sequence[Alert], tz: tzinfo = timezone.utc) -> None:
         self._tz = tz

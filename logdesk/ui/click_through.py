@@ -19,6 +19,7 @@ class ClickThrough:
         dash.drill_query.connect(self.show_records_of)
         dash.drill_range.connect(self.show_records_between)
         dash.drill_level.connect(self.show_records_of_level)
+        dash.alerts_panel.alert_activated.connect(self.show_records_of_alert)
         dash.records_view.search_applied.connect(dash.filter_bar.set_records_query)
         dash.filter_bar.records_query_reset.connect(lambda: dash.records_view.show_search(""))
 
@@ -42,6 +43,20 @@ class ClickThrough:
         if self.result is None:
             return
         self.dashboard.filter_bar.set_date_range(start, end)
+        self._show_records_tab()
+
+    def show_records_of_alert(self, alert) -> None:
+        """An alert's evidence: its errors (its critical ones for the critical-errors rule)
+        between its first and last record."""
+        if self.result is None:
+            return
+        levels = frozenset({"CRITICAL"}) if alert.rule == "critical_errors" else ERROR_LEVELS
+        bar = self.dashboard.filter_bar
+        start = alert.evidence_start or bar.current.start
+        end = alert.evidence_end or bar.current.end
+        bar.set_filter(RecordFilter(bar.current.start, bar.current.end, levels))
+        if start is not None and end is not None:
+            bar.set_date_range(start, end)
         self._show_records_tab()
 
     def show_records_of_level(self, level: str) -> None:

@@ -107,3 +107,23 @@ def test_a_click_on_a_histogram_bin_shows_its_records(window, log_folder, qtbot)
                                                     datetime(2024, 3, 1, 2, tzinfo=UTC))
     assert dash.tabs.currentWidget() is dash.records_view
     _records_total(window, qtbot, 5)  # ERROR 3 + WARN 2
+
+
+def test_an_alert_row_shows_the_records_behind_it(window, log_folder, qtbot):
+    process(window, qtbot, log_folder)
+    _shown(window, qtbot)
+    dash = window.dashboard
+    dash.tabs.setCurrentWidget(dash.alerts_panel)
+    view = dash.alerts_panel.current_view
+    model = view.model()
+    assert model.rowCount() == 1 and model.index(0, 1).data() == "High error rate"
+    rect = view.visualRect(model.index(0, 1))
+    qtbot.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+    qtbot.mouseDClick(view.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+    bar = dash.filter_bar
+    qtbot.waitUntil(lambda: bar.current.levels == frozenset({"ERROR", "CRITICAL"}), timeout=5_000)
+    # the errors run from 01:00 on 1 March to 23:03 on 2 March: hour buckets 01:00 to 24:00
+    assert (bar.current.start, bar.current.end) == (datetime(2024, 3, 1, 1, tzinfo=UTC),
+                                                    datetime(2024, 3, 3, 0, tzinfo=UTC))
+    assert dash.tabs.currentWidget() is dash.records_view
+    _records_total(window, qtbot, 10)
