@@ -94,7 +94,7 @@ class Dashboard(QWidget):
         self.tabs.addTab(self.alerts_panel, "Alerts")
         self.tabs.addTab(self.inputs, "Inputs")
         for i, tip in enumerate((
-            "Charts of errors over time and by type, IP and service",
+            "Records over time by level, and errors by type, IP and service",
             "Every error type, the error trend and the severity breakdown",
             "Every mined message template with its counts per level",
             "Records and errors per IP, service and endpoint",
