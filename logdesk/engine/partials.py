@@ -30,9 +30,8 @@ from pathlib import Path
 import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
-from pyspark.sql import Column, DataFrame
+from pyspark.sql import DataFrame
 from pyspark.sql import functions as F
-
 from pyspark.sql.types import IntegerType, StringType, StructField, StructType
 
 from logdesk.engine.readers import file_lookup
@@ -79,7 +78,7 @@ def tag_rows(staged: DataFrame, paths: Sequence[str],
     if len(paths) <= file_lookup.JOIN_ABOVE:
         file_id = KeyIndex(list(paths)).position(F.col("source_file")) - 1
         tagged = staged.select("*", file_id.alias(FILE_ID), part.alias(PART))
-        return tagged if units is None else tagged.withColumn(UNIT, unit_of_file(units))
+        return tagged if units is None else with_units(tagged, units)
     rows = [(path, i, units[i] if units is not None else i) for i, path in enumerate(paths)]
     table = staged.sparkSession.createDataFrame(rows, _TAG_SCHEMA)
     if units is None:
@@ -92,20 +91,14 @@ _TAG_SCHEMA = StructType([StructField("_tag_path", StringType()),
                           StructField(FILE_ID, IntegerType()), StructField(UNIT, IntegerType())])
 
 
-def unit_of_file(units: Sequence[int]) -> Column:
-    """The unit of a row's FILE_ID, from `units` (one per file; as a literal: see with_units)."""
-    if all(u == i for i, u in enumerate(units)):
-        return F.col(FILE_ID)
-    return F.element_at(text_array([str(n) for n in units]).cast("array<int>"), F.col(FILE_ID) + 1)
-
-
 def with_units(frame: DataFrame, units: Sequence[int] | None) -> DataFrame:
     """`frame` (with FILE_ID) plus UNIT: each file's unit in `units` (None: the file itself),
     as a literal for a few files and by a broadcast join for many (see tag_rows)."""
     if units is None or all(u == i for i, u in enumerate(units)):
         return frame.withColumn(UNIT, F.col(FILE_ID))
     if len(units) <= file_lookup.JOIN_ABOVE:
-        return frame.withColumn(UNIT, unit_of_file(units))
+        unit = F.element_at(text_array([str(n) for n in units]).cast("array<int>"), F.col(FILE_ID) + 1)
+        return frame.withColumn(UNIT, unit)
     table = frame.sparkSession.createDataFrame(
         [(i, u) for i, u in enumerate(units)],
         StructType([StructField("_unit_file", IntegerType()), StructField(UNIT, IntegerType())]))

@@ -26,16 +26,18 @@ class ClickThrough:
     def _show_records_tab(self) -> None:
         self.dashboard.tabs.setCurrentIndex(self.dashboard.TAB_RECORDS)
 
+    def _set_levels(self, levels: frozenset[str]) -> None:
+        """The level filter, the dates kept."""
+        bar = self.dashboard.filter_bar
+        bar.set_filter(RecordFilter(bar.current.start, bar.current.end, frozenset(levels)))
+
     def show_records_of(self, query: str, errors_only: bool = False) -> None:
         """The records matching `query`, within the date and level filter on screen (and only
         ERROR and CRITICAL ones for `errors_only`: a bar of an errors chart)."""
         if self.result is None:
             return
-        bar = self.dashboard.filter_bar
-        current = bar.current
         if errors_only:
-            levels = (current.levels & ERROR_LEVELS) or ERROR_LEVELS
-            bar.set_filter(RecordFilter(current.start, current.end, frozenset(levels)))
+            self._set_levels((self.dashboard.filter_bar.current.levels & ERROR_LEVELS) or ERROR_LEVELS)
         self.dashboard.records_view.show_search(query)
         self._show_records_tab()
 
@@ -54,7 +56,7 @@ class ClickThrough:
         bar = self.dashboard.filter_bar
         start = alert.evidence_start or bar.current.start
         end = alert.evidence_end or bar.current.end
-        bar.set_filter(RecordFilter(bar.current.start, bar.current.end, levels))
+        self._set_levels(levels)
         if start is not None and end is not None:
             bar.set_date_range(start, end)
         self._show_records_tab()
@@ -62,7 +64,5 @@ class ClickThrough:
     def show_records_of_level(self, level: str) -> None:
         if self.result is None:
             return
-        bar = self.dashboard.filter_bar
-        current = bar.current
-        bar.set_filter(RecordFilter(current.start, current.end, frozenset({level})))
+        self._set_levels(frozenset({level}))
         self._show_records_tab()

@@ -156,7 +156,7 @@ class Dashboard(QWidget):
         self.service_chart.set_data([(k.key, k.errors) for k in analytics.per_service if k.errors][:top_n], empty)
         levels = analytics.filter.levels
         error_levels = (levels & ERROR_LEVELS) if levels else ERROR_LEVELS
-        error_trends = key_sparklines(result.cube, "pattern", frozenset(error_levels)) if error_levels else {}
+        error_trends = key_sparklines(result.cube, "pattern", error_levels) if error_levels else {}
         self.top_errors.set_rows(
             tm.error_type_rows(analytics.errors_by_type, result.error_types, error_trends), tz)
         self.patterns.set_rows(

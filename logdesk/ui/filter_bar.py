@@ -187,12 +187,7 @@ class FilterBar(QWidget):
         if self._records_query:
             self._records_query = ""
             self.records_query_reset.emit()
-        self.set_filter(RecordFilter())
-        self._sync_widgets()
-
-    @property
-    def records_query(self) -> str:
-        return self._records_query
+        self.set_filter(RecordFilter())  # shows the summary again, query gone, either way
 
     def set_records_query(self, text: str) -> None:
         """The records search in effect (typed, or set by a click-through): said in the summary."""

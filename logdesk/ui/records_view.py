@@ -151,9 +151,9 @@ class RecordsView(QWidget):
         if query_ is None:
             return
         self.context_button.setEnabled(False)
-        self.model.engine.record_location(query_, self.model.record(index.row()))
+        self.model.engine.record_location(query_)
 
-    def _context_located(self, where, _row) -> None:
+    def _context_located(self, where) -> None:
         self.context_button.setEnabled(self.table.currentIndex().isValid())
         if where is None:
             self.count_label.setText("This record has no line number to show it in context.")

@@ -3,6 +3,7 @@ matched get a highlight behind them. The text is painted as plain text (never ma
 
 from __future__ import annotations
 
+import functools
 import re
 
 from PySide6.QtCore import QRect, Qt
@@ -14,12 +15,18 @@ from logdesk import query
 HIGHLIGHT = QColor(255, 214, 0, 110)  # a marker's yellow, translucent for dark palettes too
 
 
+@functools.lru_cache(maxsize=16)
+def _terms(search: str) -> tuple[query.Term, ...]:
+    """The search parsed once, not once per painted cell (a search it cannot read: none)."""
+    try:
+        return query.parse(search)
+    except query.QueryError:
+        return ()
+
+
 def hit_spans(text: str, search: str, column: str) -> list[tuple[int, int]]:
     """(start, end) of every part of `text` (a `column` cell) that `search` matched, merged."""
-    try:
-        terms = query.parse(search)
-    except query.QueryError:
-        return []
+    terms = _terms(search)
     spans: list[tuple[int, int]] = []
     lowered = text.lower()
     for term in terms:

@@ -220,11 +220,7 @@ class RecordsHistogram(ChartBase):
                                      brush=self._colour(level))
             base = [b + h for b, h in zip(base, heights)]
         top = max(base, default=0)
-        self._setting = True
-        try:
-            self.view_box.setYRange(0, max(1, top) * 1.08, padding=0)
-        finally:
-            self._setting = False
+        self.view_box.setYRange(0, max(1, top) * 1.08, padding=0)
         integer_ticks(self.plot.getPlotItem().getAxis("left"), max(1, top))
         self.bin_label.setText(f"bins: {_bin_label(hist.bin_seconds)}",
                                color=self.palette().color(QPalette.ColorRole.Text))

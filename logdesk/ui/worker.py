@@ -78,7 +78,7 @@ class EngineWorker(QObject):
     records_failed = Signal(int, str)
     malformed_ready = Signal(object)  # tuple of rows
     malformed_failed = Signal(str)
-    context_located = Signal(object, object)  # (path, line) or None, the record's row tuple
+    context_located = Signal(object)  # (path, line), or None: the record has no line
     context_failed = Signal(str)
     records_exported = Signal(object, int)  # ExportJob, rows written
     export_failed = Signal(object, str, str)  # ExportJob, short message, details
@@ -169,8 +169,8 @@ class EngineWorker(QObject):
         else:
             self.malformed_ready.emit(rows)
 
-    @Slot(object, object)
-    def record_location(self, query: RecordsQuery, row: object) -> None:
+    @Slot(object)
+    def record_location(self, query: RecordsQuery) -> None:
         try:
             where = self._backend.record_location(
                 query.result, query.record_filter, query.search, query.sort_column,
@@ -179,7 +179,7 @@ class EngineWorker(QObject):
             self._if_engine_died(exc)
             self.context_failed.emit(_short(exc))
         else:
-            self.context_located.emit(where, row)
+            self.context_located.emit(where)
 
     @Slot(object)
     def export_records(self, job: ExportJob) -> None:
@@ -221,7 +221,7 @@ class EngineClient(QObject):
     _count_requested = Signal(object)
     _fetch_requested = Signal(object)
     _malformed_requested = Signal(object, int)
-    _location_requested = Signal(object, object)
+    _location_requested = Signal(object)
     _export_requested = Signal(object)
     _clear_cache_requested = Signal(object)
     _stop_requested = Signal()
@@ -272,9 +272,9 @@ class EngineClient(QObject):
     def malformed_rows(self, result: RunResult, limit: int) -> None:
         self._malformed_requested.emit(result, limit)
 
-    def record_location(self, query: RecordsQuery, row: object) -> None:
+    def record_location(self, query: RecordsQuery) -> None:
         """Where the record at query.offset is (answered by worker.context_located)."""
-        self._location_requested.emit(query, row)
+        self._location_requested.emit(query)
 
     def export_records(self, result: RunResult, record_filter: RecordFilter, search: str, path: Path) -> ExportJob:
         """Queue an export on the engine thread; the worker answers with records_exported or

@@ -147,10 +147,6 @@ class FileLookup:
         return both.select(*kept, *(F.coalesce(F.col(c), F.col(spare[c])).alias(c)
                                     for c in _FACTS))
 
-    def position(self) -> Column:
-        """1-based position of the row's file in `files` (after locate); null if not listed."""
-        return F.col(_POS)
-
     def source_file(self, file_col: Column) -> Column:
         """InputFile.path of the row's file (never null: Spark's own path if it is not ours)."""
         ours = F.col(_PATH) if self.joined else F.try_element_at(self._paths, F.col(_POS))
