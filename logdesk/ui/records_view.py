@@ -90,8 +90,7 @@ class RecordsView(QWidget):
         self.table.doubleClicked.connect(lambda _index: self.show_context())
         self.context_dialog: ContextDialog | None = None
         model.engine.worker.context_located.connect(self._context_located)
-        model.engine.worker.context_failed.connect(
-            lambda message: self.count_label.setText(f"Could not find the record's line: {message}"))
+        model.engine.worker.context_failed.connect(self._context_failed)
 
         top = QHBoxLayout()
         top.addWidget(self.search_box, 1)
@@ -152,6 +151,10 @@ class RecordsView(QWidget):
             return
         self.context_button.setEnabled(False)
         self.model.engine.record_location(query_)
+
+    def _context_failed(self, message: str) -> None:
+        self.context_button.setEnabled(self.table.currentIndex().isValid())  # the user may retry
+        self.count_label.setText(f"Could not find the record's line: {message}")
 
     def _context_located(self, where) -> None:
         self.context_button.setEnabled(self.table.currentIndex().isValid())

@@ -55,3 +55,21 @@ def test_show_in_context_opens_the_lines_around_the_selected_record(window, log_
     qtbot.mouseClick(dialog.more_button, Qt.MouseButton.LeftButton)
     assert dialog.first == 1 and len(dialog.lines) == 57  # 60 lines either side: the whole file
     dialog.close()
+
+
+def test_a_failed_lookup_says_so_and_can_be_retried(window, log_folder, qtbot, monkeypatch):
+    process(window, qtbot, log_folder)
+    view = window.dashboard.records_view
+    window.dashboard.tabs.setCurrentWidget(view)
+    model = window.records_model
+    qtbot.waitUntil(lambda: model.rowCount() == 57, timeout=15_000)
+
+    def fail(*_args):
+        raise RuntimeError("the staged copy is gone")
+
+    monkeypatch.setattr(window.engine.backend, "record_location", fail)
+    view.table.setCurrentIndex(model.index(3, 0))
+    qtbot.mouseClick(view.context_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: "Could not find the record's line" in view.count_label.text(), timeout=10_000)
+    assert "the staged copy is gone" in view.count_label.text()
+    assert view.context_button.isEnabled()
