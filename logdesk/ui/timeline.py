@@ -88,10 +88,13 @@ class RecordsHistogram(ChartBase):
         item = plot.getPlotItem()
         item.showGrid(x=False, y=True, alpha=0.2)
         item.setLabel("left", "records")
+        # which colour is which level, in one row at the top left (hover gives the counts)
+        self.legend = item.addLegend(offset=(8, 4), colCount=len(STACK_ORDER))
+        self._style_legend()
         self.bars: dict[str, pg.BarGraphItem] = {}
         for level in STACK_ORDER:
             bars = pg.BarGraphItem(x0=[], y0=[], width=[], height=[], pen=None,
-                                   brush=self._colour(level))
+                                   brush=self._colour(level), name=level)
             plot.addItem(bars)
             self.bars[level] = bars
         self.region = pg.LinearRegionItem(movable=True)
@@ -147,8 +150,16 @@ class RecordsHistogram(ChartBase):
             line.setPen(pg.mkPen(accent(self), width=3))
             line.setHoverPen(pg.mkPen(accent(self), width=5))
 
+    def _style_legend(self) -> None:
+        # readable over bars: the chart's own background, a little translucent, and its text
+        base = QColor(self.palette().color(QPalette.ColorRole.Base))
+        base.setAlpha(220)
+        self.legend.setBrush(pg.mkBrush(base))
+        self.legend.setLabelTextColor(self.palette().color(QPalette.ColorRole.Text))
+
     def _palette_changed(self) -> None:
         self._style_region()
+        self._style_legend()
         for level, bars in self.bars.items():
             bars.setOpts(brush=self._colour(level))
 
@@ -220,7 +231,8 @@ class RecordsHistogram(ChartBase):
                                      brush=self._colour(level))
             base = [b + h for b, h in zip(base, heights)]
         top = max(base, default=0)
-        self.view_box.setYRange(0, max(1, top) * 1.08, padding=0)
+        # headroom for the legend's row above the tallest bar
+        self.view_box.setYRange(0, max(1, top) * 1.2, padding=0)
         integer_ticks(self.plot.getPlotItem().getAxis("left"), max(1, top))
         self.bin_label.setText(f"bins: {_bin_label(hist.bin_seconds)}",
                                color=self.palette().color(QPalette.ColorRole.Text))

@@ -175,3 +175,11 @@ def test_bins_follow_the_zoom_and_a_double_click_shows_everything(make_window, l
     qtbot.waitUntil(lambda: chart.histogram.bin_seconds == wide, timeout=5_000)
     qtbot.wait(600)  # past the double-click interval: the first click selected nothing
     assert window.dashboard.filter_bar.current.start is None
+
+
+def test_a_legend_names_each_levels_colour(window, log_folder, qtbot):
+    process(window, qtbot, log_folder)
+    chart = _chart(window, qtbot)
+    entries = [(sample.item, label.text) for sample, label in chart.legend.items]
+    assert [text for _item, text in entries] == ["CRITICAL", "ERROR", "WARN", "INFO", "DEBUG", "UNKNOWN"]
+    assert all(item is chart.bars[text] for item, text in entries)
