@@ -14,7 +14,7 @@ import signal
 import sys
 import threading
 import traceback
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 
 from logdesk import startup_probe  # noqa: F401 - its import time is the fallback start time
@@ -33,6 +33,7 @@ from logdesk.cli_args import (  # noqa: F401 - parse_* and folder_to_open are re
     writable_folder,
 )
 from logdesk.cli_output import StageLines, format_alert, print_summary  # noqa: F401 - re-exported
+from logdesk.cli_spark import SparkStarter, child_stderr_to, spark_surely_needed  # noqa: F401
 from logdesk.config_loader import ConfigError, load_settings
 from logdesk.control import Cancelled, RunControl
 from logdesk.paths import cache_dir, sample_logs_dir
@@ -158,22 +159,30 @@ def _process(args: argparse.Namespace) -> int:
     out_dir = writable_folder(args.out or Path(settings.paths.output_dir))
     records_file = writable_file(args.records) if args.records is not None else None
 
-    from logdesk.engine.session import create_session, stop_session
+    from logdesk.engine.session import stop_session
 
     lines = StageLines(out)
     ctrl_c = CtrlC()
-    started: list = []  # the session, once some file must be read (none when all are cached)
+    starter = SparkStarter(settings)
+    if spark_surely_needed(settings, folder, records_export=records_file is not None):
+        starter.begin()  # beside discovery: the JVM's start overlaps it
+    handed: list = []  # the session, once some file must be read (none when all are cached)
 
     def spark():
-        if not started:
+        if not handed:
             current = lines.current
             lines.begin(f"starting Spark ({settings.spark.master})")
-            started.append(_start_spark(create_session, settings))
-            lines.end()
+            session = starter.get()
+            if starter.early:
+                lines.end(f"{starter.seconds:.1f} s (begun beside discovery, "
+                          f"{starter.waited:.1f} s waited)")
+            else:
+                lines.end()
+            handed.append(session)
             ctrl_c.install()  # replaces PySpark's handler, which calls py4j re-entrantly
             if current:
                 lines.begin(current)
-        return started[0]
+        return handed[0]
 
     try:
         from logdesk.engine import pipeline
@@ -212,8 +221,9 @@ def _process(args: argparse.Namespace) -> int:
         lines.abort()
         raise
     finally:
-        if started:
-            stop_session(started[0])
+        session = starter.settle()  # stderr is ours again once a start under way is done
+        if session is not None:
+            stop_session(session)
         ctrl_c.uninstall()
 
     print_summary(out, run, analytics, alerts, written, settings)
@@ -263,21 +273,6 @@ def _raise_if_work_files_failed(exc: Exception, settings: Settings) -> None:
         ) from None
 
 
-def _start_spark(create_session, settings: Settings):
-    """Start Spark with the JVM's own console output going to a log file, not the terminal."""
-    from logdesk.engine.java import JavaNotFound
-    from logdesk.engine.session import SparkStartError
-
-    log_file = cache_dir() / "logs" / "spark-console.log"
-    try:
-        with child_stderr_to(log_file):
-            return create_session(settings.spark, settings.time_zone)
-    except JavaNotFound as exc:
-        raise UserError(first_line(exc)) from None
-    except SparkStartError as exc:
-        raise UserError(f"{first_line(exc)} (Spark's console output: {log_file})") from None
-
-
 class CtrlC:
     """SIGINT handler: during a Spark run, the first Ctrl+C cancels the run's jobs; otherwise,
     or the second time, it interrupts at once.
@@ -306,37 +301,6 @@ class CtrlC:
         if self._installed:
             signal.signal(signal.SIGINT, signal.default_int_handler)
             self._installed = False
-
-
-@contextlib.contextmanager
-def child_stderr_to(log_file: Path) -> Iterator[None]:
-    """Point this process's stderr (fd 2) at `log_file` while child processes start.
-
-    The Spark JVM inherits fd 2 and keeps writing there for its whole life (e.g. the JVM's
-    own "Using incubator modules" warning, which no logging setting reaches); our own stderr
-    is restored on exit. Best effort: when fd 2 cannot be redirected, nothing changes.
-    """
-    try:
-        log_file.parent.mkdir(parents=True, exist_ok=True)
-        log_fd = os.open(log_file, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
-    except OSError:
-        yield
-        return
-    sys.stderr.flush()
-    saved = None
-    try:
-        saved = os.dup(2)
-        os.dup2(log_fd, 2)
-    except OSError:
-        saved = None
-    try:
-        yield
-    finally:
-        sys.stderr.flush()
-        if saved is not None:
-            os.dup2(saved, 2)
-            os.close(saved)
-        os.close(log_fd)
 
 
 # --------------------------------------------------------------------------- output

@@ -44,10 +44,12 @@ class StageLines:
         self._current = stage
         self._started = time.perf_counter()
 
-    def end(self) -> None:
+    def end(self, text: str | None = None) -> None:
+        """Close the open line with its time, or with `text` in its place."""
         if self._current is None:
             return
-        self._out.write(f"{time.perf_counter() - self._started:.1f} s\n")
+        self._out.write(f"{time.perf_counter() - self._started:.1f} s\n" if text is None
+                        else f"{text}\n")
         self._out.flush()
         self._current = None
 

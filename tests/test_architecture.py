@@ -51,7 +51,7 @@ def test_ui_never_imports_spark_or_engine(path):
 
 
 PLAIN = _modules("analysis") + _modules("reports") + [
-    p for p in _modules() if p.name not in ("cli.py", "__main__.py")
+    p for p in _modules() if p.name not in ("cli.py", "cli_spark.py", "__main__.py")
 ]
 
 
@@ -60,9 +60,10 @@ def test_contract_analysis_reports_use_neither_spark_nor_qt(path):
     assert not _offending(_imports(path), SPARK + QT + ("logdesk.engine", "logdesk.ui"))
 
 
-def test_cli_imports_engine_and_ui_lazily():
+@pytest.mark.parametrize("name", ["cli.py", "cli_spark.py"])
+def test_cli_imports_engine_and_ui_lazily(name):
     # `logdesk --help` must not pay for Spark or Qt.
-    top = _imports(PACKAGE / "cli.py", top_level_only=True)
+    top = _imports(PACKAGE / name, top_level_only=True)
     assert not _offending(top, SPARK + QT + ("logdesk.engine", "logdesk.ui"))
 
 

@@ -445,6 +445,16 @@ def test_cli_process_sample_end_to_end(tmp_path):
     assert written and all(p.is_file() and out in p.parents for p in written), written
     assert {p.suffix for p in written} >= {".csv", ".json"}
     assert result.stderr == "", result.stderr
+    # a folder never read before: Spark was begun beside discovery, not after it
+    assert re.search(r"^starting Spark \(local\[1\]\) … \d+\.\d s \(begun beside discovery, "
+                     r"\d+\.\d s waited\)$", stdout, re.MULTILINE), stdout
+
+    again = run_cli("process", folder, "--out", out, "--master", "local[1]",
+                    "--driver-memory", "1g", timeout=600)
+    assert again.returncode == 0, again.stdout + again.stderr
+    assert "starting Spark" not in again.stdout  # every file answered from the cache: no JVM
+    assert _summary_value(again.stdout, "records") == "4"
+    assert again.stderr == "", again.stderr
 
 
 def test_a_launcher_may_pass_several_paths_or_a_log_file(tmp_path):

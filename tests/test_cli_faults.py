@@ -184,8 +184,9 @@ def test_a_full_disk_for_the_records_exits_2_and_leaves_no_parts(cached_logs, tm
 # --------------------------------------------------------------------------- the engine dies
 
 
-# Spark starts when the first file must be read: the stage line is begun again after it
-READING_WITH_SPARK = re.compile(rb"starting Spark \(local\[1\]\) \xe2\x80\xa6 [\d.]+ s\n"
+# Spark is handed over when the first file must be read: the stage line is begun again after it
+READING_WITH_SPARK = re.compile(rb"starting Spark \(local\[1\]\) \xe2\x80\xa6 [\d.]+ s"
+                                rb"(?: \(begun beside discovery, [\d.]+ s waited\))?\n"
                                 rb"\[\d/\d\] read & normalize \xe2\x80\xa6 ")
 
 
