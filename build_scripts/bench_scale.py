@@ -179,7 +179,7 @@ def cancel_child(logs: Path, result: dict) -> None:
         started.clear()
         asked: list[float] = []
         done = threading.Event()
-        control = RunControl(progress=lambda name, _f: started.setdefault(name, time.perf_counter()))
+        control = RunControl(progress=lambda name, *_: started.setdefault(name, time.perf_counter()))
 
         def canceller(where=where, delay=delay) -> None:
             while where not in started:

@@ -30,7 +30,7 @@ class StageLines:
         """Stage names reported by the pipeline from here on get '[i/N]' numbers."""
         self._names = list(names)
 
-    def on_progress(self, stage: str, fraction: float) -> None:
+    def on_progress(self, stage: str, fraction: float, detail: str = "") -> None:
         if stage != self._current:
             self.begin(stage)
 

@@ -5,7 +5,9 @@ from __future__ import annotations
 import threading
 from typing import Callable
 
-ProgressCallback = Callable[[str, float], None]  # (stage name, overall fraction 0..1)
+# (stage name, overall fraction 0..1, detail: plain text such as "1,200 of 20,000 files
+# described", or "" when the stage has nothing finer to say)
+ProgressCallback = Callable[[str, float, str], None]
 
 
 class Cancelled(Exception):
@@ -25,10 +27,13 @@ class RunControl:
         self._lock = threading.Lock()
         self._canceller: Callable[[], None] | None = None
 
-    def report(self, stage: str, fraction: float) -> None:
-        self.check()
+    def report(self, stage: str, fraction: float, detail: str = "", check: bool = True) -> None:
+        """`check`: raise Cancelled once cancelled (off for reports from a helper thread,
+        which must not end the run's own thread's work)."""
+        if check:
+            self.check()
         if self._progress is not None:
-            self._progress(stage, max(0.0, min(1.0, fraction)))
+            self._progress(stage, max(0.0, min(1.0, fraction)), detail)
 
     @property
     def is_cancelled(self) -> bool:

@@ -14,6 +14,7 @@ import json
 import os
 import re
 import stat
+import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -141,14 +142,18 @@ def is_log_header(header: tuple[str, ...]) -> bool:
 def discover_inputs(folder: Path, text_formats: Sequence[TextFormat] = (),
                     timestamp_layouts: Sequence[TimestampLayoutSettings] = (),
                     own: OwnOutput | None = None,
-                    check: Callable[[], None] = lambda: None) -> list[InputFile]:
+                    check: Callable[[], None] = lambda: None,
+                    progress: Callable[[int, int], None] = lambda done, total: None,
+                    ) -> list[InputFile]:
     """Every file under `folder` with its fate (recursive; hidden files and folders are not
     looked at), sorted by path. `folder` may also be a single file. `text_formats` are the user's own
     plain-text formats, tried before the built-in ones. `timestamp_layouts` (config
     `timestamps.layouts`): the first whose glob matches a file's path relative to `folder`
     (its name, for a glob without "/") sets its layout instead of inference. logdesk's own
     files (`own`; a records export by its header: see own_output.py) are listed as skipped,
-    never read. `check` is called between folders (a cancelled run raises there)."""
+    never read. `check` is called between folders and files (a cancelled run raises there);
+    `progress(described, found)` a few times a second while the files' heads are read (the
+    folders are walked first, so the number found is known by then)."""
     folder = Path(folder)
     if folder.is_file():
         return [_describe(folder, text_formats, forced_pattern(folder.name, timestamp_layouts))]
@@ -174,6 +179,7 @@ def discover_inputs(folder: Path, text_formats: Sequence[TextFormat] = (),
 
     seen: dict[tuple[int, int], str] = {}  # (device, inode) -> the path it was first found at
     wholly: dict[str, str] = {}  # real folder -> what it is, for folders wholly logdesk's
+    to_describe: list[Path] = []  # the walk is done first: then the total is known
     for root, dirs, names in os.walk(folder, onerror=unlistable):
         check()
         dirs[:] = sorted(d for d in dirs if not d.startswith("."))
@@ -189,13 +195,25 @@ def discover_inputs(folder: Path, text_formats: Sequence[TextFormat] = (),
             if mine is not None:
                 found.append(_own_file(path, mine))
                 continue
-            forced = (forced_pattern(path.relative_to(folder).as_posix(), timestamp_layouts)
-                      if timestamp_layouts else None)
-            described = _describe_found(path, text_formats, seen, forced)
-            if described.format == FORMAT_CSV and described.header == EXPORT_HEADER:
-                described = _own_file(path, "a records export written by logdesk")
-            found.append(described)
+            to_describe.append(path)
+    last = time.monotonic()
+    for done, path in enumerate(to_describe):
+        check()
+        if time.monotonic() - last >= _PROGRESS_SECONDS:
+            progress(done, len(to_describe))
+            last = time.monotonic()
+        forced = (forced_pattern(path.relative_to(folder).as_posix(), timestamp_layouts)
+                  if timestamp_layouts else None)
+        described = _describe_found(path, text_formats, seen, forced)
+        if described.format == FORMAT_CSV and described.header == EXPORT_HEADER:
+            described = _own_file(path, "a records export written by logdesk")
+        found.append(described)
+    if to_describe:
+        progress(len(to_describe), len(to_describe))
     return sorted(found, key=lambda f: f.path)
+
+
+_PROGRESS_SECONDS = 0.25  # between progress reports while heads are described
 
 
 def _own_file(path: Path, what: str) -> InputFile:

@@ -53,6 +53,7 @@ from logdesk.engine.records import apply_record_filter
 from logdesk.engine.run_files import RunFiles, WorkDirError, prepare_run_files
 from logdesk.engine.run_records import ROWS, RecordsManifest, write_records_manifest
 from logdesk.engine.run_control import STAGES, StageClock, attach_cancel, describe, detach_cancel, is_connect_session
+from logdesk.engine.task_progress import following_tasks
 from logdesk.engine.text_formats import user_text_formats
 from logdesk.engine.transcode import transcode_inputs
 from logdesk.results import CacheUse, RecordFilter, RunResult
@@ -137,6 +138,18 @@ class _Run:
             if not left:
                 shutil.rmtree(self.files.folder_dir, ignore_errors=True)
 
+    # -------------------------------------------------------------- progress inside a stage
+
+    def _discovery_progress(self, described: int, found: int) -> None:
+        self.clock.within("discover", described / found if found else 1.0,
+                          f"{described:,} of {found:,} files described")
+
+    def _following(self, stage: str, what: str):
+        """While the body runs, the stage's progress follows the Spark tasks of its jobs."""
+        def report(done: int, total: int) -> None:
+            self.clock.within(stage, done / total, f"{what}{done:,} of {total:,} Spark tasks done")
+        return following_tasks(self.spark(), self._group, report)
+
     # -------------------------------------------------------------- the run
 
     def execute(self) -> RunResult:
@@ -147,7 +160,7 @@ class _Run:
         own = own_output_of(settings, self.folder, self.outputs)
         inputs = discover_inputs(self.folder, user_text_formats(settings.text_formats),
                                  timestamp_layouts=settings.timestamps.layouts, own=own,
-                                 check=self.control.check)
+                                 check=self.control.check, progress=self._discovery_progress)
         if not inputs:
             raise EmptyFolderError(f"no files to read in {self.folder}")
         if not any(f.format in READERS for f in inputs):
@@ -260,7 +273,9 @@ class _Run:
         incoming = store.incoming_dir()
         facts_dir = incoming.with_name(incoming.name + "-facts")
         try:
-            self._read(spark, reads, units, incoming, files)
+            files_word = f"{len(reads):,} file{'s' if len(reads) != 1 else ''}: "
+            with self._following("read & normalize", files_word):
+                self._read(spark, reads, units, incoming, files)
             self.clock.begin("aggregate")
             describe(spark, "logdesk: aggregate")
             t = time.perf_counter()
@@ -268,8 +283,9 @@ class _Run:
                 copy = spark.read.parquet(str(incoming))
             self.plan_seconds += time.perf_counter() - t
             self.control.check()
-            shares = compute_partials(copy, bucket_seconds, facts_dir=facts_dir,
-                                      units=_unit_numbers(units, len(reads)))
+            with self._following("aggregate", ""):
+                shares = compute_partials(copy, bucket_seconds, facts_dir=facts_dir,
+                                          units=_unit_numbers(units, len(reads)))
             self.control.check()
             file_units(store, units, todo, incoming, facts_dir, shares, fingerprint, filed,
                        self.control.check)

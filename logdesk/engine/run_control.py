@@ -3,6 +3,7 @@ and the run's stages, timed and reported as progress."""
 
 from __future__ import annotations
 
+import threading
 import time
 
 from pyspark.sql import SparkSession
@@ -61,7 +62,8 @@ STAGES: tuple[tuple[str, float], ...] = (
 
 
 class StageClock:
-    """Seconds per stage of a run, and the progress reports at each stage's start and end."""
+    """Seconds per stage of a run, and the progress reports: at each stage's start and end,
+    and within a stage (`within`, possibly from a helper thread following Spark's tasks)."""
 
     def __init__(self, control: RunControl) -> None:
         self._control = control
@@ -69,22 +71,39 @@ class StageClock:
         self._stage: str | None = None
         self._stage_start = self._start
         self._done_share = 0.0
+        self._reported = 0.0  # the bar never moves back (a stage's task total may grow)
+        self._lock = threading.Lock()
         self.seconds: dict[str, float] = {}
 
     def begin(self, stage: str) -> None:
         self.end()
-        self._stage = stage
-        self._stage_start = time.perf_counter()
+        with self._lock:
+            self._stage = stage
+            self._stage_start = time.perf_counter()
         self._control.report(stage, self._done_share)
 
+    def within(self, stage: str, inner: float, detail: str) -> None:
+        """`inner` (0..1) of `stage` done, with a line saying what; ignored once `stage`
+        has ended (a late report from a helper thread must not reopen it)."""
+        with self._lock:
+            if stage != self._stage:
+                return
+            share = dict(STAGES).get(stage, 0.0)
+            fraction = self._done_share + share * max(0.0, min(1.0, inner))
+            self._reported = max(self._reported, fraction)
+            fraction = self._reported
+        self._control.report(stage, fraction, detail, check=False)
+
     def end(self) -> None:
-        if self._stage is None:
-            return
-        now = time.perf_counter()
-        self.seconds[self._stage] = round(self.seconds.get(self._stage, 0.0) + now - self._stage_start, 3)
-        self._done_share += dict(STAGES).get(self._stage, 0.0)
-        self._control.report(self._stage, min(1.0, self._done_share))
-        self._stage = None
+        with self._lock:
+            if self._stage is None:
+                return
+            stage, now = self._stage, time.perf_counter()
+            self.seconds[stage] = round(self.seconds.get(stage, 0.0) + now - self._stage_start, 3)
+            self._done_share += dict(STAGES).get(stage, 0.0)
+            self._reported = max(self._reported, min(1.0, self._done_share))
+            self._stage = None
+        self._control.report(stage, min(1.0, self._done_share))
 
     @property
     def total(self) -> float:

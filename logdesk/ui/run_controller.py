@@ -193,11 +193,11 @@ class RunController:
             self.run_completed.emit(False, "cancelled")
 
     # -- run outcome ------------------------------------------------------------------------
-    def _progress(self, stage: str, fraction: float) -> None:
+    def _progress(self, stage: str, fraction: float, detail: str = "") -> None:
         if self.is_running and not self._control.is_cancelled:  # type: ignore[union-attr]
             self.stage_label.setText(stage)
             self.progress_bar.setValue(int(fraction * 1000))
-            self.run_panel.set_progress(stage, fraction)
+            self.run_panel.set_progress(stage, fraction, detail)
 
     def _run_done(self) -> None:
         self._control = None

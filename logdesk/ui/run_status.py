@@ -1,6 +1,6 @@
 """What a run is doing, in the main area: the folder, whether the dashboard below is the
-previous folder's, the stage, a progress bar, time spent and an estimate of the rest, and
-Cancel — from the moment a folder is dropped, Spark still starting included."""
+previous folder's, the stage, a progress bar, what the stage has done (files described,
+Spark tasks done), time spent and an estimate of the rest, and Cancel — from the moment a folder is dropped, Spark still starting included."""
 
 from __future__ import annotations
 
@@ -52,6 +52,8 @@ class RunStatusPanel(QFrame):
         self.note.setWordWrap(True)
         self.stage = plain_label("")
         self.stage.setObjectName("runStatusStage")
+        self.detail = plain_label("")  # "1,200 of 20,000 files described"
+        self.detail.setObjectName("runStatusDetail")
         self.times = plain_label("")
         self.times.setObjectName("runStatusTimes")
         self.bar = QProgressBar()
@@ -72,6 +74,7 @@ class RunStatusPanel(QFrame):
         layout.addLayout(top)
         layout.addWidget(self.note)
         layout.addLayout(middle)
+        layout.addWidget(self.detail)
         self._started = 0.0
         self._fraction = 0.0
         self._ticker = QTimer(self)
@@ -83,6 +86,7 @@ class RunStatusPanel(QFrame):
         """Spark is still starting: the run begins when it is ready."""
         self._begin(f"Waiting for Spark to start, then processing {folder}", folder, shown)
         self.stage.setText("Spark starting…")
+        self.detail.setText("")
         self.bar.setRange(0, 0)  # busy: no fraction to show yet
 
     def show_running(self, folder: str, shown: str | None, refresh: bool = False) -> None:
@@ -93,6 +97,7 @@ class RunStatusPanel(QFrame):
         self.bar.setRange(0, 1000)
         self.bar.setValue(0)
         self.stage.setText("Starting…")
+        self.detail.setText("")
 
     def _begin(self, title: str, folder: str, shown: str | None) -> None:
         self.title.setText(title)
@@ -108,9 +113,12 @@ class RunStatusPanel(QFrame):
         self._ticker.start()
         self.show()
 
-    def set_progress(self, stage: str, fraction: float) -> None:
+    def set_progress(self, stage: str, fraction: float, detail: str = "") -> None:
+        """`detail`: what the stage has done so far ("" at a stage's start and end: the
+        previous stage's detail would be wrong there)."""
         self._fraction = max(0.0, min(1.0, fraction))
         self.stage.setText(f"{stage} — {self._fraction:.0%}")
+        self.detail.setText(detail)
         self.bar.setValue(int(self._fraction * 1000))
         self._tick()
 

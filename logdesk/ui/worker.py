@@ -69,7 +69,7 @@ def _os_error(exc: OSError) -> str:
 class EngineWorker(QObject):
     spark_ready = Signal()
     spark_failed = Signal(str, str)
-    progress = Signal(str, float)
+    progress = Signal(str, float, str)  # stage, overall fraction, detail
     finished = Signal(object)  # RunResult
     failed = Signal(str, str)  # short message, details
     cancelled = Signal()

@@ -46,7 +46,7 @@ def test_counts_every_line_once_and_reports_malformed_rows(spark, settings, tmp_
 
     control_stages: list[str] = []
     run = run_pipeline(spark, folder, settings,
-                       control=RunControl(progress=lambda s, f: control_stages.append(s)))
+                       control=RunControl(progress=lambda s, f, d: control_stages.append(s)))
 
     by_name = {Path(f.path).name: f for f in run.ingest.files}
     assert (by_name["a.csv"].parsed_rows, by_name["a.csv"].malformed_rows) == (3, 1)

@@ -46,6 +46,7 @@ def test_a_run_shows_its_stage_and_progress(make_window, log_folder, qtbot):
     # FakeBackend.run reports "read & normalize" at 20 % and then waits
     qtbot.waitUntil(lambda: panel.stage.text() == "read & normalize — 20%", timeout=5_000)
     assert panel.bar.value() == 200
+    assert panel.detail.text() == "2 files: 3 of 8 Spark tasks done"  # what the stage has done
     assert panel.title.text() == f"Processing {log_folder.resolve()}"
     assert panel.times.text().endswith("so far")
     assert not panel.note.isVisible()  # nothing on screen yet to be stale

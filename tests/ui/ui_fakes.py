@@ -233,7 +233,7 @@ class FakeBackend:
         released = threading.Event()
         control.set_canceller(released.set)
         try:
-            control.report("read & normalize", 0.2)
+            control.report("read & normalize", 0.2, "2 files: 3 of 8 Spark tasks done")
             if self.block_runs:
                 released.wait(30)
                 control.check()
