@@ -26,8 +26,9 @@ class SparkEngineDied(RuntimeError):
         super().__init__(message)
 
 
+# `line`: the record's first line in its file (None where it cannot be known)
 RECORD_COLUMNS: tuple[str, ...] = (
-    "ts", "level", "service", "ip", "endpoint", "message", "template", "source_file",
+    "ts", "level", "service", "ip", "endpoint", "message", "template", "source_file", "line",
 )
 
 

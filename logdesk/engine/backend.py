@@ -171,12 +171,17 @@ class SparkBackend:
         if not result.records_path:
             return RecordPage(offset=offset, rows=())
 
+        from logdesk.engine.run_records import staged_paths
+
         def page():
             df = self._filtered(result, record_filter, search)
-            return records.page_frame(df, sort_column, descending, offset, limit).collect()
+            rows = records.page_frame(df, sort_column, descending, offset, limit).collect()
+            # the lines a reader left to be counted, for this page's rows only
+            return rows, records.page_lines(df.sparkSession, rows, staged_paths(result.records_path))
 
-        rows = self._guarded(page)
-        return RecordPage(offset=offset, rows=records.rows_to_records(rows, self._time_zone(result)))
+        rows, lines = self._guarded(page)
+        return RecordPage(offset=offset,
+                          rows=records.rows_to_records(rows, self._time_zone(result), lines))
 
     def export_records(
         self, result: RunResult, record_filter: RecordFilter, search: str, path: Path,

@@ -18,6 +18,8 @@ from pyspark.sql import Column, DataFrame, SparkSession
 from pyspark.sql import functions as F
 
 from logdesk.backend import RECORD_COLUMNS
+from logdesk.engine.readers.line_numbers import number_staged_lines
+from logdesk.engine.schema import LOCATOR_COLUMNS
 from logdesk.engine.run_files import TEMPLATES_DIR_NAME, templates_dir_of
 from logdesk.engine.run_records import is_records_manifest, read_records_manifest
 from logdesk.engine.templates import with_templates
@@ -130,12 +132,16 @@ def _term_condition(df: DataFrame, term: Term) -> Column:
 def sort_columns(df: DataFrame, sort_column: str, descending: bool) -> list[Column]:
     if sort_column not in RECORD_COLUMNS:
         raise ValueError(f"cannot sort records by {sort_column!r}")
-    names = [sort_column] + [c for c in _TIEBREAKERS if c != sort_column and c in df.columns]
+    if sort_column == "line":  # lines are counted per page only: file order is the same order
+        lead = ["source_file", "line", "first_line", "row_id"]
+    else:
+        lead = [sort_column]
+    names = lead + [c for c in _TIEBREAKERS if c not in lead and c in df.columns]
     order = []
     for i, name in enumerate(names):
         column = F.col(name)
         # ties are broken in ascending order so pages stay stable either way
-        if i == 0 and descending:
+        if i < len(lead) and descending:
             order.append(column.desc_nulls_last())
         else:
             order.append(column.asc_nulls_last())
@@ -145,22 +151,54 @@ def sort_columns(df: DataFrame, sort_column: str, descending: bool) -> list[Colu
 def page_frame(
     df: DataFrame, sort_column: str, descending: bool, offset: int, limit: int
 ) -> DataFrame:
-    """RECORD_COLUMNS (ts as epoch microseconds `ts_us`) of one sorted page."""
+    """RECORD_COLUMNS (ts as epoch microseconds `ts_us`) of one sorted page, then the
+    LOCATOR_COLUMNS that number the rows whose `line` the reader left to be counted."""
     ordered = df.orderBy(*sort_columns(df, sort_column, descending))
     return ordered.select(
         F.unix_micros(F.col("ts")).alias("ts_us"),
         *[F.col(name) for name in RECORD_COLUMNS[1:]],
+        *[F.col(name) for name in LOCATOR_COLUMNS],
     ).offset(max(0, offset)).limit(max(0, limit))
 
 
-def rows_to_records(rows: Sequence, time_zone: str) -> tuple[tuple, ...]:
-    """Collected page rows -> tuples in RECORD_COLUMNS order, ts as an aware datetime."""
+def page_lines(spark, rows: Sequence, staged: Sequence[str]) -> dict[tuple, int]:
+    """(source_file, first_line, row_id) -> line, for the collected page `rows` (page_frame's
+    columns) whose line is still to be counted: one Spark job over the staged copy of the
+    page's files only (a line depends on every row before it in its file)."""
+    start = len(RECORD_COLUMNS)
+    file_at, line_at = RECORD_COLUMNS.index("source_file"), RECORD_COLUMNS.index("line")
+    wanted = [(r[file_at], *r[start:]) for r in rows
+              if r[line_at] is None and r[file_at] is not None and r[start] is not None]
+    if not wanted or not staged:
+        return {}
+    page = spark.createDataFrame(
+        [(f, row_id, block, newlines, first, None) for f, row_id, block, newlines, first in wanted],
+        schema="source_file string, row_id long, block_start long, newlines long, "
+               "first_line long, line long")
+    files = sorted({w[0] for w in wanted})
+    all_rows = spark.read.parquet(*staged).where(F.col("source_file").isin(files))
+    numbered = number_staged_lines(page, all_rows)
+    return {(f, first, row_id): line for f, first, row_id, line in
+            numbered.select("source_file", "first_line", "row_id", "line").collect()
+            if line is not None}
+
+
+def rows_to_records(rows: Sequence, time_zone: str,
+                    lines: dict[tuple, int] | None = None) -> tuple[tuple, ...]:
+    """Collected page rows -> tuples in RECORD_COLUMNS order, ts as an aware datetime; `lines`
+    (page_lines) fills in the lines the copy left to be counted."""
     tz = zone(time_zone)
+    width, file_at, line_at = len(RECORD_COLUMNS), RECORD_COLUMNS.index("source_file"), \
+        RECORD_COLUMNS.index("line")
     out = []
     for row in rows:
         ts_us = row[0]
         ts = None if ts_us is None else datetime.fromtimestamp(ts_us / 1_000_000, tz=timezone.utc).astimezone(tz)
-        out.append((ts, *tuple(row[1:])))
+        values = [ts, *tuple(row[1:width])]
+        if values[line_at] is None and lines and len(row) > width:
+            # row[width:] is (row_id, block_start, newlines, first_line)
+            values[line_at] = lines.get((row[file_at], row[width + 3], row[width]))
+        out.append(tuple(values))
     return tuple(out)
 
 

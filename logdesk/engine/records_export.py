@@ -23,7 +23,7 @@ from pyspark.sql import functions as F
 
 from logdesk.engine import records
 from logdesk.engine.readers.line_numbers import number_staged_lines
-from logdesk.engine.run_records import is_records_manifest, read_records_manifest
+from logdesk.engine.run_records import staged_paths
 from logdesk.engine.schema import STAGED_SCHEMA
 from logdesk.engine.io_errors import java_io_reason
 from logdesk.engine.session import engine_died
@@ -67,10 +67,7 @@ def numbered_in_file_order(rows: DataFrame, result: RunResult) -> DataFrame:
     if result.records_path:
         # Lines depend on every staged row before a record (malformed ones too): the index is
         # built from the whole staged copy, but only `rows` are numbered.
-        if is_records_manifest(result.records_path):
-            staged = read_records_manifest(result.records_path).staged
-        else:
-            staged = (str(Path(result.records_path).parent),)
+        staged = staged_paths(result.records_path)
         rows = number_staged_lines(rows, rows.sparkSession.read.parquet(*staged))
     return rows.orderBy(F.col("source_file").asc_nulls_last(), F.col("line").asc_nulls_last(),
                         F.col("ts").asc_nulls_last())

@@ -59,6 +59,15 @@ def write_records_manifest(files: RunFiles, manifest: RecordsManifest, templates
     return target
 
 
+def staged_paths(records_path: str) -> tuple[str, ...]:
+    """The staged copy behind a run's records (all rows: records, malformed, blank)."""
+    if not records_path:
+        return ()
+    if is_records_manifest(records_path):
+        return read_records_manifest(records_path).staged
+    return (str(Path(records_path).parent),)
+
+
 def read_records_manifest(path: str) -> RecordsManifest:
     doc = json.loads(Path(path).read_text(encoding="utf-8"))
     return RecordsManifest(tuple(doc.get("staged", ())), tuple(doc.get("records", ())))

@@ -25,6 +25,7 @@ PAGE_SIZE = 500
 HEADERS: dict[str, str] = {
     "ts": "Timestamp", "level": "Level", "service": "Service", "ip": "IP",
     "endpoint": "Endpoint", "message": "Message", "template": "Template", "source_file": "File",
+    "line": "Line",
 }
 # rows tinted by level: a translucent colour over the palette's base, so light and dark alike
 LEVEL_TINTS: dict[str, tuple[int, int, int, int]] = {
@@ -32,6 +33,7 @@ LEVEL_TINTS: dict[str, tuple[int, int, int, int]] = {
 }
 _FILE = RECORD_COLUMNS.index("source_file")
 _LEVEL = RECORD_COLUMNS.index("level")
+_LINE_COLUMN = RECORD_COLUMNS.index("line")
 
 _Index = QModelIndex | QPersistentModelIndex
 
@@ -223,6 +225,8 @@ class RecordsModel(QAbstractTableModel):
             return None
         if role == Qt.ItemDataRole.DisplayRole:
             return one_line(self.text(index.row(), index.column()))
+        if role == Qt.ItemDataRole.TextAlignmentRole and index.column() == _LINE_COLUMN:
+            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         if role == Qt.ItemDataRole.BackgroundRole:
             tint = LEVEL_TINTS.get(str(self._rows[index.row()][_LEVEL] or ""))
             return QColor(*tint) if tint else None

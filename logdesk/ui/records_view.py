@@ -25,6 +25,8 @@ from logdesk.ui.table_view import CopyTableView
 
 SEARCH_DELAY_MS = 300
 
+_FILE, _LINE = RECORD_COLUMNS.index("source_file"), RECORD_COLUMNS.index("line")
+
 
 class RecordsView(QWidget):
     search_applied = Signal(str)  # the search now in effect (the filter bar says it)
@@ -66,7 +68,8 @@ class RecordsView(QWidget):
         pad = metrics.horizontalAdvance("MM")
         samples = {"ts": "2026-12-31 23:59:59.999", "level": "CRITICAL", "service": "payments-api",
                    "ip": "255.255.255.255", "endpoint": "/api/v1/orders/123",
-                   "message": "M" * 30, "template": "M" * 20, "source_file": "service/app.log.1"}
+                   "message": "M" * 26, "template": "M" * 16, "source_file": "service/app.log.1",
+                   "line": "12345678"}
         for i, name in enumerate(RECORD_COLUMNS):
             self.table.setColumnWidth(i, metrics.horizontalAdvance(samples.get(name, "MMMMMMMM")) + pad)
         self.table.setToolTip("")
@@ -144,10 +147,16 @@ class RecordsView(QWidget):
         self.detail.clear()
 
     def show_context(self) -> None:
-        """Ask the engine for the selected record's line, then show the lines around it."""
+        """Show the lines around the selected record: at once when its row has its file and
+        line, else after asking the engine for them."""
         index = self.table.currentIndex()
         query_ = self.model.query_for_row(index.row()) if index.isValid() else None
         if query_ is None:
+            return
+        record = self.model.record(index.row())
+        path, line = record[_FILE], record[_LINE]
+        if path and isinstance(line, int):
+            self._context_located((str(path), line))
             return
         self.context_button.setEnabled(False)
         self.model.engine.record_location(query_)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gzip
 
+import pytest
 from PySide6.QtCore import Qt
 
 from logdesk.ui.context_dialog import read_context
@@ -23,7 +24,10 @@ def test_read_context_counts_lines_as_logdesk_does(tmp_path):
         48, ["line 48", "line 49", "line 50", "line 51", "line 52"])
 
 
-def test_show_in_context_opens_the_lines_around_the_selected_record(window, log_folder, qtbot):
+@pytest.mark.parametrize("line_in_row", [True, False], ids=["line in the row", "line looked up"])
+def test_show_in_context_opens_the_lines_around_the_selected_record(window, log_folder, qtbot,
+                                                                    line_in_row):
+    window.engine.backend.line_numbers = line_in_row
     records = expand()
     # app.log as the fake reads it: record i is line i + 1
     (log_folder / "app.log").write_text("".join(f"{r.ts:%Y-%m-%d %H:%M:%S} {r.level} {r.message}\n"
@@ -58,6 +62,7 @@ def test_show_in_context_opens_the_lines_around_the_selected_record(window, log_
 
 
 def test_a_failed_lookup_says_so_and_can_be_retried(window, log_folder, qtbot, monkeypatch):
+    window.engine.backend.line_numbers = False  # the row has no line: the engine is asked
     process(window, qtbot, log_folder)
     view = window.dashboard.records_view
     window.dashboard.tabs.setCurrentWidget(view)

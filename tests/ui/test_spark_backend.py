@@ -39,7 +39,8 @@ def records_dir(spark, tmp_path_factory):
     ]
     bad = (None, None, None, None, None, None, None, None, "a.log", None, "csv", "no timestamp",
            "garbage", 8, 0, 0, 1, 0)
-    folder = tmp_path_factory.mktemp("run") / "records"
+    # the staged copy's layout: the records are its part=records folder
+    folder = tmp_path_factory.mktemp("run") / "staged" / "part=records"
     spark.createDataFrame(rows + [bad], STAGED_SCHEMA).coalesce(2).write.parquet(str(folder))
     return folder
 
@@ -108,7 +109,20 @@ def test_sorting_by_an_unknown_column_is_refused(backend, result):
 
 def test_pages_carry_the_source_file(backend, result):
     page = backend.fetch_records(result, RecordFilter(), "", "source_file", False, 0, 10)
-    assert [row[-1] for row in page.rows] == ["a.log"] * 7
+    assert [row[-2] for row in page.rows] == ["a.log"] * 7
+
+
+def test_pages_count_the_lines_the_reader_left_to_be_counted(backend, result):
+    # each record is one line of a.log, in the order _row numbered them (1..7; 8 is malformed)
+    page = backend.fetch_records(result, RecordFilter(), "", "ts", False, 0, 10)
+    assert [(row[5], row[-1]) for row in page.rows] == [
+        ("user logged in", 1), ("DB timeout after 30s", 2), ("slow page", 3),
+        ("Payment declined", 4), ("out of memory", 5), ("<b>bold</b>", 6), ("cache hit", 7)]
+    by_line = backend.fetch_records(result, RecordFilter(), "", "line", True, 0, 3)
+    assert [row[-1] for row in by_line.rows] == [7, 6, 5]  # file order, backwards
+    errors = backend.fetch_records(result, RecordFilter(levels=frozenset({"ERROR"})), "", "ts",
+                                   False, 0, 10)
+    assert [row[-1] for row in errors.rows] == [2, 4]  # a filtered page: the file's own lines
 
 
 def test_a_run_without_records(backend, result):

@@ -7,7 +7,7 @@ from PySide6.QtGui import QGuiApplication
 from PySide6.QtTest import QAbstractItemModelTester
 from PySide6.QtWidgets import QLabel
 
-from ui_fakes import MARKUP, process
+from ui_fakes import MARKUP, expand, process
 
 
 def _tester(model):
@@ -111,8 +111,16 @@ def test_records_model_columns_and_headers(window, log_folder, qtbot):
     model = window.records_model
     qtbot.waitUntil(lambda: model.rowCount() == 57, timeout=15_000)
     headers = [model.headerData(c, Qt.Orientation.Horizontal) for c in range(model.columnCount())]
-    assert headers == ["Timestamp", "Level", "Service", "IP", "Endpoint", "Message", "Template", "File"]
+    assert headers == ["Timestamp", "Level", "Service", "IP", "Endpoint", "Message", "Template", "File",
+                       "Line"]
     assert model.index(0, 7).data() == "app.log"  # named from the opened folder
+    # the fake's records are app.log's lines in their order: the row's line is its record's place
+    shown = model.record(0)
+    place = next(i for i, r in enumerate(expand(), start=1)
+                 if (r.ts, r.message) == (shown[0], shown[5]))
+    assert model.index(0, 8).data() == str(place)
+    assert model.index(0, 8).data(Qt.ItemDataRole.TextAlignmentRole) == int(
+        Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
     assert model.index(0, 7).data(Qt.ItemDataRole.ToolTipRole) == f"<qt>{log_folder.resolve() / 'app.log'}</qt>"
     assert [model.index(0, c).data() for c in range(5)] == [
         "2024-03-01 00:00:00", "DEBUG", "api", "10.0.0.1", "/login"]

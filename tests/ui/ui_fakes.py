@@ -209,6 +209,8 @@ class FakeBackend:
     stopped: int = 0
     runs: list[Path] = field(default_factory=list)
     fetches: list[tuple] = field(default_factory=list)
+    # False: pages leave `line` empty, as the engine's would where it could not count them
+    line_numbers: bool = True
     run_entered: threading.Event = field(default_factory=threading.Event)
     threads: set[str] = field(default_factory=set)
     exports: list[tuple] = field(default_factory=list)
@@ -279,7 +281,9 @@ class FakeBackend:
         self.fetches.append((sort_column, descending, offset, limit, search))
         column = RECORD_COLUMNS.index(sort_column)
         source = str(Path(result.input_folder) / "app.log")
-        rows = sorted((r.row() + (source,) for r in self._matching(record_filter, search)),
+        line_of = {id(rec): n for n, rec in enumerate(self.records, start=1)}  # as in export
+        rows = sorted((r.row() + (source, line_of[id(r)] if self.line_numbers else None)
+                       for r in self._matching(record_filter, search)),
                       key=lambda row: (row[column], row[0], row[5]), reverse=False)
         if descending:
             rows = sorted(rows, key=lambda row: row[column], reverse=True)
