@@ -8,13 +8,14 @@ SparkEngineDied and the backend has dropped the dead session: `start()` makes a 
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import shutil
 import tempfile
 import threading
 from collections.abc import Callable
 from pathlib import Path
-from typing import Sequence, TypeVar
+from typing import Any, Sequence, TypeVar
 
 from pyspark import SparkContext
 from pyspark.sql import SparkSession
@@ -83,6 +84,9 @@ class SparkBackend:
         self._own_session_override = own_session
         self._own_session = False
         self._lock = threading.Lock()
+        # (records_path, its staged copy's line index, cached in Spark): the Records view's
+        # pages are numbered with it, so only the first page pays for building it
+        self._line_index: tuple[tuple[str, int], Any] | None = None
 
     @property
     def spark(self) -> SparkSession | None:
@@ -127,6 +131,7 @@ class SparkBackend:
     def _drop_dead_session(self) -> None:
         with self._lock:
             self._spark = None
+            self._line_index = None
             self._own_session = False
         discard_dead_session()
 
@@ -171,17 +176,38 @@ class SparkBackend:
         if not result.records_path:
             return RecordPage(offset=offset, rows=())
 
-        from logdesk.engine.run_records import staged_paths
-
         def page():
             df = self._filtered(result, record_filter, search)
             rows = records.page_frame(df, sort_column, descending, offset, limit).collect()
             # the lines a reader left to be counted, for this page's rows only
-            return rows, records.page_lines(df.sparkSession, rows, staged_paths(result.records_path))
+            return rows, records.page_lines(df.sparkSession, rows,
+                                            lambda: self._line_index_of(df.sparkSession, result))
 
         rows, lines = self._guarded(page)
         return RecordPage(offset=offset,
                           rows=records.rows_to_records(rows, self._time_zone(result), lines))
+
+    def _line_index_of(self, spark: SparkSession, result: RunResult):
+        """The line index of `result`'s staged copy, built once per run and cached in Spark
+        (the previous run's is let go)."""
+        from logdesk.engine.readers.line_numbers import staged_line_index
+        from logdesk.engine.run_records import staged_paths
+
+        key = (result.records_path, id(spark))  # a new session has none of the old's cache
+        known = self._line_index
+        if known is not None and known[0] == key:
+            return known[1]
+        if known is not None:
+            self._line_index = None
+            for table in (known[1].blocks, known[1].intervals):
+                if table is not None:
+                    with contextlib.suppress(Exception):  # a session that has gone
+                        table.unpersist()
+        index = staged_line_index(spark.read.parquet(*staged_paths(result.records_path)))
+        index = type(index)(blocks=index.blocks.cache(),
+                            intervals=None if index.intervals is None else index.intervals.cache())
+        self._line_index = (key, index)
+        return index
 
     def export_records(
         self, result: RunResult, record_filter: RecordFilter, search: str, path: Path,

@@ -11,14 +11,14 @@ import csv
 import io
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Iterator, Sequence
+from typing import Callable, Iterator, Sequence
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pyspark.sql import Column, DataFrame, SparkSession
 from pyspark.sql import functions as F
 
 from logdesk.backend import RECORD_COLUMNS
-from logdesk.engine.readers.line_numbers import number_staged_lines
+from logdesk.engine.readers.line_numbers import LineIndex, number_staged_lines
 from logdesk.engine.schema import LOCATOR_COLUMNS
 from logdesk.engine.run_files import TEMPLATES_DIR_NAME, templates_dir_of
 from logdesk.engine.run_records import is_records_manifest, read_records_manifest
@@ -161,23 +161,21 @@ def page_frame(
     ).offset(max(0, offset)).limit(max(0, limit))
 
 
-def page_lines(spark, rows: Sequence, staged: Sequence[str]) -> dict[tuple, int]:
+def page_lines(spark, rows: Sequence, index: Callable[[], LineIndex]) -> dict[tuple, int]:
     """(source_file, first_line, row_id) -> line, for the collected page `rows` (page_frame's
-    columns) whose line is still to be counted: one Spark job over the staged copy of the
-    page's files only (a line depends on every row before it in its file)."""
+    columns) whose line is still to be counted, with the line index of the run's staged copy
+    (`index()`: asked for only when some row needs it)."""
     start = len(RECORD_COLUMNS)
     file_at, line_at = RECORD_COLUMNS.index("source_file"), RECORD_COLUMNS.index("line")
     wanted = [(r[file_at], *r[start:]) for r in rows
               if r[line_at] is None and r[file_at] is not None and r[start] is not None]
-    if not wanted or not staged:
+    if not wanted:
         return {}
     page = spark.createDataFrame(
         [(f, row_id, block, newlines, first, None) for f, row_id, block, newlines, first in wanted],
         schema="source_file string, row_id long, block_start long, newlines long, "
                "first_line long, line long")
-    files = sorted({w[0] for w in wanted})
-    all_rows = spark.read.parquet(*staged).where(F.col("source_file").isin(files))
-    numbered = number_staged_lines(page, all_rows)
+    numbered = number_staged_lines(page, index=index())
     return {(f, first, row_id): line for f, first, row_id, line in
             numbered.select("source_file", "first_line", "row_id", "line").collect()
             if line is not None}

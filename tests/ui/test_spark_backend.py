@@ -112,6 +112,19 @@ def test_pages_carry_the_source_file(backend, result):
     assert [row[-2] for row in page.rows] == ["a.log"] * 7
 
 
+def test_each_runs_pages_are_numbered_with_that_runs_lines(spark, backend, result, tmp_path):
+    # another run whose a.log has ten malformed lines, then its records at lines 11..13
+    other = tmp_path / "other" / "staged" / "part=records"
+    bad = [(None, None, None, None, None, None, None, None, "a.log", None, "csv", "no timestamp",
+            "garbage", n, 0, 0, 1, 0) for n in range(1, 11)]
+    rows = [_row(m, "INFO", "api", "10.0.0.1", "/x", f"other {m}", 11 + m) for m in range(3)]
+    spark.createDataFrame(bad + rows, STAGED_SCHEMA).write.parquet(str(other))
+    second = replace(result, records_path=str(other))
+    for run, lines in ((result, [1, 2, 3]), (second, [11, 12, 13]), (result, [1, 2, 3])):
+        page = backend.fetch_records(run, RecordFilter(), "", "ts", False, 0, 3)
+        assert [row[-1] for row in page.rows] == lines
+
+
 def test_pages_count_the_lines_the_reader_left_to_be_counted(backend, result):
     # each record is one line of a.log, in the order _row numbered them (1..7; 8 is malformed)
     page = backend.fetch_records(result, RecordFilter(), "", "ts", False, 0, 10)

@@ -121,21 +121,34 @@ def attach_line_numbers(
     return rows.withColumn(LINE, line.cast("long")).drop(*helpers)
 
 
-def number_staged_lines(rows: DataFrame, all_rows: DataFrame) -> DataFrame:
-    """STAGED `rows` with `line` filled in where the reader left it to us (row_id set).
+def _staged_part() -> Column:
+    return F.concat_ws("\u0000", F.col("source_file"), F.col("first_line").cast("string"))
 
-    `all_rows` holds every staged row of the files of `rows` (records and malformed alike):
-    the lines of a row depend on all rows before it. Rows of one file read in several parts
-    (an appended end read on its own, cache/plan.py) differ in first_line, so each part is
-    numbered on its own."""
-    part = F.concat_ws("\u0000", F.col("source_file"), F.col("first_line").cast("string"))
-    index = build_line_index(
-        all_rows.where(F.col("row_id").isNotNull()).withColumn(_PART, part),
+
+def staged_line_index(all_rows: DataFrame) -> LineIndex:
+    """The line index of a staged copy's rows (small: a row per block and per multi-line
+    record), for number_staged_lines; a caller numbering many batches may cache it."""
+    return build_line_index(
+        all_rows.where(F.col("row_id").isNotNull()).withColumn(_PART, _staged_part()),
         file_col=_PART,
         block_col="block_start",
         row_id_col="row_id",
         newlines=F.col("newlines"),
     )
+
+
+def number_staged_lines(rows: DataFrame, all_rows: DataFrame | None = None,
+                        index: LineIndex | None = None) -> DataFrame:
+    """STAGED `rows` with `line` filled in where the reader left it to us (row_id set).
+
+    `all_rows` holds every staged row of the files of `rows` (records and malformed alike):
+    the lines of a row depend on all rows before it. Rows of one file read in several parts
+    (an appended end read on its own, cache/plan.py) differ in first_line, so each part is
+    numbered on its own. `index`: staged_line_index(all_rows), when the caller has it."""
+    part = _staged_part()
+    if index is None:
+        assert all_rows is not None, "number_staged_lines needs all_rows or their index"
+        index = staged_line_index(all_rows)
     numbered = attach_line_numbers(
         rows.withColumnRenamed(LINE, "_ln_given").withColumn(_PART, part),
         index,
