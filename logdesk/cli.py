@@ -35,6 +35,7 @@ from logdesk.cli_args import (  # noqa: F401 - parse_* and folder_to_open are re
 from logdesk.cli_output import StageLines, format_alert, print_summary  # noqa: F401 - re-exported
 from logdesk.cli_spark import SparkStarter, child_stderr_to, spark_surely_needed  # noqa: F401
 from logdesk.config_loader import ConfigError, load_settings
+from logdesk.input_location import InputNotReachable, folder_of
 from logdesk.control import Cancelled, RunControl
 from logdesk.paths import cache_dir, sample_logs_dir
 from logdesk.results import RecordFilter, RunResult
@@ -154,7 +155,12 @@ def _process(args: argparse.Namespace) -> int:
               file=out)
     else:
         folder = args.folder
-    folder = existing_folder(folder)
+    try:
+        local, shared = folder_of(folder, settings.spark.master)
+    except InputNotReachable as exc:
+        raise UserError(str(exc)) from None
+    folder = existing_folder(local)
+    run_folder = folder.as_uri() if shared else folder  # the engine checks it again
     require_files(folder)
     out_dir = writable_folder(args.out or Path(settings.paths.output_dir))
     records_file = writable_file(args.records) if args.records is not None else None
@@ -193,7 +199,7 @@ def _process(args: argparse.Namespace) -> int:
         ctrl_c.control = control
         try:
             outputs = [out_dir, *([records_file] if records_file is not None else [])]
-            run = pipeline.run_pipeline(spark, folder, settings, record_filter, control,
+            run = pipeline.run_pipeline(spark, run_folder, settings, record_filter, control,
                                         outputs=outputs)  # never read as logs
         except (pipeline.EmptyFolderError, pipeline.WorkDirError) as exc:
             raise UserError(str(exc)) from None

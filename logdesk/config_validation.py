@@ -110,6 +110,26 @@ def _shuffle_partitions(value: Any) -> int | None:
     )
 
 
+_HOST = re.compile(r"^(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)*"
+                   r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?$")
+
+
+def _driver_host(value: Any) -> str:
+    """"" (the address on the route to the master), a host name, or an IPv4/IPv6 address."""
+    import ipaddress
+
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return ""
+    if isinstance(value, str):
+        text = value.strip()
+        try:
+            return str(ipaddress.ip_address(text))
+        except ValueError:
+            if _HOST.match(text):
+                return text
+    raise Invalid('"" (the address on the route to the master), a host name or an IP address')
+
+
 def _spark_log_level(value: Any) -> str:
     if not isinstance(value, str) or value.strip().upper() not in SPARK_LOG_LEVELS:
         raise Invalid(", ".join(SPARK_LOG_LEVELS))
@@ -174,6 +194,9 @@ VALIDATORS: dict[str, Validator] = {
     "spark.shuffle_partitions": _shuffle_partitions,
     "spark.ui_enabled": _boolean,
     "spark.log_level": _spark_log_level,
+    "spark.driver_host": lambda value: _driver_host(value),
+    "spark.driver_port": _int_range(1024, 65535, "a port number from 1024 to 65535"),
+    "spark.block_manager_port": _int_range(1024, 65535, "a port number from 1024 to 65535"),
     "paths.output_dir": _output_dir,
     "paths.work_dir": _work_dir,
     "cache.enabled": _boolean,

@@ -14,6 +14,11 @@ class SparkSettings:
     shuffle_partitions: int | None = None  # None = sized for the master
     ui_enabled: bool = False
     log_level: str = "ERROR"
+    # With a cluster on other hosts (engine/driver_address.py): the address executors reach
+    # the driver at ("" = the one on the route to the master), and its two fixed ports.
+    driver_host: str = ""
+    driver_port: int = 40401
+    block_manager_port: int = 40402
 
 
 @dataclass(frozen=True)

@@ -54,6 +54,7 @@ from logdesk.engine.run_files import RunFiles, WorkDirError, prepare_run_files
 from logdesk.engine.run_records import ROWS, RecordsManifest, write_records_manifest
 from logdesk.engine.run_control import STAGES, StageClock, attach_cancel, describe, detach_cancel, is_connect_session
 from logdesk.engine.task_progress import following_tasks
+from logdesk.input_location import folder_of
 from logdesk.engine.text_formats import user_text_formats
 from logdesk.engine.transcode import transcode_inputs
 from logdesk.results import CacheUse, RecordFilter, RunResult
@@ -75,7 +76,9 @@ def run_pipeline(
     run's output (a reports folder, a records export file), never read as input (nor are
     the settings' reports folder and logdesk's cache: engine/own_output.py)."""
     control = control or RunControl()
-    folder = Path(folder).expanduser().resolve()
+    # a file:// URL (shared storage), or a path this machine's Spark reads; InputNotReachable
+    # for a plain path with a cluster on other hosts, before any Spark job
+    folder = folder_of(folder, settings.spark.master)[0].expanduser().resolve()
     if not folder.is_dir():
         raise NotADirectoryError(f"not a folder: {folder}")
     run = _Run(spark, folder, settings, record_filter, control, outputs)

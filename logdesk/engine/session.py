@@ -13,6 +13,7 @@ from pyspark.sql import SparkSession
 
 from logdesk.engine.class_archive import applies, archive_option, finish_dump, make_in_background
 from logdesk.backend import SparkEngineDied
+from logdesk.engine.driver_address import driver_address
 from logdesk.engine.java import JavaNotFound, find_java
 from logdesk.engine.run_control import is_connect_session
 from logdesk.paths import resources_dir
@@ -70,13 +71,18 @@ def create_session(settings: SparkSettings, time_zone: str, app_name: str = "log
         os.environ["JAVA_HOME"] = java.java_home
         archive, dump = archive_option(java.java_home, java.version, make=make_class_archive)
         launches = SparkContext._gateway is None  # else the JVM is up and keeps its options
-        os.environ.setdefault("SPARK_LOCAL_IP", "127.0.0.1")
+        address = driver_address(settings)
+        # The JVM's own idea of this host's address: loopback for a cluster on this machine
+        # (unless the user set another), else the advertised one, also in the packaged app
+        # (which sets 127.0.0.1), so that nothing names loopback to a remote executor.
+        if address.is_loopback:
+            os.environ.setdefault("SPARK_LOCAL_IP", address.host)
+        else:
+            os.environ["SPARK_LOCAL_IP"] = address.host
         builder = (
             SparkSession.builder.master(settings.master)
             .appName(app_name)
             .config("spark.driver.memory", settings.driver_memory)
-            .config("spark.driver.host", "127.0.0.1")
-            .config("spark.driver.bindAddress", "127.0.0.1")
             .config("spark.ui.enabled", str(settings.ui_enabled).lower())
             .config("spark.ui.showConsoleProgress", "false")
             .config("spark.sql.session.timeZone", time_zone)
@@ -100,6 +106,8 @@ def create_session(settings: SparkSettings, time_zone: str, app_name: str = "log
             .config("spark.driver.extraJavaOptions", _driver_java_options(archive))
             .config("spark.executor.extraJavaOptions", f"{_LOCALE} {_JIT}")
         )
+        for key, value in address.spark_options().items():
+            builder = builder.config(key, value)
         try:
             spark = builder.getOrCreate()
         except Exception as exc:
