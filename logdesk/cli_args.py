@@ -62,7 +62,8 @@ def process_parser() -> argparse.ArgumentParser:
         "engine stopped; 130 interrupted",
     )
     parser.add_argument("folder", nargs="?", type=Path, metavar="FOLDER",
-                        help="folder of log files (searched recursively)")
+                        help="folder of log files (searched recursively); with a cluster on "
+                        "other hosts, a file:///path on storage every executor mounts")
     parser.add_argument("--out", type=Path, metavar="DIR",
                         help="folder for the reports (default: paths.output_dir of the settings)")
     parser.add_argument("--config", type=Path, metavar="FILE",

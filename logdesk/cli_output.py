@@ -96,8 +96,11 @@ def print_summary(
         print("no alerts", file=out)
     cache = getattr(run, "cache", None)
     if cache is not None:
-        spark = f"{run.spark_jobs:,} Spark jobs" if run.spark_jobs else "no Spark job"
-        print(f"  {'read':<12}{cache.describe()}; {spark}", file=out)
+        if run.spark_jobs is None:  # Spark Connect: the server does not say
+            spark = ""
+        else:
+            spark = "; " + (f"{run.spark_jobs:,} Spark jobs" if run.spark_jobs else "no Spark job")
+        print(f"  {'read':<12}{cache.describe()}{spark}", file=out)
     print("written", file=out)
     for path in written:
         print(f"  {path}", file=out)

@@ -335,6 +335,6 @@ class RunResult:
     previous_error_types: frozenset[str] | None = None
     # Spark jobs the run started (0: answered from the cache) and the time spent building
     # DataFrame plans on the driver; figures for the benchmark and the curious.
-    spark_jobs: int = 0
+    spark_jobs: int | None = 0  # None: not known (Spark Connect)
     plan_seconds: float = 0.0
     cache: CacheUse = CacheUse()

@@ -11,7 +11,7 @@ from logdesk.engine.discover import InputFile
 from logdesk.engine.own_output import OwnOutput, own_outputs
 from logdesk.paths import cache_dir
 from logdesk.settings import Settings
-from logdesk.spark_urls import LOCAL_MASTER
+from logdesk.spark_urls import runs_on_this_machine
 
 
 class EmptyFolderError(ValueError):
@@ -46,11 +46,13 @@ def cache_store(settings: Settings) -> CacheStore:
 def cache_off_reason(settings: Settings) -> str:
     """Why this run cannot use the cache although it is enabled ("" when it can). The Spark
     job writes each file's copy into the cache folder: on a cluster, every executor must be
-    able to write there, which a folder on this machine's own disk is not."""
+    able to write there, which a folder on this machine's own disk is not, unless the cluster
+    runs on this machine."""
     where = settings.cache.dir
     if "://" in where and not where.startswith("file://"):
         return f"cache off for this run: cache.dir {where!r} must be a folder path (file:// or a mount)"
-    if not LOCAL_MASTER.match(settings.spark.master) and not where:
+    # a cluster (or Spark Connect server) on this machine's loopback writes to its disk too
+    if not runs_on_this_machine(settings.spark.master) and not where:
         return ("cache off for this run: with a cluster master, set cache.dir to a shared folder "
                 "that every executor can write")
     return ""

@@ -290,6 +290,10 @@ def test_a_cluster_master_needs_a_shared_cache_folder():
     assert "shared folder" in cache_off_reason(cluster)
     shared = replace(cluster, cache=CacheSettings(dir="/mnt/shared/logdesk-cache"))
     assert cache_off_reason(shared) == ""
+    # a cluster or a Spark Connect server on loopback writes this machine's disk
+    for master in ("spark://127.0.0.1:7077", "sc://localhost:15002"):
+        assert cache_off_reason(Settings(spark=SparkSettings(master=master))) == ""
+    assert "shared folder" in cache_off_reason(Settings(spark=SparkSettings(master="yarn")))
     remote = replace(local, cache=CacheSettings(dir="hdfs://nn:8020/cache"))
     assert "must be a folder path" in cache_off_reason(remote)
     assert cache_off_reason(replace(local, cache=CacheSettings(dir="file:///mnt/c"))) == ""
