@@ -186,6 +186,9 @@ def test_a_cluster_on_another_host_writes_the_same_reports_as_local_mode(remote_
     executor_log = "".join(p.read_text(errors="replace") for p in stderr_files)
     assert f"spark://CoarseGrainedScheduler@{remote_cluster.driver_side}:40401" in executor_log
 
+    # Its cache was off (no shared cache.dir), and said so in one line.
+    assert "cache off for this run: with a cluster master, set cache.dir" in outputs["remote"]
+
     remote, local = _report_files(tmp_path / "remote"), _report_files(tmp_path / "local")
     assert sorted(remote) == sorted(local)
     summary = json.loads(local["json/summary.json"])
@@ -194,3 +197,28 @@ def test_a_cluster_on_another_host_writes_the_same_reports_as_local_mode(remote_
     for relative in sorted(local):
         assert _comparable(relative, remote[relative]) == _comparable(relative, local[relative]), (
             f"{relative} differs between the run on the other host and the local run")
+
+
+def test_a_shared_cache_folder_serves_the_next_run_on_another_host(remote_cluster, tmp_path):
+    logs = tmp_path / "logs"
+    logs.mkdir()
+    _write_logs(logs)
+    # both namespaces see this folder: the executors write the files' copies there
+    config = tmp_path / "cluster.yaml"
+    config.write_text(f"cache:\n  dir: {tmp_path / 'shared-cache'}\npaths:\n"
+                      f"  work_dir: {tmp_path / 'shared-work'}\n", encoding="utf-8")
+    command = ["-m", "logdesk", "process", f"file://{logs}", "--config", str(config),
+               "--master", remote_cluster.master_url, "--driver-memory", "1g"]
+    cluster_logs = (remote_cluster.log_dir / "master.log", remote_cluster.log_dir / "worker.log")
+    first = _finish(_start_python(command + ["--out", str(tmp_path / "first")],
+                                  remote_cluster.base_env, tmp_path, "first run"), cluster_logs)
+    assert "3 files from the cache, 0 read from their previous end, 0 read whole" not in first
+    assert "0 files from the cache, 0 read from their previous end, 3 read whole" in first
+    again = _finish(_start_python(command + ["--out", str(tmp_path / "again")],
+                                  remote_cluster.base_env, tmp_path, "second run"), cluster_logs)
+    assert "3 files from the cache, 0 read from their previous end, 0 read whole" in again
+    assert "starting Spark" not in again  # all answered from the shared cache: no Spark at all
+    first_reports, again_reports = _report_files(tmp_path / "first"), _report_files(tmp_path / "again")
+    for relative in sorted(first_reports):
+        assert _comparable(relative, again_reports[relative]) == _comparable(
+            relative, first_reports[relative]), relative
