@@ -156,7 +156,7 @@ def _process(args: argparse.Namespace) -> int:
     else:
         folder = args.folder
     try:
-        local, shared = folder_of(folder, settings.spark.master)
+        local, shared = folder_of(folder, settings.spark.master, settings.spark.shared_folders)
     except InputNotReachable as exc:
         raise UserError(str(exc)) from None
     folder = existing_folder(local)

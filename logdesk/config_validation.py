@@ -130,6 +130,21 @@ def _driver_host(value: Any) -> str:
     raise Invalid('"" (the address on the route to the master), a host name or an IP address')
 
 
+def _shared_folders(value: Any) -> tuple[str, ...]:
+    allowed = "a list of absolute folder paths (or [])"
+    if value is None:
+        return ()
+    if not isinstance(value, (list, tuple)) or not all(isinstance(v, str) and v.strip()
+                                                       for v in value):
+        raise Invalid(allowed)
+    import os.path
+
+    folders = tuple(os.path.expanduser(v.strip()) for v in value)
+    if not all(os.path.isabs(f) for f in folders):
+        raise Invalid(allowed)
+    return folders
+
+
 def _spark_log_level(value: Any) -> str:
     if not isinstance(value, str) or value.strip().upper() not in SPARK_LOG_LEVELS:
         raise Invalid(", ".join(SPARK_LOG_LEVELS))
@@ -197,6 +212,7 @@ VALIDATORS: dict[str, Validator] = {
     "spark.driver_host": lambda value: _driver_host(value),
     "spark.driver_port": _int_range(1024, 65535, "a port number from 1024 to 65535"),
     "spark.block_manager_port": _int_range(1024, 65535, "a port number from 1024 to 65535"),
+    "spark.shared_folders": lambda value: _shared_folders(value),
     "paths.output_dir": _output_dir,
     "paths.work_dir": _work_dir,
     "cache.enabled": _boolean,

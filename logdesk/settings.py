@@ -19,6 +19,9 @@ class SparkSettings:
     driver_host: str = ""
     driver_port: int = 40401
     block_manager_port: int = 40402
+    # Folders (with their subfolders) every executor mounts at the same path: with a cluster on
+    # other hosts, only these (or file:// URLs) are read (logdesk/input_location.py).
+    shared_folders: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

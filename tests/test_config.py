@@ -164,7 +164,7 @@ def config_error(tmp_path, text: str) -> str:
          "a whole number, 0 or more"),
         ("alerts:\n  critical_error_count: 0\n", "alerts.critical_error_count", "0",
          "a whole number, 1 or more"),
-        ("spark:\n  master: yarn\n", "spark.master", "'yarn'", "spark://host:port"),
+        ("spark:\n  master: mesos://h:5050\n", "spark.master", "'mesos://h:5050'", "spark://host:port"),
         ("spark:\n  driver_memory: lots\n", "spark.driver_memory", "'lots'", "512m"),
         ("spark:\n  driver_memory: 100m\n", "spark.driver_memory", "'100m'", "at least 512m"),
         ("spark:\n  shuffle_partitions: 0\n", "spark.shuffle_partitions", "0", "null"),
@@ -358,7 +358,7 @@ def test_valid_masters(master):
     assert validate_master(master) is None
 
 
-@pytest.mark.parametrize("master", ["", "yarn", "local[x]", "spark://host", "http://h:1", " local"])
+@pytest.mark.parametrize("master", ["", "yarn-cluster", "local[x]", "spark://host", "http://h:1", " local"])
 def test_invalid_masters(master):
     assert validate_master(master) is not None
 

@@ -106,3 +106,27 @@ def test_the_driver_settings_are_validated(tmp_path):
         path.write_text(f"spark:\n  {bad}\n", encoding="utf-8")
         with pytest.raises(ConfigError, match=fragment):
             load_settings(path)
+
+
+def test_folders_inside_the_shared_folders_are_read_as_they_are(tmp_path):
+    mount = tmp_path / "mnt"
+    (mount / "app" / "logs").mkdir(parents=True)
+    shared = (str(mount),)
+    assert folder_of(mount / "app" / "logs", "spark://10.1.2.3:7077", shared) == (
+        mount / "app" / "logs", True)
+    assert folder_of(mount, "spark://10.1.2.3:7077", shared) == (mount, True)
+    with pytest.raises(InputNotReachable, match="spark.shared_folders"):
+        folder_of(tmp_path / "elsewhere", "spark://10.1.2.3:7077", shared)
+    with pytest.raises(InputNotReachable):
+        folder_of(tmp_path / "mnt-other", "spark://10.1.2.3:7077", shared)  # a prefix only
+
+
+def test_shared_folders_are_validated(tmp_path):
+    path = tmp_path / "c.yaml"
+    path.write_text("spark:\n  shared_folders: [/mnt/logs, ~/nfs]\n", encoding="utf-8")
+    from pathlib import Path
+    assert load_settings(path).spark.shared_folders == ("/mnt/logs", str(Path.home() / "nfs"))
+    for bad in ("relative/path", "[relative]", "[1]"):
+        path.write_text(f"spark:\n  shared_folders: {bad}\n", encoding="utf-8")
+        with pytest.raises(ConfigError, match="spark.shared_folders"):
+            load_settings(path)

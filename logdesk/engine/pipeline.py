@@ -78,7 +78,8 @@ def run_pipeline(
     control = control or RunControl()
     # a file:// URL (shared storage), or a path this machine's Spark reads; InputNotReachable
     # for a plain path with a cluster on other hosts, before any Spark job
-    folder = folder_of(folder, settings.spark.master)[0].expanduser().resolve()
+    folder = folder_of(folder, settings.spark.master,
+                       settings.spark.shared_folders)[0].expanduser().resolve()
     if not folder.is_dir():
         raise NotADirectoryError(f"not a folder: {folder}")
     run = _Run(spark, folder, settings, record_filter, control, outputs)
