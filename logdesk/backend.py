@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol, Sequence
 
+from logdesk.analysis.histogram import LevelHistogram
 from logdesk.control import RunControl
 from logdesk.results import RecordFilter, RunResult
 from logdesk.settings import Settings
@@ -74,6 +75,13 @@ class Backend(Protocol):
     ) -> tuple[str, int] | None:
         """(source file, 1-based physical line) of the record at `offset` of the records view's
         query (filter, search, sort as in fetch_records); None if it has no line."""
+
+    def level_histogram(self, result: RunResult, levels: frozenset[str],
+                        wall_range: tuple[float, float], bin_seconds: int) -> LevelHistogram:
+        """Records per level in `bin_seconds` bins over `wall_range` (wall-clock seconds of
+        the run's zone), of `levels` (all when empty), counted from the records: for bins
+        finer than the cube's bucket."""
+        ...
 
     def clear_cache(self, settings: Settings) -> tuple[int, int]:
         """Delete every file's cached copy and share of the results (settings.cache); returns

@@ -165,8 +165,8 @@ def test_missing_config_file(tmp_path, log_folder):
 
 def test_bad_master_flag(tmp_path, log_folder):
     assert_one_line_error(
-        run_cli("process", log_folder, "--out", tmp_path / "out", "--master", "yarn"),
-        "spark.master = 'yarn'", "command line",
+        run_cli("process", log_folder, "--out", tmp_path / "out", "--master", "mesos://h:5050"),
+        "spark.master = 'mesos://h:5050'", "command line",
     )
 
 

@@ -1,15 +1,17 @@
 """Records over time, per level, in bins that follow the visible range: the window's
-histogram (days -> hours -> minutes -> seconds as one zooms in), computed from the cube.
+histogram (days -> hours -> minutes -> seconds as one zooms in), computed from the cube, and
+below the cube's bucket from counts Spark makes over the records (histogram_from_counts).
 
 Bins are laid on the wall clock of the cube's zone (a day bin is a local day), so the x axis
 is wall-clock seconds since 1970-01-01 local, as the chart draws it. A bin is never shorter
-than the cube's bucket: that is the finest the cube holds (a shorter trend window in the
-settings makes a finer cube). Every bin of the range is listed, empty ones with zeros, so a
+than the cube's bucket: that is the finest the cube holds; the window asks the engine for
+finer bins of a zoomed-in range and shows them when they come. Every bin of the range is listed, empty ones with zeros, so a
 quiet period shows as a gap at zero, never as a line bridging it."""
 
 from __future__ import annotations
 
 import math
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 import numpy as np
@@ -125,3 +127,32 @@ def key_sparklines(
 
 __all__ = ["BIN_LADDER", "LevelHistogram", "bin_seconds_for", "key_sparklines", "level_histogram",
            "wall_span"]
+
+
+def finest_bin_seconds(span_seconds: float, max_bins: int = DEFAULT_MAX_BINS) -> int:
+    """The bin a range would get if the data held every second (no cube bucket below it)."""
+    return bin_seconds_for(span_seconds, 1, max_bins)
+
+
+def histogram_from_counts(
+    counts: Iterable[tuple[int, str, int]],
+    wall_range: tuple[float, float],
+    bin_seconds: int,
+) -> LevelHistogram:
+    """A zero-filled LevelHistogram of `wall_range` from (bin start in wall seconds, level,
+    records) rows, e.g. counted by Spark over the records themselves for bins finer than the
+    cube's bucket; rows outside the range or of unknown levels are left out."""
+    lo, hi = float(wall_range[0]), float(max(wall_range[1], wall_range[0] + 1))
+    length = max(1, int(bin_seconds))
+    first = math.floor(lo / length)
+    last = max(first, math.ceil(hi / length) - 1)
+    table = np.zeros((len(LEVELS), last - first + 1), dtype=np.int64)
+    for start, level, n in counts:
+        slot = int(start) // length - first
+        if level in LEVELS and 0 <= slot < table.shape[1]:
+            table[LEVELS.index(level), slot] += int(n)
+    return LevelHistogram(
+        bin_seconds=length,
+        starts=tuple(int(s) * length for s in range(first, last + 1)),
+        counts=tuple(tuple(int(n) for n in row) for row in table),
+    )

@@ -20,6 +20,7 @@ from typing import Any, Sequence, TypeVar
 from pyspark import SparkContext
 from pyspark.sql import SparkSession
 
+from logdesk.analysis.histogram import LevelHistogram
 from logdesk.backend import RecordPage
 from logdesk.control import RunControl
 from logdesk.engine import records
@@ -186,6 +187,19 @@ class SparkBackend:
         rows, lines = self._guarded(page)
         return RecordPage(offset=offset,
                           rows=records.rows_to_records(rows, self._time_zone(result), lines))
+
+    def level_histogram(self, result: RunResult, levels: frozenset[str],
+                        wall_range: tuple[float, float], bin_seconds: int) -> LevelHistogram:
+        from logdesk.analysis.histogram import histogram_from_counts
+
+        if not result.records_path:
+            return histogram_from_counts((), wall_range, bin_seconds)
+
+        def count():
+            df = self._filtered(result, RecordFilter(levels=levels), "")
+            return records.bin_counts(df, self._time_zone(result), wall_range, bin_seconds)
+
+        return histogram_from_counts(self._guarded(count), wall_range, bin_seconds)
 
     def _line_index_of(self, spark: SparkSession, result: RunResult):
         """The line index of `result`'s staged copy, built once per run and cached in Spark

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import io
+import math
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Callable, Iterator, Sequence
@@ -159,6 +160,26 @@ def page_frame(
         *[F.col(name) for name in RECORD_COLUMNS[1:]],
         *[F.col(name) for name in LOCATOR_COLUMNS],
     ).offset(max(0, offset)).limit(max(0, limit))
+
+
+def bin_counts(df: DataFrame, time_zone: str, wall_range: tuple[float, float],
+               bin_seconds: int) -> list[tuple[int, str, int]]:
+    """(bin start in wall-clock seconds of `time_zone`, level, records) of `df`'s records whose
+    wall-clock time is in `wall_range`: the histogram below the cube's bucket, one aggregate
+    (at most a few hundred bins x six levels come back)."""
+    # from_utc_timestamp shifts the instant by the zone's offset at that instant: its epoch
+    # seconds are the wall clock's, as the chart's axis is (DST included)
+    wall = F.unix_seconds(F.from_utc_timestamp(F.col("ts"), time_zone))
+    length = max(1, int(bin_seconds))
+    lo, hi = int(math.floor(wall_range[0])), int(math.ceil(wall_range[1]))
+    rows = (df.where(F.col("ts").isNotNull())
+            .select(wall.alias("_wall"), F.col("level"))
+            .where((F.col("_wall") >= lo) & (F.col("_wall") < hi))
+            .groupBy((F.floor(F.col("_wall") / length) * length).cast("long").alias("_bin"),
+                     F.col("level"))
+            .count()
+            .collect())
+    return [(int(r[0]), str(r[1]), int(r[2])) for r in rows]
 
 
 def page_lines(spark, rows: Sequence, index: Callable[[], LineIndex]) -> dict[tuple, int]:

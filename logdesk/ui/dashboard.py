@@ -5,7 +5,7 @@ It only shows what it is given; the window decides when to compute it."""
 from __future__ import annotations
 
 from datetime import datetime, timedelta, tzinfo
-from typing import Sequence
+from typing import Callable, Sequence
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QPushButton, QSplitter, QTabWidget, QVBoxLayout, QWidget
@@ -37,6 +37,9 @@ class Dashboard(QWidget):
 
     def __init__(self, records_model: RecordsModel, parent=None) -> None:
         super().__init__(parent)
+        # (token, result, levels, wall range, bin seconds) -> None: asks the engine for the
+        # histogram's bins finer than the cube's (set by the window; None: cube bins only)
+        self.request_fine_bins: Callable[..., None] | None = None
         self.filter_bar = FilterBar()
         self.cards = CardsRow()
 
@@ -203,7 +206,13 @@ class Dashboard(QWidget):
         def source(wall_range, max_bins):
             return level_histogram(cube, levels, wall_range, max_bins)
 
-        self.time_chart.set_source(source if span else None, span, tz, selection)
+        fine = None
+        request = self.request_fine_bins
+        if request is not None and result.records_path:
+            def fine(token, wall_range, bin_seconds):
+                request(token, result, levels, wall_range, bin_seconds)
+
+        self.time_chart.set_source(source if span else None, span, tz, selection, fine)
 
     def _show_cards(self, result: RunResult, analytics: Analytics, alerts: Sequence[Alert], settings: Settings) -> None:
         cards = self.cards

@@ -72,7 +72,7 @@ class MainWindow(ClickThrough, RunController, WindowActions, WindowExports, QMai
         self.recent = RecentFolders(self.qsettings)
         self.messenger = Messenger(self, interactive)
 
-        from logdesk.ui.worker import EngineClient  # noqa: PLC0415 - keeps import order obvious
+        from logdesk.ui.worker import EngineClient, HistogramQuery  # noqa: PLC0415 - keeps import order obvious
 
         self.engine = EngineClient(backend, self)
         self._connect_engine()
@@ -96,6 +96,9 @@ class MainWindow(ClickThrough, RunController, WindowActions, WindowExports, QMai
         self.dashboard = Dashboard(self.records_model)
         self.dashboard.filter_bar.filter_changed.connect(self._filter_changed)
         self.dashboard.time_chart.range_selected.connect(self._chart_range_selected)
+        self.dashboard.request_fine_bins = lambda token, result, levels, wall_range, seconds: (
+            self.engine.level_histogram(HistogramQuery(token, result, levels, wall_range, seconds)))
+        self.engine.worker.histogram_ready.connect(self.dashboard.time_chart.fine_ready)
         self.dashboard.cards.card("malformed").clicked.connect(self.show_malformed_rows)
         self.dashboard.cards.card("alerts").clicked.connect(
             lambda: self.dashboard.tabs.setCurrentIndex(Dashboard.TAB_ALERTS))

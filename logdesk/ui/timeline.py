@@ -18,7 +18,7 @@ from PySide6.QtWidgets import QApplication
 
 import pyqtgraph as pg  # noqa: E402 - after PySide6, so pyqtgraph binds to it
 
-from logdesk.analysis.histogram import LevelHistogram
+from logdesk.analysis.histogram import LevelHistogram, finest_bin_seconds
 from logdesk.results import LEVELS
 from logdesk.ui.charts import ChartBase, accent, integer_ticks
 from logdesk.ui.timefmt import format_time, from_wall_seconds, wall_seconds
@@ -33,6 +33,12 @@ LEVEL_COLOURS = {
 REBIN_DELAY_MS = 120
 
 HistogramSource = Callable[[tuple[float, float] | None, int], LevelHistogram]
+# (token, wall range, bin seconds): ask for bins finer than the cube's; the answer comes to
+# fine_ready(token, histogram)
+FineBinsRequest = Callable[[object, tuple[float, float], int], None]
+# The engine is asked for finer bins only once the cube gives fewer than this many over the
+# visible range (a day of hour bins): an overview needs no Spark query at every pan or resize.
+FINE_BELOW_BINS = 24
 
 
 def _bin_label(seconds: int) -> str:
@@ -124,6 +130,8 @@ class RecordsHistogram(ChartBase):
         self._click_timer.timeout.connect(self._emit_bin_clicked)
         self._clicked_bin = (0, 0)
         self._source: HistogramSource | None = None
+        self._fine: FineBinsRequest | None = None
+        self._fine_token: object | None = None  # the request the chart waits for, if any
         self._span: tuple[float, float] | None = None
         self._tz: tzinfo = timezone.utc
         self.histogram: LevelHistogram | None = None
@@ -165,11 +173,14 @@ class RecordsHistogram(ChartBase):
 
     # -- data -------------------------------------------------------------------------------
     def set_source(self, source: HistogramSource | None, span: tuple[float, float] | None,
-                   tz: tzinfo, selection: tuple[datetime, datetime] | None) -> None:
+                   tz: tzinfo, selection: tuple[datetime, datetime] | None,
+                   fine: FineBinsRequest | None = None) -> None:
         """A new result or level filter: `source(wall_range, max_bins)` gives the bins of a
-        range; `span` is the data's (wall seconds). The visible range is kept when it still
-        overlaps the data, so changing a level does not lose the user's zoom."""
-        self._source, self._tz = source, tz
+        range; `span` is the data's (wall seconds); `fine` asks the engine for bins finer
+        than the source's, for a range zoomed in below them. The visible range is kept when it
+        still overlaps the data, so changing a level does not lose the user's zoom."""
+        self._source, self._tz, self._fine = source, tz, fine
+        self._fine_token = None
         old_span, self._span = self._span, span
         if span is None or source is None:
             self.histogram = None
@@ -212,8 +223,23 @@ class RecordsHistogram(ChartBase):
         lo, hi = max(lo, self._span[0]), min(hi, self._span[1])
         if hi <= lo:
             lo, hi = self._span
-        self.histogram = self._source((lo, hi), self._max_bins())
+        max_bins = self._max_bins()
+        self.histogram = self._source((lo, hi), max_bins)
         self._draw()
+        # Zoomed in below the cube's bucket: the coarse bins show at once, the engine's finer
+        # ones replace them when they come (unless the view has moved on by then).
+        self._fine_token = None
+        finest = finest_bin_seconds(hi - lo, max_bins)
+        coarse = len(self.histogram.starts)
+        if self._fine is not None and 0 < coarse < FINE_BELOW_BINS and finest < self.histogram.bin_seconds:
+            self._fine_token = token = object()
+            self._fine(token, (lo, hi), finest)
+
+    def fine_ready(self, token: object, histogram: LevelHistogram) -> None:
+        if token is not None and token is self._fine_token:
+            self._fine_token = None
+            self.histogram = histogram
+            self._draw()
 
     def _draw(self) -> None:
         hist = self.histogram

@@ -40,6 +40,16 @@ class RecordsQuery:
 
 
 @dataclass(frozen=True)
+class HistogramQuery:
+    """Bins finer than the cube's bucket for the visible range of the records histogram."""
+    key: object  # the chart's own token: a reply for an older view is dropped
+    result: RunResult
+    levels: frozenset[str]
+    wall_range: tuple[float, float]
+    bin_seconds: int
+
+
+@dataclass(frozen=True)
 class ExportJob:
     result: RunResult
     record_filter: RecordFilter
@@ -52,6 +62,7 @@ class _Generation:
 
     def __init__(self) -> None:
         self.value = 0
+        self.histogram: object = None  # the newest histogram query's key
 
 
 def _short(exc: BaseException) -> str:
@@ -76,6 +87,8 @@ class EngineWorker(QObject):
     records_counted = Signal(int, int)  # generation, count
     records_page = Signal(int, object)  # generation, RecordPage
     records_failed = Signal(int, str)
+    histogram_ready = Signal(object, object)  # key, LevelHistogram
+    histogram_failed = Signal(object, str)  # key, message
     malformed_ready = Signal(object)  # tuple of rows
     malformed_failed = Signal(str)
     context_located = Signal(object)  # (path, line), or None: the record has no line
@@ -160,6 +173,19 @@ class EngineWorker(QObject):
         else:
             self.records_page.emit(query.generation, page)
 
+    @Slot(object)
+    def level_histogram(self, query: HistogramQuery) -> None:
+        if query.key != self._generation.histogram:  # the user has zoomed on since
+            return
+        try:
+            hist = self._backend.level_histogram(query.result, query.levels, query.wall_range,
+                                                 query.bin_seconds)
+        except Exception as exc:  # noqa: BLE001 - the chart keeps its coarser bins
+            self._if_engine_died(exc)
+            self.histogram_failed.emit(query.key, _short(exc))
+        else:
+            self.histogram_ready.emit(query.key, hist)
+
     @Slot(object, int)
     def malformed_rows(self, result: RunResult, limit: int) -> None:
         try:
@@ -222,6 +248,7 @@ class EngineClient(QObject):
     _fetch_requested = Signal(object)
     _malformed_requested = Signal(object, int)
     _location_requested = Signal(object)
+    _histogram_requested = Signal(object)
     _export_requested = Signal(object)
     _clear_cache_requested = Signal(object)
     _stop_requested = Signal()
@@ -241,6 +268,7 @@ class EngineClient(QObject):
         self._fetch_requested.connect(self.worker.fetch_records)
         self._malformed_requested.connect(self.worker.malformed_rows)
         self._location_requested.connect(self.worker.record_location)
+        self._histogram_requested.connect(self.worker.level_histogram)
         self._export_requested.connect(self.worker.export_records)
         self._clear_cache_requested.connect(self.worker.clear_cache)
         self._stop_requested.connect(self.worker.stop)
@@ -271,6 +299,12 @@ class EngineClient(QObject):
 
     def malformed_rows(self, result: RunResult, limit: int) -> None:
         self._malformed_requested.emit(result, limit)
+
+    def level_histogram(self, query: HistogramQuery) -> None:
+        """Queue fine bins (answered by worker.histogram_ready/histogram_failed); a query
+        still queued when a newer one comes is skipped."""
+        self._generation.histogram = query.key
+        self._histogram_requested.emit(query)
 
     def record_location(self, query: RecordsQuery) -> None:
         """Where the record at query.offset is (answered by worker.context_located)."""

@@ -110,7 +110,7 @@ def test_settings_dialog_rejects_bad_values(window):
     dialog.driver_memory.setText("lots")
     assert dialog.validation_problem().startswith("Driver memory")
     dialog.driver_memory.setText("4g")
-    dialog.master.setText("yarn")
+    dialog.master.setText("mesos://h:5050")
     assert dialog.validation_problem().startswith("Spark master")
 
 

@@ -187,3 +187,22 @@ def test_the_query_language_in_spark(backend, result):
     assert count("endpoint:/PAY") == 1 and count("endpoint:/pay") == 2  # exact, so case counts
     with pytest.raises(QueryError, match="unknown field 'colour'"):
         count("colour:red")
+
+
+def test_fine_histogram_bins_count_the_records_on_the_runs_wall_clock(backend, result):
+    from logdesk.results import LEVELS
+
+    lo = int(T0.timestamp())  # the run's zone is UTC: wall clock = epoch seconds
+    hist = backend.level_histogram(result, frozenset(), (lo, lo + 2 * 3600), 300)
+    assert hist.bin_seconds == 300 and len(hist.starts) == 24 and hist.starts[0] == lo
+    # by hand from records_dir: 10:00 INFO, 10:05 ERROR, 10:10 WARN, 10:15 ERROR,
+    # 10:20 CRITICAL + INFO, 11:00 DEBUG (the malformed row has no time)
+    assert hist.totals == (1, 1, 1, 1, 2) + (0,) * 7 + (1,) + (0,) * 11
+    assert hist.counts[LEVELS.index("ERROR")][:5] == (0, 1, 0, 1, 0)
+    assert hist.counts[LEVELS.index("CRITICAL")][4] == 1
+    errors = backend.level_histogram(result, frozenset({"ERROR"}), (lo, lo + 2 * 3600), 300)
+    assert sum(errors.totals) == 2 and errors.totals[1] == errors.totals[3] == 1
+    # in Berlin (CEST, +2 h in May) the same records sit two hours later on the wall clock
+    berlin = replace(result, cube=replace(result.cube, time_zone="Europe/Berlin"))
+    shifted = backend.level_histogram(berlin, frozenset(), (lo + 7200, lo + 7200 + 3600), 60)
+    assert shifted.totals[0] == 1 and shifted.totals[5] == 1 and sum(shifted.totals) == 6

@@ -177,6 +177,39 @@ def test_bins_follow_the_zoom_and_a_double_click_shows_everything(make_window, l
     assert window.dashboard.filter_bar.current.start is None
 
 
+def test_zooming_below_the_cubes_hour_asks_the_engine_for_minute_bins(make_window, log_folder,
+                                                                       qtbot):
+    backend = FakeBackend()  # an hour cube, as the default trend window makes
+    window = make_window(backend)
+    process(window, qtbot, log_folder)
+    chart = _chart(window, qtbot)
+    assert chart.histogram.bin_seconds >= 3600 and backend.histograms == []  # the cube suffices
+    centre = _pos(chart, datetime(2024, 3, 1, 1, 2, tzinfo=UTC))
+    for _ in range(12):
+        _wheel(chart, centre, 1)
+        qtbot.wait(15)
+    # the hour bins show at once, then the engine's bins of a minute or less replace them
+    qtbot.waitUntil(lambda: chart.histogram.bin_seconds <= 60, timeout=10_000)
+    hist = chart.histogram
+    assert backend.histograms and backend.histograms[-1][2] == hist.bin_seconds
+    x0, x1 = chart.visible_range()
+    assert x1 - x0 < 4 * 3600
+    # hour 1 holds 3 ERROR at minutes 0-2 and 2 WARN at minutes 0-1 (ui_fakes.expand)
+    one = int(datetime(2024, 3, 1, 1, 0, tzinfo=UTC).timestamp())
+    per_minute: dict[int, int] = {}
+    for start, n in zip(hist.starts, hist.totals):
+        if 0 <= start - one < 300:
+            per_minute[(start - one) // 60] = per_minute.get((start - one) // 60, 0) + n
+    assert per_minute == {m: {0: 2, 1: 2, 2: 1, 3: 0, 4: 0}[m] for m in per_minute}
+    assert 1 in per_minute
+    assert hist.counts[3][hist.starts.index(one)] == 1  # ERROR at 01:00:00, stacked by level
+    asked = len(backend.histograms)
+    _double_click(chart, centre)  # everything again: hour bins from the cube, no engine call
+    qtbot.waitUntil(lambda: chart.histogram.bin_seconds >= 3600, timeout=5_000)
+    qtbot.wait(300)
+    assert len(backend.histograms) == asked and chart.histogram.bin_seconds >= 3600
+
+
 def test_a_legend_names_each_levels_colour(window, log_folder, qtbot):
     process(window, qtbot, log_folder)
     chart = _chart(window, qtbot)

@@ -209,6 +209,7 @@ class FakeBackend:
     stopped: int = 0
     runs: list[Path] = field(default_factory=list)
     fetches: list[tuple] = field(default_factory=list)
+    histograms: list[tuple] = field(default_factory=list)  # level_histogram calls
     # False: pages leave `line` empty, as the engine's would where it could not count them
     line_numbers: bool = True
     run_entered: threading.Event = field(default_factory=threading.Event)
@@ -319,6 +320,23 @@ class FakeBackend:
                     writer.writerow([iso_ms(row[0], timezone.utc), *(neutralize(v) for v in row[1:])])
         tmp.replace(target)
         return len(rows)
+
+    def level_histogram(self, result: RunResult, levels: frozenset[str],
+                        wall_range: tuple[float, float], bin_seconds: int):
+        """Counted in plain Python from the fake's records (UTC: wall clock = epoch)."""
+        from logdesk.analysis.histogram import histogram_from_counts
+
+        self.threads.add(threading.current_thread().name)
+        self.histograms.append((levels, wall_range, bin_seconds))
+        counts: dict[tuple[int, str], int] = {}
+        for rec in self.records:
+            wall = int(rec.ts.timestamp())
+            if (levels and rec.level not in levels) or not wall_range[0] <= wall < wall_range[1]:
+                continue
+            key = (wall // bin_seconds * bin_seconds, rec.level)
+            counts[key] = counts.get(key, 0) + 1
+        return histogram_from_counts([(b, lv, n) for (b, lv), n in counts.items()], wall_range,
+                                     bin_seconds)
 
     def record_location(self, result: RunResult, record_filter: RecordFilter, search: str,
                         sort_column: str, descending: bool, offset: int):
