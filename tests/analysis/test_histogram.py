@@ -122,3 +122,16 @@ def test_key_sparklines_slice_the_whole_span_per_key():
     assert key_sparklines(cube, "pattern", frozenset({"ERROR"}), bins=4) == {"a": (0, 0, 0, 1), "b": (1, 3, 0, 0)}
     assert key_sparklines(cube, "pattern", frozenset({"DEBUG"}), bins=4) == {}
     assert key_sparklines(cube, "ip") == {}
+
+
+def test_histogram_from_counts_zero_fills_the_range_and_drops_what_is_outside():
+    from logdesk.analysis.histogram import finest_bin_seconds, histogram_from_counts
+
+    rows = [(100, "ERROR", 2), (130, "INFO", 1), (130, "ERROR", 1), (400, "WARN", 5),
+            (160, "NOT A LEVEL", 9), (40, "INFO", 7)]  # 400 and 40 lie outside [90, 200)
+    hist = histogram_from_counts(rows, (90, 200), 30)
+    assert hist.starts == (90, 120, 150, 180)
+    assert hist.totals == (2, 2, 0, 0)
+    error = LEVELS.index("ERROR")
+    assert hist.counts[error] == (2, 1, 0, 0)
+    assert finest_bin_seconds(3600, 150) == 30  # an hour in at most 150 bins: 30 s bins
