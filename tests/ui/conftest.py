@@ -15,6 +15,13 @@ from PySide6.QtWidgets import QMessageBox  # noqa: E402
 from ui_fakes import FakeBackend  # noqa: E402
 
 
+@pytest.fixture(autouse=True)
+def _own_config_folder(tmp_path, monkeypatch):
+    """Each UI test saves settings (the settings dialog, window state) in a folder of its
+    own: in the session's shared one they changed later tests' and CLI runs' settings."""
+    monkeypatch.setenv("LOGDESK_CONFIG_DIR", str(tmp_path / "user-config"))
+
+
 @pytest.fixture
 def messages(monkeypatch):
     """Every QMessageBox the window shows, as (icon, title, text, details); none is shown."""
