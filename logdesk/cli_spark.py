@@ -68,7 +68,7 @@ class SparkStarter:
         self._thread: threading.Thread | None = None
         self._session = None
         self._error: BaseException | None = None
-        self._seconds = 0.0  # how long the start took
+        self.seconds = 0.0  # how long the start took
         self.waited = 0.0  # how long `get` waited for a start begun early
         self.early = False
 
@@ -85,7 +85,7 @@ class SparkStarter:
             self._session = start_spark(self._settings)
         except BaseException as exc:  # noqa: BLE001 - handed to the thread that needs Spark
             self._error = exc
-        self._seconds = time.perf_counter() - t
+        self.seconds = time.perf_counter() - t
 
     def get(self):
         """The session: the one begun early (waiting for it), else one started now. Raises
@@ -100,10 +100,6 @@ class SparkStarter:
         if self._error is not None:
             raise self._error
         return self._session
-
-    @property
-    def seconds(self) -> float:
-        return self._seconds
 
     def settle(self) -> object | None:
         """Wait for a start still under way; the session, if one started (for stopping)."""

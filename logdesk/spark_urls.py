@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import ipaddress
 import re
 import socket
@@ -36,6 +37,7 @@ def master_hosts(master: str) -> list[tuple[str, int]]:
     return out
 
 
+@functools.lru_cache(maxsize=64)  # a name lookup, asked by several checks of one run
 def is_loopback_host(host: str) -> bool:
     if host in ("localhost", "localhost.localdomain"):
         return True

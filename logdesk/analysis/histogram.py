@@ -5,8 +5,9 @@ below the cube's bucket from counts Spark makes over the records (histogram_from
 Bins are laid on the wall clock of the cube's zone (a day bin is a local day), so the x axis
 is wall-clock seconds since 1970-01-01 local, as the chart draws it. A bin is never shorter
 than the cube's bucket: that is the finest the cube holds; the window asks the engine for
-finer bins of a zoomed-in range and shows them when they come. Every bin of the range is listed, empty ones with zeros, so a
-quiet period shows as a gap at zero, never as a line bridging it."""
+finer bins of a zoomed-in range and shows them when they come. Every bin of the range is
+listed, empty ones with zeros, so a quiet period shows as a gap at zero, never as a line
+bridging it."""
 
 from __future__ import annotations
 
@@ -125,8 +126,6 @@ def key_sparklines(
     return {table.keys[i]: tuple(int(n) for n in counts[i]) for i in np.flatnonzero(counts.sum(axis=1))}
 
 
-__all__ = ["BIN_LADDER", "LevelHistogram", "bin_seconds_for", "key_sparklines", "level_histogram",
-           "wall_span"]
 
 
 def finest_bin_seconds(span_seconds: float, max_bins: int = DEFAULT_MAX_BINS) -> int:
@@ -156,3 +155,7 @@ def histogram_from_counts(
         starts=tuple(int(s) * length for s in range(first, last + 1)),
         counts=tuple(tuple(int(n) for n in row) for row in table),
     )
+
+
+__all__ = ["BIN_LADDER", "LevelHistogram", "bin_seconds_for", "finest_bin_seconds",
+           "histogram_from_counts", "key_sparklines", "level_histogram", "wall_span"]

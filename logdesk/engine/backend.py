@@ -218,8 +218,9 @@ class SparkBackend:
                     with contextlib.suppress(Exception):  # a session that has gone
                         table.unpersist()
         index = staged_line_index(spark.read.parquet(*staged_paths(result.records_path)))
-        index = type(index)(blocks=index.blocks.cache(),
-                            intervals=None if index.intervals is None else index.intervals.cache())
+        index = dataclasses.replace(
+            index, blocks=index.blocks.cache(),
+            intervals=None if index.intervals is None else index.intervals.cache())
         self._line_index = (key, index)
         return index
 

@@ -172,9 +172,8 @@ def bin_counts(df: DataFrame, time_zone: str, wall_range: tuple[float, float],
     wall = F.unix_seconds(F.from_utc_timestamp(F.col("ts"), time_zone))
     length = max(1, int(bin_seconds))
     lo, hi = int(math.floor(wall_range[0])), int(math.ceil(wall_range[1]))
-    rows = (df.where(F.col("ts").isNotNull())
-            .select(wall.alias("_wall"), F.col("level"))
-            .where((F.col("_wall") >= lo) & (F.col("_wall") < hi))
+    rows = (df.select(wall.alias("_wall"), F.col("level"))
+            .where((F.col("_wall") >= lo) & (F.col("_wall") < hi))  # a null time is outside
             .groupBy((F.floor(F.col("_wall") / length) * length).cast("long").alias("_bin"),
                      F.col("level"))
             .count()
@@ -182,20 +181,29 @@ def bin_counts(df: DataFrame, time_zone: str, wall_range: tuple[float, float],
     return [(int(r[0]), str(r[1]), int(r[2])) for r in rows]
 
 
+_FILE_AT, _LINE_AT = RECORD_COLUMNS.index("source_file"), RECORD_COLUMNS.index("line")
+
+
+def _line_key(row: Sequence) -> tuple | None:
+    """(source_file, first_line, row_id) of a page_frame row whose line is still to be
+    counted (its LOCATOR_COLUMNS follow RECORD_COLUMNS); None when it has its line."""
+    locator = dict(zip(LOCATOR_COLUMNS, row[len(RECORD_COLUMNS):]))
+    if row[_LINE_AT] is not None or row[_FILE_AT] is None or locator.get("row_id") is None:
+        return None
+    return row[_FILE_AT], locator["first_line"], locator["row_id"]
+
+
 def page_lines(spark, rows: Sequence, index: Callable[[], LineIndex]) -> dict[tuple, int]:
-    """(source_file, first_line, row_id) -> line, for the collected page `rows` (page_frame's
-    columns) whose line is still to be counted, with the line index of the run's staged copy
-    (`index()`: asked for only when some row needs it)."""
-    start = len(RECORD_COLUMNS)
-    file_at, line_at = RECORD_COLUMNS.index("source_file"), RECORD_COLUMNS.index("line")
-    wanted = [(r[file_at], *r[start:]) for r in rows
-              if r[line_at] is None and r[file_at] is not None and r[start] is not None]
+    """_line_key -> line, for the collected page `rows` (page_frame's columns) whose line is
+    still to be counted, with the line index of the run's staged copy (`index()`: asked for
+    only when some row needs it)."""
+    wanted = [r for r in rows if _line_key(r) is not None]
     if not wanted:
         return {}
     page = spark.createDataFrame(
-        [(f, row_id, block, newlines, first, None) for f, row_id, block, newlines, first in wanted],
-        schema="source_file string, row_id long, block_start long, newlines long, "
-               "first_line long, line long")
+        [(r[_FILE_AT], *r[len(RECORD_COLUMNS):], None) for r in wanted],
+        schema="source_file string, " + ", ".join(f"{c} long" for c in LOCATOR_COLUMNS)
+               + ", line long")
     numbered = number_staged_lines(page, index=index())
     return {(f, first, row_id): line for f, first, row_id, line in
             numbered.select("source_file", "first_line", "row_id", "line").collect()
@@ -207,16 +215,14 @@ def rows_to_records(rows: Sequence, time_zone: str,
     """Collected page rows -> tuples in RECORD_COLUMNS order, ts as an aware datetime; `lines`
     (page_lines) fills in the lines the copy left to be counted."""
     tz = zone(time_zone)
-    width, file_at, line_at = len(RECORD_COLUMNS), RECORD_COLUMNS.index("source_file"), \
-        RECORD_COLUMNS.index("line")
     out = []
     for row in rows:
         ts_us = row[0]
         ts = None if ts_us is None else datetime.fromtimestamp(ts_us / 1_000_000, tz=timezone.utc).astimezone(tz)
-        values = [ts, *tuple(row[1:width])]
-        if values[line_at] is None and lines and len(row) > width:
-            # row[width:] is (row_id, block_start, newlines, first_line)
-            values[line_at] = lines.get((row[file_at], row[width + 3], row[width]))
+        values = [ts, *tuple(row[1:len(RECORD_COLUMNS)])]
+        key = _line_key(row) if lines else None
+        if key is not None:
+            values[_LINE_AT] = lines.get(key)
         out.append(tuple(values))
     return tuple(out)
 

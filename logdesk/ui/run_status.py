@@ -1,6 +1,7 @@
 """What a run is doing, in the main area: the folder, whether the dashboard below is the
 previous folder's, the stage, a progress bar, what the stage has done (files described,
-Spark tasks done), time spent and an estimate of the rest, and Cancel — from the moment a folder is dropped, Spark still starting included."""
+Spark tasks done), time spent and an estimate of the rest, and Cancel — from the moment a
+folder is dropped, Spark still starting included."""
 
 from __future__ import annotations
 

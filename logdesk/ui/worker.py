@@ -88,7 +88,6 @@ class EngineWorker(QObject):
     records_page = Signal(int, object)  # generation, RecordPage
     records_failed = Signal(int, str)
     histogram_ready = Signal(object, object)  # key, LevelHistogram
-    histogram_failed = Signal(object, str)  # key, message
     malformed_ready = Signal(object)  # tuple of rows
     malformed_failed = Signal(str)
     context_located = Signal(object)  # (path, line), or None: the record has no line
@@ -182,7 +181,6 @@ class EngineWorker(QObject):
                                                  query.bin_seconds)
         except Exception as exc:  # noqa: BLE001 - the chart keeps its coarser bins
             self._if_engine_died(exc)
-            self.histogram_failed.emit(query.key, _short(exc))
         else:
             self.histogram_ready.emit(query.key, hist)
 
@@ -301,8 +299,8 @@ class EngineClient(QObject):
         self._malformed_requested.emit(result, limit)
 
     def level_histogram(self, query: HistogramQuery) -> None:
-        """Queue fine bins (answered by worker.histogram_ready/histogram_failed); a query
-        still queued when a newer one comes is skipped."""
+        """Queue fine bins (answered by worker.histogram_ready; on a failure the chart keeps
+        the cube's bins); a query still queued when a newer one comes is skipped."""
         self._generation.histogram = query.key
         self._histogram_requested.emit(query)
 
