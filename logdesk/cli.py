@@ -159,9 +159,12 @@ def _process(args: argparse.Namespace) -> int:
         local, shared = folder_of(folder, settings.spark.master, settings.spark.shared_folders)
     except InputNotReachable as exc:
         raise UserError(str(exc)) from None
-    folder = existing_folder(local)
-    run_folder = folder.as_uri() if shared else folder  # the engine checks it again
-    require_files(folder)
+    if isinstance(local, str):  # a Hadoop URL: listed in Spark's JVM, so Spark starts first
+        folder = run_folder = local
+    else:
+        folder = existing_folder(local)
+        run_folder = folder.as_uri() if shared else folder  # the engine checks it again
+        require_files(folder)
     out_dir = writable_folder(args.out or Path(settings.paths.output_dir))
     records_file = writable_file(args.records) if args.records is not None else None
 
@@ -170,7 +173,8 @@ def _process(args: argparse.Namespace) -> int:
     lines = StageLines(out)
     ctrl_c = CtrlC()
     starter = SparkStarter(settings)
-    if spark_surely_needed(settings, folder, records_export=records_file is not None):
+    if isinstance(folder, str) or spark_surely_needed(settings, folder,
+                                                      records_export=records_file is not None):
         starter.begin()  # beside discovery: the JVM's start overlaps it
     handed: list = []  # the session, once some file must be read (none when all are cached)
 

@@ -97,6 +97,8 @@ def settings_to_dict(settings: Settings) -> dict[str, Any]:
         value = getattr(settings, f.name)
         if f.name in SECTIONS:
             out[f.name] = dataclasses.asdict(value)
+            if f.name == "spark":
+                out[f.name]["conf"] = dict(value.conf)  # YAML's form: a mapping
         elif f.name == FORMATS_FIELD:
             out[FORMATS] = [dataclasses.asdict(spec) for spec in value]
         elif f.name == TIMESTAMPS:

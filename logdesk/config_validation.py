@@ -145,6 +145,38 @@ def _shared_folders(value: Any) -> tuple[str, ...]:
     return folders
 
 
+# Options logdesk sets from settings of its own: the message names the setting to use instead
+_OWN_SPARK_OPTIONS = {
+    "spark.master": "spark.master", "spark.driver.memory": "spark.driver_memory",
+    "spark.driver.host": "spark.driver_host", "spark.driver.port": "spark.driver_port",
+    "spark.driver.blockManager.port": "spark.block_manager_port",
+    "spark.sql.session.timeZone": "time_zone", "spark.sql.shuffle.partitions":
+    "spark.shuffle_partitions", "spark.ui.enabled": "spark.ui_enabled",
+}
+
+
+def _spark_conf(value: Any) -> tuple[tuple[str, str], ...]:
+    allowed = ("a mapping of Spark option names (spark.…) to values, e.g. "
+               "{spark.hadoop.fs.defaultFS: hdfs://namenode:8020}")
+    if value is None:
+        return ()
+    if isinstance(value, (list, tuple)):  # the settings' own form, (key, value) pairs
+        if not all(isinstance(p, (list, tuple)) and len(p) == 2 for p in value):
+            raise Invalid(allowed)
+        value = dict(value)
+    if not isinstance(value, dict):
+        raise Invalid(allowed)
+    pairs = []
+    for key, item in value.items():
+        if not isinstance(key, str) or not key.startswith("spark.") or isinstance(item, (dict, list)) or item is None:
+            raise Invalid(allowed)
+        if key in _OWN_SPARK_OPTIONS:
+            raise Invalid(f"a mapping without {key} (logdesk sets it: use {_OWN_SPARK_OPTIONS[key]})")
+        text = str(item).lower() if isinstance(item, bool) else str(item)
+        pairs.append((key, text))
+    return tuple(sorted(pairs))
+
+
 def _spark_log_level(value: Any) -> str:
     if not isinstance(value, str) or value.strip().upper() not in SPARK_LOG_LEVELS:
         raise Invalid(", ".join(SPARK_LOG_LEVELS))
@@ -213,6 +245,7 @@ VALIDATORS: dict[str, Validator] = {
     "spark.driver_port": _int_range(1024, 65535, "a port number from 1024 to 65535"),
     "spark.block_manager_port": _int_range(1024, 65535, "a port number from 1024 to 65535"),
     "spark.shared_folders": _shared_folders,
+    "spark.conf": _spark_conf,
     "paths.output_dir": _output_dir,
     "paths.work_dir": _work_dir,
     "cache.enabled": _boolean,

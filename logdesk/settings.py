@@ -22,6 +22,10 @@ class SparkSettings:
     # Folders (with their subfolders) every executor mounts at the same path: with a cluster on
     # other hosts, only these (or file:// URLs) are read (logdesk/input_location.py).
     shared_folders: tuple[str, ...] = ()
+    # Spark options of the user's own ((key, value) pairs, config spark.conf), given to the
+    # session as they are: a Hadoop file system's client and credentials (spark.hadoop.*,
+    # spark.jars.packages for s3a://), executor sizes on a cluster, ...
+    conf: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True)

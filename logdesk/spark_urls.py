@@ -63,6 +63,16 @@ def runs_on_this_machine(master: str) -> bool:
     return bool(hosts) and all(is_loopback_host(host) for host, _port in hosts)
 
 
+_URL_SCHEME = re.compile(r"^([A-Za-z][A-Za-z0-9+.\-]*)://")
+
+
+def is_hadoop_url(path: str) -> bool:
+    """A folder or file on a Hadoop file system (hdfs://, s3a://, viewfs://, ...): a URL of
+    any scheme but file:, which names a path on this machine (or a mount of it)."""
+    m = _URL_SCHEME.match(str(path))
+    return m is not None and m.group(1).lower() != "file"
+
+
 __all__ = ["CONNECT_MASTER", "KUBERNETES_MASTER", "LOCAL_MASTER", "MASTER_FORMS",
-           "STANDALONE_MASTER", "YARN_MASTER", "is_loopback_host", "master_hosts",
+           "STANDALONE_MASTER", "YARN_MASTER", "is_hadoop_url", "is_loopback_host", "master_hosts",
            "runs_on_this_machine", "validate_master"]

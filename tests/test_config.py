@@ -240,8 +240,8 @@ def test_unknown_keys_are_reported_with_path_and_file(tmp_path):
 
 
 def test_unknown_override_key_is_reported():
-    with pytest.raises(ConfigError, match=r"spark\.cores \(in command line\)"):
-        load_settings(None, {"spark": {"cores": 4}})
+    with pytest.raises(ConfigError, match=r"spark\.executors \(in command line\)"):
+        load_settings(None, {"spark": {"executors": 4}})
 
 
 # --------------------------------------------------------------------------- bad files
@@ -468,3 +468,26 @@ def test_saved_formats_round_trip(tmp_path):
 def test_datetime_pattern_problem(pattern, problem):
     found = config_loader.datetime_pattern_problem(pattern)
     assert (found is None) if problem is None else (problem in found)
+
+
+def test_spark_conf_passes_the_users_own_options_and_refuses_logdesks(tmp_path):
+    user = write(tmp_path / "u.yaml", """
+        spark:
+          conf:
+            spark.hadoop.fs.s3a.endpoint: http://minio:9000
+            spark.executor.memory: 2g
+            spark.hadoop.fs.s3a.path.style.access: true
+    """)
+    assert load_settings(user).spark.conf == (
+        ("spark.executor.memory", "2g"), ("spark.hadoop.fs.s3a.endpoint", "http://minio:9000"),
+        ("spark.hadoop.fs.s3a.path.style.access", "true"))
+    for bad, why in (("spark.master: yarn", "use spark.master"),
+                     ("fs.defaultFS: hdfs://nn", "mapping of Spark option names"),
+                     ("spark.jars: [a.jar]", "mapping of Spark option names")):
+        user = write(tmp_path / "bad.yaml", f"""
+            spark:
+              conf:
+                {bad}
+        """)
+        with pytest.raises(ConfigError, match=why):
+            load_settings(user)

@@ -87,8 +87,10 @@ def test_folders_a_master_can_read(tmp_path):
     assert folder_of(Path(f"file://{tmp_path}"), "spark://10.1.2.3:7077") == (tmp_path, True)
     with pytest.raises(InputNotReachable, match=r"cannot see .* on this computer.*file://"):
         folder_of(tmp_path, "spark://10.1.2.3:7077")
-    with pytest.raises(InputNotReachable, match="hdfs:// is not supported yet"):
-        folder_of("hdfs://namenode/logs", "yarn")
+    # a Hadoop file system is shared storage: kept as a URL (tests/engine/test_hadoop_inputs.py)
+    assert folder_of("hdfs://namenode/logs", "yarn") == ("hdfs://namenode/logs", True)
+    with pytest.raises(InputNotReachable, match="not a URL.*lost"):
+        folder_of(Path("hdfs://namenode/logs"), "yarn")  # folded by Path: hdfs:/namenode/logs
     with pytest.raises(InputNotReachable, match="not a host"):
         folder_of("file://otherhost/logs", "local[*]")
 

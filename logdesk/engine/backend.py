@@ -26,6 +26,7 @@ from logdesk.control import RunControl
 from logdesk.engine import records
 from logdesk.engine.session import create_session, engine_died, is_connect, stop_session
 from logdesk.engine.session import discard_dead_session
+from logdesk.input_location import folder_value
 from logdesk.backend import SparkEngineDied
 from logdesk.results import RecordFilter, RunResult
 from logdesk.settings import Settings
@@ -152,7 +153,7 @@ class SparkBackend:
         # it and turns a Spark error after a cancel into Cancelled.
         control.check()
         spark = self._session()
-        return self._guarded(lambda: run_pipeline(spark, Path(folder), settings,
+        return self._guarded(lambda: run_pipeline(spark, folder_value(folder), settings,
                                                   record_filter=record_filter, control=control))
 
     def _time_zone(self, result: RunResult) -> str:

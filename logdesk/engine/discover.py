@@ -22,6 +22,7 @@ from pathlib import Path
 from logdesk.engine.file_head import (SNIFF_BYTES, Head, Unusable, os_error_text, read_head,
                                      text_lines)
 from logdesk.engine.formats.generic import generic_format
+from logdesk.engine.input_io import base_name
 from logdesk.engine.own_output import EXPORT_HEADER, OwnOutput, own_note
 from logdesk.engine.text_formats import TextFormat, detect_text_format
 from logdesk.engine.timestamps.catalogue import Layout, config_layout
@@ -156,7 +157,7 @@ def discover_inputs(folder: Path, text_formats: Sequence[TextFormat] = (),
     folders are walked first, so the number found is known by then)."""
     folder = Path(folder)
     if folder.is_file():
-        return [_describe(folder, text_formats, forced_pattern(folder.name, timestamp_layouts))]
+        return [describe_file(folder, text_formats, forced_pattern(folder.name, timestamp_layouts))]
     if not folder.is_dir():
         raise FileNotFoundError(f"not a folder: {folder}")
     own = own or OwnOutput()
@@ -246,12 +247,13 @@ def _describe_found(path: Path, text_formats: Sequence[TextFormat],
         return InputFile(str(path), FORMAT_SKIPPED, st.st_size, st.st_mtime, None, "",
                          f"same file as {seen[identity]} (a link to it): read once, there")
     seen[identity] = str(path)
-    return _describe(path, text_formats, forced)
+    return describe_file(path, text_formats, forced)
 
 
-def _describe(path: Path, text_formats: Sequence[TextFormat] = (),
-              forced: str | None = None) -> InputFile:
-    """`forced`: the Spark pattern config sets for this file's timestamps (else inferred)."""
+def describe_file(path: Path | str, text_formats: Sequence[TextFormat] = (),
+                  forced: str | None = None) -> InputFile:
+    """One file's fate from its head (a path, or a URL on a Hadoop file system). `forced`: the
+    Spark pattern config sets for this file's timestamps (else inferred)."""
     found = _describe_head(path, text_formats, forced)
     if forced is None or found.format not in READ_FORMATS:
         return found
@@ -265,12 +267,12 @@ def _describe(path: Path, text_formats: Sequence[TextFormat] = (),
     return replace(found, timestamp_layout=layout)
 
 
-def _describe_head(path: Path, text_formats: Sequence[TextFormat],
+def _describe_head(path: Path | str, text_formats: Sequence[TextFormat],
                    forced: str | None) -> InputFile:
     head = read_head(path)
     if isinstance(head, Unusable):
         return InputFile(str(path), head.fate, head.size, head.mtime, None, "", head.note)
-    if _JSON_CANDIDATE.search(path.name):
+    if _JSON_CANDIDATE.search(base_name(str(path))):
         return _describe_json(path, head)
 
     def make(fmt: str, header: tuple[str, ...] | None, note: str) -> InputFile:
@@ -312,7 +314,7 @@ def _with_json_layout(found: InputFile, head: Head) -> InputFile:
     return replace(found, timestamp_layout=_name(layout))
 
 
-def _forced_generic(path: Path, head: Head, lines: list[str], pattern: str) -> InputFile:
+def _forced_generic(path: Path | str, head: Head, lines: list[str], pattern: str) -> InputFile:
     """A text file no format claims, with its layout set by config: the generic reader in that
     layout when one of its head lines starts with a timestamp in it."""
     layout = config_layout(pattern)
@@ -340,7 +342,7 @@ def _own_layout(fmt: TextFormat) -> str:
     return fmt.timestamp_layout or fmt.timestamp_pattern or ""
 
 
-def _describe_json(path: Path, head: Head) -> InputFile:
+def _describe_json(path: Path | str, head: Head) -> InputFile:
     """A *.json / *.jsonl / *.ndjson file (.gz, .bz2 too): JSON lines when its first non-blank
     line is one JSON object; anything else (one array, pretty-printed JSON) is skipped as not a log."""
 
@@ -405,6 +407,7 @@ __all__ = [
     "InputFile",
     "JSON_TIMESTAMP_ALIASES",
     "column_roles",
+    "describe_file",
     "discover_inputs",
     "forced_pattern",
     "is_log_header",

@@ -15,6 +15,8 @@ import zlib
 from dataclasses import dataclass
 from pathlib import Path
 
+from logdesk.engine.input_io import base_name, open_input, stat_input
+
 SNIFF_BYTES = 64 * 1024
 _GZIP_MAGIC = b"\x1f\x8b"
 # stream header + the first block's magic, or the end-of-stream marker (an empty stream)
@@ -46,9 +48,10 @@ class Head:
     encoding: str  # "utf-8", "utf-8-sig", "utf-16-le" or "utf-16-be"
 
 
-def read_head(path: Path) -> Head | Unusable:
+def read_head(path: Path | str) -> Head | Unusable:
     """The file's head, or why there is nothing to detect (unreadable, compression and name
-    disagreeing, empty, binary)."""
+    disagreeing, empty, binary). `path`: a path, or a URL on a Hadoop file system."""
+    path = str(path)
     size, mtime = _stat_or_zero(path)
 
     def unusable(fate: str, note: str) -> Unusable:
@@ -56,9 +59,9 @@ def read_head(path: Path) -> Head | Unusable:
 
     codec = "gzip"  # named in the note when decompressing fails
     try:
-        st = path.stat()
-        size, mtime = st.st_size, st.st_mtime
-        with open(path, "rb") as fh:
+        st = stat_input(path)
+        size, mtime = st.size, st.mtime
+        with open_input(path) as fh:
             data = fh.read(SNIFF_BYTES)
             is_gzip = data.startswith(_GZIP_MAGIC)
             is_bzip2 = _BZIP2_MAGIC.match(data) is not None
@@ -74,7 +77,7 @@ def read_head(path: Path) -> Head | Unusable:
         return unusable(UNREADABLE, f"cannot read: {os_error_text(exc)}")
 
     # Spark picks the codec by file name, so name and content must agree
-    lower = path.name.lower()
+    lower = base_name(path).lower()
     for suffix, is_codec, label in ((".gz", is_gzip, "gzip"), (".bz2", is_bzip2, "bzip2")):
         if lower.endswith(suffix) != is_codec:
             why = (
@@ -163,10 +166,10 @@ def os_error_text(exc: OSError) -> str:
     return f"{exc.strerror} ({exc.__class__.__name__})" if exc.strerror else str(exc)
 
 
-def _stat_or_zero(path: Path) -> tuple[int, float]:
+def _stat_or_zero(path: str) -> tuple[int, float]:
     try:
-        st = path.stat()
-        return st.st_size, st.st_mtime
+        st = stat_input(path)
+        return st.size, st.mtime
     except OSError:
         return 0, 0.0
 

@@ -16,12 +16,12 @@ is left to Spark, as it would be without packs.
 
 from __future__ import annotations
 
-import os
 from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
 
 from logdesk.engine.discover import FORMAT_JSONL, FORMAT_TEXT, InputFile
+from logdesk.engine.input_io import absolute_input, open_input
 from logdesk.engine.readers.common import PACK_SEPARATOR, spark_file_uri
 from logdesk.engine.transcode import compression
 
@@ -70,11 +70,11 @@ def pack_inputs(reads: Sequence[InputFile], bundles: Sequence[Sequence[int]],
 
 def _write_member(pack, f: InputFile) -> bool:
     try:
-        with open(f.read_path, "rb") as handle:
+        with open_input(f.read_path) as handle:
             data = handle.read()
     except OSError:
         return False
-    prefix = (spark_file_uri(os.path.abspath(f.read_path)) + PACK_SEPARATOR).encode("utf-8")
+    prefix = (spark_file_uri(absolute_input(f.read_path)) + PACK_SEPARATOR).encode("utf-8")
     lines = data.splitlines()  # bytes: \n, \r\n and \r only, as Hadoop's line reader
     if lines:
         pack.write(prefix + (b"\n" + prefix).join(lines) + b"\n")

@@ -38,6 +38,7 @@ from logdesk.engine.cache.plan import APPEND, READ, REUSE, FilePlan, plan_file
 from logdesk.engine.cache.store import FACTS, MALFORMED, PATTERNS, CacheStore, Entry
 from logdesk.engine.cube import bucket_seconds_for
 from logdesk.engine.discover import InputFile, discover_inputs
+from logdesk.engine.hadoop_discover import discover_hadoop_inputs, qualified_folder
 from logdesk.engine.filing import Filed, Unit, file_units
 from logdesk.engine.ingest import READERS, read_inputs
 from logdesk.engine.ingest_report import ingest_report, write_malformed_csv
@@ -78,10 +79,13 @@ def run_pipeline(
     control = control or RunControl()
     # a file:// URL (shared storage), or a path this machine's Spark reads; InputNotReachable
     # for a plain path with a cluster on other hosts, before any Spark job
-    folder = folder_of(folder, settings.spark.master,
-                       settings.spark.shared_folders)[0].expanduser().resolve()
-    if not folder.is_dir():
-        raise NotADirectoryError(f"not a folder: {folder}")
+    located = folder_of(folder, settings.spark.master, settings.spark.shared_folders)[0]
+    if isinstance(located, Path):
+        folder = located.expanduser().resolve()
+        if not folder.is_dir():
+            raise NotADirectoryError(f"not a folder: {folder}")
+    else:
+        folder = located  # a Hadoop URL: listed through Spark's JVM (hadoop_discover.py)
     run = _Run(spark, folder, settings, record_filter, control, outputs)
     try:
         return run.execute()
@@ -96,7 +100,7 @@ def run_pipeline(
 
 
 class _Run:
-    def __init__(self, spark: SparkSource, folder: Path, settings: Settings,
+    def __init__(self, spark: SparkSource, folder: Path | str, settings: Settings,
                  record_filter: RecordFilter, control: RunControl,
                  outputs: Sequence[Path | str] = ()) -> None:
         self.folder, self.settings, self.filter, self.control = folder, settings, record_filter, control
@@ -158,15 +162,31 @@ class _Run:
 
     # -------------------------------------------------------------- the run
 
+    def _discover(self) -> list[InputFile]:
+        settings = self.settings
+        formats = user_text_formats(settings.text_formats)
+        if isinstance(self.folder, Path):
+            own = own_output_of(settings, self.folder, self.outputs)
+            return discover_inputs(self.folder, formats,
+                                   timestamp_layouts=settings.timestamps.layouts, own=own,
+                                   check=self.control.check, progress=self._discovery_progress)
+        self.spark()  # Hadoop's FileSystem API lives in Spark's JVM
+        # logdesk writes its reports and cache to this machine's folders or a mount, never
+        # to a Hadoop URL, so such a folder holds none of its own output
+        try:
+            self.folder = qualified_folder(self.folder)
+            return discover_hadoop_inputs(self.folder, formats, settings.timestamps.layouts,
+                                          check=self.control.check,
+                                          progress=self._discovery_progress)
+        except OSError as exc:  # the folder itself (a file's trouble is its own fate)
+            raise EmptyFolderError(f"cannot read {self.folder}: {exc}") from None
+
     def execute(self) -> RunResult:
         started = datetime.now(timezone.utc)
         settings = self.settings
         bucket_seconds = bucket_seconds_for(settings.analytics.trend_window_seconds)
         self.clock.begin("discover")
-        own = own_output_of(settings, self.folder, self.outputs)
-        inputs = discover_inputs(self.folder, user_text_formats(settings.text_formats),
-                                 timestamp_layouts=settings.timestamps.layouts, own=own,
-                                 check=self.control.check, progress=self._discovery_progress)
+        inputs = self._discover()
         if not inputs:
             raise EmptyFolderError(f"no files to read in {self.folder}")
         if not any(f.format in READERS for f in inputs):

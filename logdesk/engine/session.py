@@ -106,7 +106,7 @@ def create_session(settings: SparkSettings, time_zone: str, app_name: str = "log
             .config("spark.driver.extraJavaOptions", _driver_java_options(archive))
             .config("spark.executor.extraJavaOptions", f"{_LOCALE} {_JIT}")
         )
-        for key, value in address.spark_options().items():
+        for key, value in (*settings.conf, *address.spark_options().items()):
             builder = builder.config(key, value)
         try:
             spark = builder.getOrCreate()

@@ -21,6 +21,7 @@ import zlib
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 
+from logdesk.engine.input_io import base_name, open_input
 from logdesk.engine.discover import InputFile
 
 _CHUNK = 1 << 20
@@ -47,13 +48,13 @@ def transcode_inputs(files: Sequence[InputFile], target_dir: Path) -> list[Input
             out.append(f)
             continue
         if not needs_copy(f.encoding):
-            broken = _first_break(Path(f.read_path), codec)
+            broken = _first_break(f.read_path, codec)
             if broken is None:
                 out.append(f)
                 continue
         target_dir.mkdir(parents=True, exist_ok=True)
-        copy = target_dir / f"{i:05d}-{_plain_name(Path(f.path).name)}"
-        broken = _copy(Path(f.read_path), copy, f.encoding)
+        copy = target_dir / f"{i:05d}-{_plain_name(base_name(f.path))}"
+        broken = _copy(f.read_path, copy, f.encoding)
         note = f.note
         if broken is not None:
             good, lines, why = broken
@@ -79,11 +80,11 @@ class _Broken(Exception):
         self.why = why
 
 
-def _chunks(path: Path) -> Iterator[bytes]:
+def _chunks(path: str) -> Iterator[bytes]:
     """The file's decompressed bytes in chunks; raises _Broken where the data breaks, after
     yielding all that decompressed before (GzipFile.read would drop a chunk's partial output)."""
     codec = compression(str(path))
-    with open(path, "rb") as raw:
+    with open_input(path) as raw:
         if not codec:
             while chunk := raw.read(_CHUNK):
                 yield chunk
@@ -112,7 +113,7 @@ def _chunks(path: Path) -> Iterator[bytes]:
                     data = b""
 
 
-def _first_break(path: Path, codec: str) -> tuple[int, str] | None:
+def _first_break(path: str, codec: str) -> tuple[int, str] | None:
     """(decompressed bytes before the break, why) for a compressed file whose data breaks;
     None when it decompresses to its end."""
     done = 0
@@ -129,7 +130,7 @@ def _why(exc: BaseException) -> str:
     return text if len(text) <= 120 else text[:117] + "..."
 
 
-def _copy(source: Path, target: Path, encoding: str) -> tuple[int, int, str] | None:
+def _copy(source: str, target: Path, encoding: str) -> tuple[int, int, str] | None:
     """Decompress and decode `source` into `target` (UTF-8). On a broken stream, the copy
     ends at the last complete line (ended by LF, CRLF or a lone CR); returns (good bytes,
     complete lines, why) then, else None."""

@@ -14,11 +14,14 @@ from PySide6.QtCore import QModelIndex, Qt
 from PySide6.QtWidgets import QSplitter, QVBoxLayout, QWidget
 
 from logdesk.results import FileIngest, IngestReport
+from logdesk.spark_urls import is_hadoop_url
 from logdesk.ui import table_models as tm
 from logdesk.ui.table_panel import TablePanel
 
 
 def relative_path(path: str, folder: str) -> str:
+    if is_hadoop_url(folder):  # a URL: Path would fold its "//"
+        return path[len(folder) + 1:] if path.startswith(folder + "/") else path
     try:
         return Path(path).relative_to(folder).as_posix()
     except ValueError:

@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 
 from logdesk.backend import Backend
 from logdesk.control import RunControl
+from logdesk.input_location import folder_value
 from logdesk.results import Alert, Analytics, RecordFilter, RunResult
 from logdesk.settings import Settings
 from logdesk.ui.auto_refresh import FolderWatcher
@@ -83,7 +84,9 @@ class MainWindow(ClickThrough, RunController, WindowActions, WindowExports, QMai
         self.spark_state = "starting"
         self._spark_problem = ("", "")
         self._control: RunControl | None = None
-        self._running_folder: Path | None = None
+        self._running_folder: Path | str | None = None
+        self._last_folder: Path | str | None = None  # as the last run was asked for (refresh)
+        self._last_url = ""  # the last folder URL typed (Open folder URL…)
         self._pending: tuple[Path, bool] | None = None
         self._closing = False
         self._closed = False
@@ -265,19 +268,20 @@ class MainWindow(ClickThrough, RunController, WindowActions, WindowExports, QMai
             return False
         old = self.settings
         self.settings = new
-        if (old.spark.master, old.spark.driver_memory) != (new.spark.master, new.spark.driver_memory):
+        if ((old.spark.master, old.spark.driver_memory, old.spark.conf)
+                != (new.spark.master, new.spark.driver_memory, new.spark.conf)):
             self._set_spark_state("starting", "Spark: restarting…")
             self.engine.restart_spark(new)
         if self.result is not None:
-            self._watch(Path(self.result.input_folder))
+            self._watch(folder_value(self.result.input_folder))
             self.recompute()
         if (old.analytics.trend_window, old.time_zone) != (new.analytics.trend_window, new.time_zone):
             self.statusBar().showMessage("Trend window and time zone apply when the folder is processed again (F5).")
         return True
 
-    def _watch(self, folder: Path) -> None:
+    def _watch(self, folder: Path | str) -> None:
         dash = self.settings.dashboard
-        if dash.auto_refresh:
+        if dash.auto_refresh and isinstance(folder, Path):  # a Hadoop URL has no watcher
             if self.watcher.folder != folder:
                 self.watcher.watch(folder, dash.auto_refresh_seconds)
             else:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from logdesk.spark_urls import is_hadoop_url
+
 from PySide6.QtCore import QSettings
 
 KEY = "recent/folders"
@@ -21,7 +23,7 @@ class RecentFolders:
         return [str(v) for v in (value or []) if str(v)]
 
     def add(self, folder: Path | str) -> None:
-        text = str(Path(folder).resolve())
+        text = folder if is_hadoop_url(str(folder)) else str(Path(folder).resolve())
         items = [text] + [f for f in self.folders() if f != text]
         self._settings.setValue(KEY, items[:MAX_RECENT])
         self._settings.sync()

@@ -9,10 +9,12 @@ from __future__ import annotations
 from datetime import datetime
 from pathlib import Path
 
-from PySide6.QtWidgets import QFileDialog, QMessageBox
+from PySide6.QtWidgets import QFileDialog, QInputDialog, QLineEdit, QMessageBox
 
 from logdesk.analysis.summarize import available_span
+from logdesk.input_location import InputNotReachable, folder_of, folder_value
 from logdesk.results import RecordFilter, RunResult
+from logdesk.spark_urls import is_hadoop_url
 from logdesk.ui.timefmt import zone
 
 MB = 1024 * 1024  # the unit of cache.max_size_mb
@@ -120,15 +122,37 @@ class RunController:
         if folder:
             self.open_folder(Path(folder))
 
+    def choose_url(self) -> None:
+        """A folder on shared storage, typed: a Hadoop file system's URL or a file:// mount."""
+        text, ok = QInputDialog.getText(
+            self, "Open a folder URL",
+            "A folder the Spark cluster reads, as a URL:\n"
+            "hdfs://namenode:8020/logs, s3a://bucket/logs, file:///mnt/shared/logs",
+            QLineEdit.EchoMode.Normal, self._last_url)
+        if ok and text.strip():
+            self.open_folder(text.strip())
+
     def open_folder(self, folder: Path | str, refresh: bool = False) -> bool:
-        """Process `folder`; returns False (after telling the user) when it cannot start."""
-        folder = Path(folder).expanduser()
-        if not folder.is_dir():
-            message = f"{folder} is not a folder." if folder.exists() else f"{folder} does not exist."
-            self.messenger.error("Cannot open folder", message)
-            self.run_completed.emit(False, message)
-            return False
-        folder = folder.resolve()
+        """Process `folder` (a path, or a URL as text); returns False (after telling the
+        user) when it cannot start."""
+        if isinstance(folder, str) and (is_hadoop_url(folder) or folder.startswith("file:")):
+            try:
+                located, _shared = folder_of(folder, self.settings.spark.master,
+                                             self.settings.spark.shared_folders)
+            except InputNotReachable as exc:
+                return self._cannot_open(str(exc))
+            if isinstance(located, Path) and not located.is_dir():
+                return self._cannot_open(f"{located} is not a folder.")
+            self._last_url = folder
+            # a Hadoop URL is listed by the engine; a file:// URL stays one, so that a
+            # cluster on other hosts reads it as shared storage
+            folder = located if isinstance(located, str) else located.resolve().as_uri()
+        else:
+            folder = Path(folder).expanduser()
+            if not folder.is_dir():
+                return self._cannot_open(f"{folder} is not a folder." if folder.exists()
+                                         else f"{folder} does not exist.")
+            folder = folder.resolve()
         if not refresh:
             self.recent.add(folder)
         if self.is_running:
@@ -151,14 +175,19 @@ class RunController:
         self._start_run(folder, refresh)
         return True
 
+    def _cannot_open(self, message: str) -> bool:
+        self.messenger.error("Cannot open folder", message)
+        self.run_completed.emit(False, message)
+        return False
+
     def _start_pending(self) -> None:
         if self._pending is not None and not self.is_running and self.spark_state == "ready" and not self._closing:
             folder, refresh = self._pending
             self._pending = None
             self._start_run(folder, refresh)
 
-    def _start_run(self, folder: Path, refresh: bool) -> None:
-        self._running_folder = folder
+    def _start_run(self, folder: Path | str, refresh: bool) -> None:
+        self._running_folder = self._last_folder = folder
         self._running_refresh = refresh
         self._control = self.engine.run(folder, self.settings)
         self._set_running(True)
@@ -177,7 +206,12 @@ class RunController:
 
     def refresh(self) -> None:
         if self.result is not None and not self.is_running:
-            self.open_folder(Path(self.result.input_folder), refresh=True)
+            # as it was opened: a file:// URL stays one (a plain path is refused by a cluster)
+            last = self._last_folder
+            same = last is not None and str(folder_value(self.result.input_folder)) in (
+                str(last), str(last).removeprefix("file://"))
+            self.open_folder(last if same else folder_value(self.result.input_folder),
+                             refresh=True)
 
     def cancel_run(self) -> None:
         if self._control is not None:
@@ -212,7 +246,7 @@ class RunController:
         self._run_done()
         if self._closing:
             return
-        same_folder = self.result is not None and Path(self.result.input_folder) == Path(result.input_folder)
+        same_folder = self.result is not None and self.result.input_folder == result.input_folder
         self.result = result
         self._set_running(False)  # again: export and refresh need the result
         tz = zone(result.cube.time_zone)
@@ -227,7 +261,7 @@ class RunController:
             self.dashboard.tabs.setFocus()  # not the date edit, whose year would look selected
         ok = self.recompute()
         self.records_model.set_source(result, bar.current, tz)
-        self._watch(Path(result.input_folder))
+        self._watch(folder_value(result.input_folder))
         self.refresh_label.setText(f"last refresh {datetime.now().strftime('%H:%M:%S')}")
         self.statusBar().showMessage(
             f"Processed {result.ingest.parsed_rows:,} records ({result.ingest.fates_text()}) "

@@ -6,11 +6,12 @@ window's own (run_controller.py, window_exports.py, main_window.py)."""
 
 from __future__ import annotations
 
-from pathlib import Path
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QStyle
+
+from logdesk.input_location import folder_value
 
 CLEAR_CACHE_TIP = "Delete logdesk's cached copies of your log files; the next run reads every file again"
 
@@ -33,6 +34,9 @@ class WindowActions:
     def _build_actions(self) -> None:
         self.open_action = self._action("&Open folder…", self.choose_folder, QKeySequence.StandardKey.Open,
                                         "Choose a folder of log files to analyze")
+        self.open_url_action = self._action(
+            "Open folder &URL…", self.choose_url, "Ctrl+Shift+O",
+            "Open a folder on shared storage: hdfs://, s3a:// or file:// (for a Spark cluster)")
         self.export_action = self._action("&Export reports…", self.export_reports, "Ctrl+E",
                                           "Write CSV and JSON reports for the current filter")
         self.export_records_action = self._action(
@@ -68,6 +72,7 @@ class WindowActions:
         menu = self.menuBar().addMenu("&File")
         menu.setToolTipsVisible(True)  # Clear cache's tip says what it deletes
         menu.addAction(self.open_action)
+        menu.addAction(self.open_url_action)
         self.recent_menu = menu.addMenu("Open &Recent")
         self.recent_menu.aboutToShow.connect(self._fill_recent_menu)
         self._fill_recent_menu()
@@ -118,7 +123,7 @@ class WindowActions:
         folders = self.recent.folders()
         for folder in folders:
             action = self.recent_menu.addAction(folder)
-            action.triggered.connect(lambda _checked=False, f=folder: self.open_folder(Path(f)))
+            action.triggered.connect(lambda _checked=False, f=folder: self.open_folder(folder_value(f)))
         if folders:
             self.recent_menu.addSeparator()
             clear = self.recent_menu.addAction("Clear list")

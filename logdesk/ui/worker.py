@@ -15,6 +15,7 @@ from PySide6.QtCore import QObject, QThread, Signal, Slot
 
 from logdesk.backend import Backend, SparkEngineDied
 from logdesk.control import Cancelled, RunControl
+from logdesk.input_location import folder_value
 from logdesk.results import RecordFilter, RunResult
 from logdesk.settings import Settings
 
@@ -280,9 +281,9 @@ class EngineClient(QObject):
     def restart_spark(self, settings: Settings) -> None:
         self._restart_requested.emit(settings)
 
-    def run(self, folder: Path, settings: Settings, record_filter: RecordFilter = RecordFilter()) -> RunControl:
+    def run(self, folder: Path | str, settings: Settings, record_filter: RecordFilter = RecordFilter()) -> RunControl:
         control = RunControl(progress=self.worker.progress.emit)
-        self._run_requested.emit(RunJob(Path(folder), settings, control, record_filter))
+        self._run_requested.emit(RunJob(folder_value(folder), settings, control, record_filter))
         return control
 
     def new_records_generation(self) -> int:

@@ -144,3 +144,57 @@ def test_live_tail_appended_lines_appear_after_auto_refresh(spark, make_window, 
     assert marked == "4 │ 2024-06-01 10:00:05 ERROR worker job 5 failed"
     dialog.close()
     window.close()
+
+
+def test_a_folder_url_typed_into_open_folder_url_is_read_through_hadoop(
+        spark, make_window, tmp_path, qtbot, messages):
+    """Ctrl+Shift+O, the URL typed into the dialog, Enter: the run lists and reads the folder
+    through Hadoop's FileSystem API (viewfs:// over a local folder stands in for hdfs://;
+    tests/engine/test_hadoop_inputs.py has the engine's side)."""
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QApplication, QInputDialog, QLineEdit, QToolBar
+
+    from logdesk.engine.backend import SparkBackend
+
+    folder = tmp_path / "shared" / "logs"
+    (folder / "web").mkdir(parents=True)
+    (folder / "app.csv").write_text(CSV, encoding="utf-8")
+    (folder / "web" / "w.log").write_text(
+        "2024-06-01 12:00:00 ERROR upstream gone\n2024-06-01 12:00:01 INFO back\n", encoding="utf-8")
+    spark.sparkContext._jsc.hadoopConfiguration().set(
+        "fs.viewfs.mounttable.uitest.link./logs", folder.as_uri())
+    settings = Settings(
+        spark=SparkSettings(master="local[2]", shuffle_partitions=4, driver_memory="1g"),
+        paths=PathSettings(output_dir=str(tmp_path / "reports"), work_dir=str(tmp_path / "work")),
+        time_zone="UTC",
+    )
+    window = make_window(SparkBackend(), settings)
+    typed: list[str] = []
+
+    def type_the_url() -> None:
+        dialog = QApplication.activeModalWidget()
+        if not isinstance(dialog, QInputDialog):
+            QTimer.singleShot(50, type_the_url)
+            return
+        qtbot.keyClicks(dialog.findChild(QLineEdit), "viewfs://uitest/logs")
+        typed.append(dialog.textValue())
+        qtbot.keyClick(dialog, Qt.Key.Key_Return)
+
+    QTimer.singleShot(0, type_the_url)
+    window.activateWindow()
+    with qtbot.waitSignal(window.run_completed, timeout=180_000) as done:
+        qtbot.keyClick(window, Qt.Key.Key_O,
+                       Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
+    assert typed == ["viewfs://uitest/logs"]
+    assert done.args == [True, ""], messages
+    assert card(window, "total") == "7"  # 5 CSV rows + 2 lines of w.log
+    assert card(window, "errors") == "3"
+    assert window.windowTitle() == "logdesk — viewfs://uitest/logs"
+    inputs = window.dashboard.inputs.files.model
+    paths = sorted(inputs.index(r, 0).data() for r in range(inputs.rowCount()))
+    assert paths == ["app.csv", "web/w.log"]  # relative to the URL, not folded by a Path
+    assert window.recent.folders()[0] == "viewfs://uitest/logs"
+    refresh = window.findChild(QToolBar).widgetForAction(window.refresh_action)
+    with qtbot.waitSignal(window.run_completed, timeout=180_000) as again:  # the same URL
+        qtbot.mouseClick(refresh, Qt.MouseButton.LeftButton)
+    assert again.args == [True, ""] and card(window, "total") == "7"

@@ -24,6 +24,7 @@ import uuid
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+from logdesk.spark_urls import is_hadoop_url
 from logdesk.engine.cache.keys import FileKey
 from logdesk.engine.cache.plan import READ, REUSE, FilePlan
 from logdesk.engine.cache.store import CacheStore, Entry, write_json
@@ -57,8 +58,11 @@ class Bundle:
         return next(i for i, m in enumerate(self.members) if m.path == path)
 
 
-def new_bundle_path(folder: Path) -> str:
-    return str(folder / f"{_PREFIX}{uuid.uuid4().hex[:12]}")
+def new_bundle_path(folder: Path | str) -> str:
+    name = f"{_PREFIX}{uuid.uuid4().hex[:12]}"
+    if isinstance(folder, str) and is_hadoop_url(folder):
+        return f"{folder}/{name}"  # a Path would fold the URL's "//"
+    return str(Path(folder) / name)
 
 
 def can_bundle(plan: FilePlan) -> bool:

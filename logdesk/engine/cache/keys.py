@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 from dataclasses import asdict, dataclass
 
+from logdesk.engine.input_io import open_input, stat_input
 from logdesk.settings import Settings
 
 # Bump when the normalized rows or the partial aggregates change shape or meaning.
@@ -50,16 +50,16 @@ class FileKey:
 
 
 def head_sha1(path: str, length: int) -> str:
-    with open(path, "rb") as handle:
+    with open_input(path) as handle:
         return hashlib.sha1(handle.read(length)).hexdigest()
 
 
 def file_key(path: str) -> FileKey | None:
     """The key of `path` now; None when it cannot be read (it is then never cached)."""
     try:
-        st = os.stat(path)
-        length = min(st.st_size, HEAD_BYTES)
-        return FileKey(path, st.st_size, st.st_mtime_ns, st.st_ino, head_sha1(path, length), length)
+        st = stat_input(path)
+        length = min(st.size, HEAD_BYTES)
+        return FileKey(path, st.size, st.mtime_ns, st.inode, head_sha1(path, length), length)
     except OSError:
         return None
 

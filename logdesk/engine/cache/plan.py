@@ -22,6 +22,7 @@ from logdesk.engine.cache.keys import FileKey, file_key, head_sha1
 from logdesk.engine.cache.store import CacheStore, Entry, Segment
 from logdesk.engine.file_head import ANSI_ESCAPE
 from logdesk.engine.discover import FORMAT_CSV, FORMAT_JSONL, FORMAT_TEXT, InputFile
+from logdesk.engine.input_io import is_hadoop_url
 from logdesk.engine.text_formats import TextFormat
 
 REUSE, APPEND, READ = "reuse", "append", "read"
@@ -68,6 +69,8 @@ def _appended_tail(
 ) -> tuple[InputFile, Segment] | None:
     old = entry.key
     if f.transcoded or _COMPRESSED.search(f.path) or f.format not in (FORMAT_CSV, FORMAT_JSONL, FORMAT_TEXT):
+        return None
+    if is_hadoop_url(f.path):  # most of those file systems cannot append; read it whole
         return None
     if key.inode != old.inode or key.size <= old.size or not entry.segments:
         return None

@@ -26,6 +26,7 @@ from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 
 from logdesk.engine.cache.keys import CACHE_FORMAT_VERSION, FileKey
+from logdesk.engine.input_io import absolute_input
 
 MANIFEST = "manifest.json"
 FACTS, PATTERNS, MALFORMED = "facts", "patterns.parquet", "malformed.parquet"
@@ -82,7 +83,7 @@ class CacheStore:
     # ------------------------------------------------------------------ entries
 
     def entry_dir(self, path: str) -> Path:
-        digest = hashlib.sha1(os.path.abspath(path).encode("utf-8", "surrogateescape"))
+        digest = hashlib.sha1(absolute_input(path).encode("utf-8", "surrogateescape"))
         return self.root / "entries" / digest.hexdigest()[:24]
 
     def load(self, path: str) -> Entry | None:

@@ -3,7 +3,6 @@ InputFile, and shaping rows into STAGED_SCHEMA."""
 
 from __future__ import annotations
 
-import os
 import re
 from datetime import datetime, timezone
 from collections.abc import Iterator, Sequence
@@ -16,6 +15,8 @@ from pyspark.sql import functions as F
 from logdesk.engine.column_cache import cached_columns
 from logdesk.engine.discover import InputFile
 from logdesk.engine.error_types import with_masked
+from logdesk.engine.input_io import absolute_input
+from logdesk.spark_urls import is_hadoop_url
 from logdesk.engine.schema import BLANK_FORMAT, LOCATOR_COLUMNS, STAGED_SCHEMA
 
 # Hadoop expands these in a path given to spark.read; a file may really be named "app[1].csv".
@@ -23,8 +24,9 @@ _GLOB_CHARS = re.compile(r"([\\\[\]{}*?])")
 
 
 def spark_path(path: str) -> str:
-    """The absolute path of a file, with glob characters escaped, for spark.read."""
-    return _GLOB_CHARS.sub(r"\\\1", os.path.abspath(path))
+    """The absolute path (or Hadoop URL) of a file, with glob characters escaped, for
+    spark.read."""
+    return _GLOB_CHARS.sub(r"\\\1", absolute_input(path))
 
 
 def metadata_file_column() -> Column:
@@ -47,14 +49,20 @@ _URI_PATH_SAFE = frozenset(
 
 def spark_file_uri(path: str) -> str:
     """How Spark spells a local file in `_metadata.file_path` (file:/a%20b/c): ASCII outside
-    the URI path set is percent-encoded, other characters stay (java.net.URI's rule)."""
+    the URI path set is percent-encoded, other characters stay (java.net.URI's rule). A
+    Hadoop URL (hdfs://nn/a b) keeps its scheme and authority, its path encoded the same way."""
+    prefix = "file:"
+    if is_hadoop_url(path):
+        scheme, rest = path.split("://", 1)
+        authority, slash, path = rest.partition("/")
+        prefix, path = f"{scheme}://{authority}", slash + path
     out = []
     for ch in path:
         if ch in _URI_PATH_SAFE or (ord(ch) > 127 and ch.isprintable() and not ch.isspace()):
             out.append(ch)
         else:
             out.extend(f"%{b:02X}" for b in ch.encode("utf-8"))
-    return "file:" + "".join(out)
+    return prefix + "".join(out)
 
 
 LIST_SEPARATOR = "\u0000"  # never in a path or a layout name

@@ -37,6 +37,7 @@ from __future__ import annotations
 import bz2
 import dataclasses
 import gzip
+import io
 import os
 import shutil
 from collections import deque
@@ -48,6 +49,7 @@ from pyspark.sql import Column, DataFrame, SparkSession
 from pyspark.sql import functions as F
 
 from logdesk.engine.discover import FORMAT_CSV, InputFile
+from logdesk.engine.input_io import open_input
 from logdesk.engine.partials import FILE_ID, MALFORMED, PART, RECORDS, UNIT, tag_rows
 from logdesk.engine.readers.csv_reader import read_csv_inputs
 from logdesk.engine.run_control import describe
@@ -237,11 +239,26 @@ def _repairs(lines: Iterable[bytes], width: int) -> Iterator[tuple[int, int, str
 
 def _open(path: str):
     codec = compression(path)
+    raw = open_input(path)  # a path, or a URL on a Hadoop file system
     if codec == "gzip":
-        return gzip.open(path, "rb")
+        return _Closing(gzip.GzipFile(fileobj=raw), raw)
     if codec == "bzip2":
-        return bz2.open(path, "rb")
-    return open(path, "rb")
+        return _Closing(bz2.BZ2File(raw), raw)
+    return raw
+
+
+class _Closing(io.BufferedReader):
+    """A decompressing reader that closes the raw stream under it too."""
+
+    def __init__(self, packed, raw) -> None:
+        super().__init__(packed)
+        self._raw = raw
+
+    def close(self) -> None:
+        try:
+            super().close()
+        finally:
+            self._raw.close()
 
 
 def _physical_lines(handle) -> Iterator[bytes]:

@@ -5,7 +5,6 @@ literals for a few files or a broadcast join with a local table for many."""
 from __future__ import annotations
 
 import json
-import os
 import zlib
 from collections.abc import Sequence
 
@@ -15,6 +14,7 @@ from pyspark.sql.types import DoubleType, IntegerType, StringType, StructField, 
 
 from logdesk.engine.discover import InputFile
 from logdesk.engine.formats.model import TextFormat
+from logdesk.engine.input_io import absolute_input
 from logdesk.engine.readers.common import (
     LINE_BLOCK,
     LINE_FILE,
@@ -101,7 +101,7 @@ class FileLookup:
         if not files:
             raise ValueError("FileLookup needs at least one file")
         self._files = list(files)
-        keys = [os.path.abspath(f.read_path) for f in self._files]
+        keys = [absolute_input(f.read_path) for f in self._files]
         uris = [spark_file_uri(k) for k in keys]
         # the catalogue layouts the files' timestamps were found in (InputFile.timestamp_layout)
         self.layouts = tuple(sorted({f.timestamp_layout for f in self._files} - {""}))
