@@ -53,7 +53,8 @@ def folder_of(given: str | Path, master: str,
                 f"{text}: with Spark Connect logdesk cannot list a {scheme}:// folder (that "
                 "needs the driver's JVM, which a Connect client has not): mount it where the "
                 "server and this machine both see it and give file:///mount/path")
-        return text.rstrip("/") if text.rstrip("/") != f"{scheme}:/" else text, True
+        folder = text.rstrip("/")  # hdfs://nn/logs/ and hdfs://nn/logs are one folder
+        return (folder if "://" in folder else text), True
     if _FOLDED_URL.match(text):  # a Path folded hdfs://nn/x into hdfs:/nn/x
         raise InputNotReachable(f"{text}: not a URL logdesk can read (a URL's \"//\" was "
                                 "lost on the way: give it as text, hdfs://host/path)")

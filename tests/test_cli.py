@@ -484,3 +484,32 @@ def test_a_new_error_type_alert_prints_its_message_with_control_characters_escap
         'WARNING  new_error_type: 1 new error type since the previous run: "Evil \\x1b[31m <*>", '
         "2024-03-01 12:00:00 … 2024-03-01 12:30:00 UTC"
     )
+
+
+def test_cli_process_reads_a_folder_on_a_hadoop_file_system(tmp_path):
+    """`logdesk process viewfs://…`: the URL reaches the engine with its "//" (argparse's Path
+    would fold it), the config's spark.conf gives the session the mount (viewfs:// over a
+    local folder stands in for hdfs://), and the summary counts what is in the files."""
+    from logdesk.cli_args import process_parser
+
+    assert process_parser().parse_args(["hdfs://nn:8020/logs"]).folder == "hdfs://nn:8020/logs"
+    folder = tmp_path / "logs"
+    (folder / "deep").mkdir(parents=True)
+    (folder / "deep" / "shop.csv").write_text(
+        "timestamp,level,message\n2024-05-01T10:00:00Z,INFO,ok\n"
+        "2024-05-01T10:05:00Z,ERROR,Timeout after 300 ms\nN/A,INFO,not a time\n", encoding="utf-8")
+    (folder / "notes.txt").write_text("no timestamps here\n", encoding="utf-8")
+    config = tmp_path / "config.yaml"
+    config.write_text(
+        "spark:\n  conf:\n"
+        f"    spark.hadoop.fs.viewfs.mounttable.cli.link./logs: \"{folder.as_uri()}\"\n",
+        encoding="utf-8")
+    result = run_cli("process", "viewfs://cli/logs/", "--config", config, "--out",
+                     tmp_path / "reports", "--master", "local[1]", "--driver-memory", "1g",
+                     "--no-cache", timeout=600)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert _summary_value(result.stdout, "folder") == "viewfs://cli/logs"
+    assert _summary_value(result.stdout, "files") == "1 file read, 1 skipped"
+    assert _summary_value(result.stdout, "records") == "2"
+    assert _summary_value(result.stdout, "malformed") == "1"
+    assert _summary_value(result.stdout, "errors") == "1"

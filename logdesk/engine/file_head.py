@@ -52,7 +52,7 @@ def read_head(path: Path | str) -> Head | Unusable:
     """The file's head, or why there is nothing to detect (unreadable, compression and name
     disagreeing, empty, binary). `path`: a path, or a URL on a Hadoop file system."""
     path = str(path)
-    size, mtime = _stat_or_zero(path)
+    size, mtime = 0, 0.0  # until the file could be looked at
 
     def unusable(fate: str, note: str) -> Unusable:
         return Unusable(fate, note, size, mtime)
@@ -164,14 +164,6 @@ def text_lines(text: str) -> list[str]:
 
 def os_error_text(exc: OSError) -> str:
     return f"{exc.strerror} ({exc.__class__.__name__})" if exc.strerror else str(exc)
-
-
-def _stat_or_zero(path: str) -> tuple[int, float]:
-    try:
-        st = stat_input(path)
-        return st.size, st.mtime
-    except OSError:
-        return 0, 0.0
 
 
 __all__ = ["ANSI_ESCAPE", "EMPTY", "Head", "SKIPPED", "SNIFF_BYTES", "UNREADABLE", "Unusable",

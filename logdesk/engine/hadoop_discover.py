@@ -12,7 +12,8 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Sequence
 
-from logdesk.engine.discover import FORMAT_CSV, FORMAT_UNREADABLE, InputFile, describe_file
+from logdesk.engine.discover import (FORMAT_CSV, FORMAT_SKIPPED, FORMAT_UNREADABLE, InputFile,
+                                     describe_file)
 from logdesk.engine.file_head import os_error_text
 from logdesk.engine.input_io import hadoop_file_system, java_errors
 from logdesk.engine.own_output import EXPORT_HEADER, own_note
@@ -79,7 +80,7 @@ def discover_hadoop_inputs(url: str, text_formats: Sequence[TextFormat] = (),
         forced = forced_pattern(relative, timestamp_layouts) if timestamp_layouts else None
         described = describe_file(path, text_formats, forced)
         if described.format == FORMAT_CSV and described.header == EXPORT_HEADER:
-            described = InputFile(path, "skipped", described.size, described.mtime, None, "",
+            described = InputFile(path, FORMAT_SKIPPED, described.size, described.mtime, None, "",
                                   own_note("a records export written by logdesk"))
         found.append(described)
     if files:
