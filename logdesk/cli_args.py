@@ -14,7 +14,7 @@ from zoneinfo import ZoneInfo
 
 from logdesk import __version__
 from logdesk.results import LEVELS, RecordFilter
-from logdesk.spark_urls import is_hadoop_url
+from logdesk.input_location import folder_value
 
 
 class UserError(Exception):
@@ -62,7 +62,7 @@ def process_parser() -> argparse.ArgumentParser:
         "written (disk full, read-only, permission denied); 1 unexpected error, or the Spark "
         "engine stopped; 130 interrupted",
     )
-    parser.add_argument("folder", nargs="?", type=folder_argument, metavar="FOLDER",
+    parser.add_argument("folder", nargs="?", type=folder_value, metavar="FOLDER",
                         help="folder of log files (searched recursively); with a cluster on "
                         "other hosts, a file:///path on storage every executor mounts, or a "
                         "folder on a Hadoop file system (hdfs://namenode/logs, s3a://bucket/logs)")
@@ -89,11 +89,6 @@ def process_parser() -> argparse.ArgumentParser:
 
 
 # --------------------------------------------------------------------------- folders and files
-
-
-def folder_argument(text: str) -> Path | str:
-    """A path, or a Hadoop URL kept as text (a Path would fold hdfs://nn/x into hdfs:/nn/x)."""
-    return text if is_hadoop_url(text) else Path(text)
 
 
 def folder_to_open(paths: list[Path]) -> Path | None:
